@@ -1,0 +1,141 @@
+"""BoxOffice: movie ticket booking with live seat maps and atomic bookings."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, request
+
+from .config import Settings
+from .docs import ASSETS_URL
+from .errors import ApiError, EnvelopeApi, register_error_handlers
+
+MAX_BODY_BYTES = 1024 * 1024
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+
+# Security headers for every response. The SPA is same-origin and bundles every asset, so
+# the content security policy can be strict; the API docs page needs inline script only.
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
+    "form-action 'self'"
+)
+DOCS_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
+
+
+def _flask_config(settings: Settings) -> dict[str, Any]:
+    from .database import engine_options
+
+    return {
+        "BOXOFFICE": settings,
+        "SECRET_KEY": settings.secret_key,
+        "SQLALCHEMY_DATABASE_URI": settings.database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(settings.database_url),
+        "MAX_CONTENT_LENGTH": MAX_BODY_BYTES,
+        "JSON_SORT_KEYS": False,
+        # Tokens: httpOnly cookie for the browser (CSRF double submit on writes), or Bearer.
+        "JWT_SECRET_KEY": settings.secret_key,
+        "JWT_ALGORITHM": "HS256",
+        "JWT_DECODE_ALGORITHMS": ["HS256"],
+        "JWT_TOKEN_LOCATION": ["headers", "cookies"],
+        "JWT_ACCESS_TOKEN_EXPIRES": timedelta(hours=settings.token_hours),
+        "JWT_COOKIE_SECURE": settings.production,
+        "JWT_COOKIE_SAMESITE": "Lax",
+        "JWT_COOKIE_CSRF_PROTECT": True,
+        "JWT_CSRF_CHECK_FORM": False,
+        "JWT_SESSION_COOKIE": False,
+        "BCRYPT_LOG_ROUNDS": settings.extra.get("bcrypt_rounds", 12),
+        "RATELIMIT_ENABLED": settings.ratelimit_enabled,
+        "RATELIMIT_STORAGE_URI": settings.redis_url or "memory://",
+        "RATELIMIT_STRATEGY": "moving-window",
+        "RATELIMIT_KEY_PREFIX": "boxoffice-limits",
+        "RATELIMIT_SWALLOW_ERRORS": False,
+        # OpenAPI, with the docs page's assets served from our own origin (no CDN).
+        "API_TITLE": "BoxOffice API",
+        "API_VERSION": "1.0",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "docs",
+        "OPENAPI_SWAGGER_UI_URL": ASSETS_URL,
+    }
+
+
+def _guard_request() -> None:
+    """Refuse oversized and non-JSON bodies before any view reads them."""
+    if not request.path.startswith("/api/"):
+        return
+    length = request.content_length
+    if length is not None and length > MAX_BODY_BYTES:
+        raise ApiError(413, "payload_too_large", "The request body is too large (1 MiB at most).")
+    has_body = bool(length) or request.headers.get("Transfer-Encoding", "") == "chunked"
+    if request.method in {"POST", "PUT", "PATCH"} and has_body and not request.is_json:
+        raise ApiError(415, "unsupported_media_type", "Send the body as application/json.")
+
+
+def _secure(response: Response) -> Response:
+    for header, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(header, value)
+    docs = request.path.startswith("/api/docs")
+    response.headers.setdefault("Content-Security-Policy", DOCS_CSP if docs else CSP)
+    if request.path.startswith("/api/") and response.mimetype == "application/json":
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    from . import models  # noqa: F401 - registers every table with SQLAlchemy
+    from .celery_app import celery_init_app
+    from .database import configure_sqlite
+    from .extensions import bcrypt, db, jwt, limiter, migrate
+
+    settings = settings or Settings.from_env()
+    app = Flask(__name__, instance_path=str(settings.instance_dir))
+    app.config.update(_flask_config(settings))
+
+    db.init_app(app)
+    if settings.is_sqlite:
+        with app.app_context():
+            configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    jwt.init_app(app)
+    bcrypt.init_app(app)
+    limiter.init_app(app)
+    api = EnvelopeApi(app)
+    api.spec.components.security_scheme(
+        "bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    )
+    register_error_handlers(app)
+    celery_init_app(app)
+    if settings.cors_origins:
+        from flask_cors import CORS
+
+        CORS(app, origins=list(settings.cors_origins), supports_credentials=True)
+
+    from . import auth as _auth  # noqa: F401
+    from .auth import tokens  # noqa: F401 - JWT callbacks
+    from .auth.routes import blp as auth_blp
+    from .bookings.routes import blp as bookings_blp
+    from .catalog.routes import blp as catalog_blp
+    from .docs import bp as docs_bp
+    from .health import blp as health_blp
+    from .reports.routes import blp as reports_blp
+    from .spa import bp as spa_bp
+
+    for blueprint in (auth_blp, catalog_blp, bookings_blp, reports_blp, health_blp):
+        api.register_blueprint(blueprint)
+    app.register_blueprint(docs_bp)
+    app.register_blueprint(spa_bp)
+
+    app.before_request(_guard_request)
+    app.after_request(_secure)
+    return app

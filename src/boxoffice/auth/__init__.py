@@ -1,0 +1,1 @@
+"""Accounts: registration, sign-in, tokens and the current user's profile."""

@@ -1,0 +1,122 @@
+"""Thin HTTP layer for accounts: parse, call a service, serialise."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, jsonify, request
+from flask.typing import ResponseReturnValue
+from flask_jwt_extended import (
+    create_access_token,
+    current_user,
+    set_access_cookies,
+    unset_jwt_cookies,
+)
+from flask_smorest import Blueprint
+
+from ..errors import ApiError
+from ..extensions import limiter
+from ..schemas import MessageSchema
+from . import services
+from .guards import login_required
+from .schemas import (
+    LoginResultSchema,
+    LoginSchema,
+    ProfileUpdateSchema,
+    RegisterSchema,
+    UserEnvelopeSchema,
+    UserSchema,
+)
+from .tokens import revoke_current_token
+
+blp = Blueprint("auth", __name__, url_prefix="/api", description="Accounts and sessions")
+
+
+def _login_limit() -> str:
+    return str(current_app.config["BOXOFFICE"].login_rate_limit)
+
+
+def _login_account_key() -> str:
+    body = request.get_json(silent=True)
+    email = body.get("email") if isinstance(body, dict) else None
+    return f"login-account:{str(email).strip().lower()[:254]}"
+
+
+def _failed(response: Any) -> bool:
+    return bool(response.status_code in (401, 403))
+
+
+def _signed_in(user: Any) -> ResponseReturnValue:
+    token = create_access_token(identity=user)
+    response = jsonify(LoginResultSchema().dump({"access_token": token, "user": user}))
+    set_access_cookies(response, token)
+    return response
+
+
+# Failed sign-ins are limited per client address and per account, so that neither one
+# address guessing many passwords nor many addresses guessing one account get far.
+_limit_per_ip = limiter.limit(_login_limit, deduct_when=_failed)
+_limit_per_account = limiter.limit(_login_limit, key_func=_login_account_key, deduct_when=_failed)
+
+
+@blp.route("/register", methods=["POST"])
+@blp.arguments(RegisterSchema)
+@blp.response(201, UserEnvelopeSchema)
+def register(data: dict[str, Any]) -> dict[str, Any]:
+    """Create an account."""
+    user = services.register_user(data["email"], data["name"], data["password"], data["language"])
+    return {"user": user}
+
+
+@blp.route("/login", methods=["POST"])
+@_limit_per_ip
+@_limit_per_account
+@blp.arguments(LoginSchema)
+@blp.response(200, LoginResultSchema)
+def login(data: dict[str, Any]) -> ResponseReturnValue:
+    """Sign in: the token comes in the body and as an httpOnly cookie (with a CSRF cookie)."""
+    return _signed_in(services.authenticate(data["email"], data["password"]))
+
+
+@blp.route("/admin/login", methods=["POST"])
+@_limit_per_ip
+@_limit_per_account
+@blp.arguments(LoginSchema)
+@blp.response(200, LoginResultSchema)
+def admin_login(data: dict[str, Any]) -> ResponseReturnValue:
+    """Sign in to the admin dashboard; refused with 403 for accounts that are not admins."""
+    user = services.authenticate(data["email"], data["password"])
+    if not user.is_admin:
+        raise ApiError(403, "not_admin", "This account is not an administrator.")
+    return _signed_in(user)
+
+
+@blp.route("/logout", methods=["POST"])
+@login_required
+@blp.response(200, MessageSchema)
+def logout() -> ResponseReturnValue:
+    """Sign out: the token is revoked on the server, not only forgotten by the browser."""
+    revoke_current_token()
+    response = jsonify({"message": "Signed out."})
+    unset_jwt_cookies(response)
+    return response
+
+
+@blp.route("/me", methods=["GET"])
+@login_required
+@blp.response(200, UserEnvelopeSchema)
+def me() -> dict[str, Any]:
+    """The signed-in user."""
+    return {"user": current_user}
+
+
+@blp.route("/me/update", methods=["POST"])
+@login_required
+@blp.arguments(ProfileUpdateSchema)
+@blp.response(200, UserEnvelopeSchema)
+def update_me(data: dict[str, Any]) -> dict[str, Any]:
+    """Change name, preferred language or reminder mails."""
+    return {"user": services.update_profile(current_user, data)}
+
+
+__all__ = ["blp", "UserSchema"]

@@ -1,0 +1,1 @@
+"""Seat maps, holds, bookings, cancellations and e-tickets."""

@@ -1,0 +1,1 @@
+"""The catalogue: venues with seat layouts, shows, and search."""

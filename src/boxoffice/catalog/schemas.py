@@ -1,0 +1,196 @@
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields, pre_load, validate
+
+from ..languages import LANGUAGES
+from ..schemas import (
+    LocalDateTime,
+    MoneyField,
+    RequestSchema,
+    StrictInteger,
+    id_field,
+    query_id_field,
+)
+from .layout import capacity_of, cheapest_surcharge
+
+TAG = validate.Regexp(
+    r"^[a-z0-9][a-z0-9 \-]{0,29}$",
+    error="Tags are 1-30 lowercase letters, digits, spaces or dashes.",
+)
+TITLE = validate.Length(min=1, max=200)
+
+
+def _strip_strings(data: Any, names: tuple[str, ...]) -> Any:
+    if not isinstance(data, dict):
+        return data
+    return {k: (v.strip() if k in names and isinstance(v, str) else v) for k, v in data.items()}
+
+
+# ---- venues -----------------------------------------------------------------------------
+
+
+class VenueSchema(Schema):
+    venue_id = fields.Integer(attribute="id")
+    name = fields.String()
+    location = fields.String()
+    rows = fields.Integer()
+    seats_per_row = fields.Integer()
+    capacity = fields.Method("_capacity")
+    currency = fields.String()
+    layout = fields.Dict()
+    created_at = LocalDateTime()
+
+    def _capacity(self, venue: Any) -> int:
+        return capacity_of(venue.rows, venue.seats_per_row, venue.layout)
+
+
+class VenueBriefSchema(Schema):
+    venue_id = fields.Integer(attribute="id")
+    name = fields.String()
+    location = fields.String()
+
+
+class VenueFieldsSchema(RequestSchema):
+    name = fields.String(validate=validate.Length(min=1, max=120))
+    location = fields.String(validate=validate.Length(min=1, max=80))
+    rows = StrictInteger(validate=validate.Range(min=1, max=26))
+    seats_per_row = StrictInteger(validate=validate.Range(min=1, max=60))
+    layout = fields.Dict(load_default=None, allow_none=True)
+    currency = fields.String(validate=validate.Regexp(r"^[A-Z]{3}$"))
+
+    @pre_load
+    def _strip(self, data: Any, **_kwargs: Any) -> Any:
+        return _strip_strings(data, ("name", "location", "currency"))
+
+
+class VenueCreateSchema(VenueFieldsSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    location = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    rows = StrictInteger(required=True, validate=validate.Range(min=1, max=26))
+    seats_per_row = StrictInteger(required=True, validate=validate.Range(min=1, max=60))
+    currency = fields.String(load_default="INR", validate=validate.Regexp(r"^[A-Z]{3}$"))
+
+
+class VenueUpdateSchema(VenueFieldsSchema):
+    venue_id = id_field(required=True)
+    layout = fields.Dict(allow_none=True)
+
+
+class VenueDeleteSchema(RequestSchema):
+    venue_id = id_field(required=True)
+    force = fields.Boolean(load_default=False)
+
+
+class VenueQuerySchema(Schema):
+    venue_id = query_id_field()
+
+
+class VenueEnvelopeSchema(Schema):
+    venue = fields.Nested(VenueSchema)
+
+
+class VenueListSchema(Schema):
+    venues = fields.List(fields.Nested(VenueSchema))
+
+
+# ---- shows ------------------------------------------------------------------------------
+
+
+class ShowSchema(Schema):
+    show_id = fields.Integer(attribute="id")
+    venue_id = fields.Integer()
+    venue = fields.Nested(VenueBriefSchema)
+    title = fields.String()
+    starts_at = LocalDateTime()
+    ends_at = LocalDateTime()
+    price = MoneyField()
+    price_from = fields.Method("_price_from")
+    language = fields.String()
+    rating = fields.Float(allow_none=True)
+    tags = fields.List(fields.String())
+    duration_minutes = fields.Integer()
+    capacity = fields.Integer()
+    free_seats = fields.Integer()
+
+    def _price_from(self, show: Any) -> str:
+        cheapest = show.price + cheapest_surcharge(show.venue.rows, show.venue.layout)
+        return f"{cheapest:.2f}"
+
+
+class ShowFieldsSchema(RequestSchema):
+    venue_id = id_field()
+    title = fields.String(validate=TITLE)
+    starts_at = LocalDateTime()
+    price = MoneyField()
+    language = fields.String(validate=validate.OneOf(list(LANGUAGES)))
+    rating = fields.Float(allow_none=True, allow_nan=False, validate=validate.Range(min=0, max=10))
+    tags = fields.List(fields.String(validate=TAG), validate=validate.Length(max=10))
+    duration_minutes = StrictInteger(validate=validate.Range(min=1, max=600))
+
+    @pre_load
+    def _strip(self, data: Any, **_kwargs: Any) -> Any:
+        data = _strip_strings(data, ("title",))
+        if isinstance(data, dict) and isinstance(data.get("tags"), list):
+            data = {
+                **data,
+                "tags": [t.strip().lower() if isinstance(t, str) else t for t in data["tags"]],
+            }
+        return data
+
+
+class ShowCreateSchema(ShowFieldsSchema):
+    venue_id = id_field(required=True)
+    title = fields.String(required=True, validate=TITLE)
+    starts_at = LocalDateTime(required=True)
+    price = MoneyField(required=True)
+    language = fields.String(load_default="en", validate=validate.OneOf(list(LANGUAGES)))
+    tags = fields.List(
+        fields.String(validate=TAG), load_default=list, validate=validate.Length(max=10)
+    )
+    duration_minutes = StrictInteger(load_default=150, validate=validate.Range(min=1, max=600))
+
+
+class ShowUpdateSchema(ShowFieldsSchema):
+    show_id = id_field(required=True)
+
+
+class ShowDeleteSchema(RequestSchema):
+    show_id = id_field(required=True)
+    force = fields.Boolean(load_default=False)
+
+
+class ShowQuerySchema(Schema):
+    show_id = query_id_field()
+    venue_id = query_id_field()
+
+
+class ShowEnvelopeSchema(Schema):
+    show = fields.Nested(ShowSchema)
+
+
+class ShowListSchema(Schema):
+    shows = fields.List(fields.Nested(ShowSchema))
+
+
+class FilterQuerySchema(Schema):
+    q = fields.String(validate=validate.Length(max=200))
+    location = fields.String(validate=validate.Length(max=80))
+    language = fields.String(validate=validate.OneOf(list(LANGUAGES)))
+    tag = fields.String(validate=validate.Length(max=30))
+    min_rating = fields.Float(allow_nan=False, validate=validate.Range(min=0, max=10))
+    date = fields.Date(format="%Y-%m-%d")
+    venue_id = query_id_field()
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=200))
+
+
+class MetaSchema(Schema):
+    languages = fields.Dict(keys=fields.String(), values=fields.String())
+    locations = fields.List(fields.String())
+    tags = fields.List(fields.String())
+
+
+class DeletedSchema(Schema):
+    message = fields.String()
+    cancelled_bookings = fields.Integer()

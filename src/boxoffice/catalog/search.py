@@ -1,0 +1,49 @@
+"""Finding upcoming shows by title and filters."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import String, cast, func, select
+from sqlalchemy.orm import contains_eager
+
+from ..db_types import utcnow
+from ..extensions import db
+from .models import Show, Venue
+
+
+def _day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time.min, tzinfo=tz)
+    return start, start + timedelta(days=1)
+
+
+def search_shows(filters: dict[str, Any], tz: ZoneInfo) -> list[Show]:
+    """Upcoming shows matching every given filter, soonest first."""
+    query = (
+        select(Show)
+        .join(Show.venue)
+        .options(contains_eager(Show.venue))
+        .where(Show.starts_at > utcnow())
+        .order_by(Show.starts_at, Show.id)
+        .limit(filters.get("limit", 100))
+    )
+    if q := (filters.get("q") or "").strip():
+        query = query.where(func.lower(Show.title).contains(q.lower(), autoescape=True))
+    if location := (filters.get("location") or "").strip():
+        query = query.where(func.lower(Venue.location) == location.lower())
+    if language := filters.get("language"):
+        query = query.where(Show.language == language)
+    if tag := (filters.get("tag") or "").strip().lower():
+        # Tags are stored as a JSON list of simple words (no quotes allowed by the schema),
+        # so matching the quoted word in its text works the same on SQLite and PostgreSQL.
+        query = query.where(cast(Show.tags, String).contains(f'"{tag}"', autoescape=True))
+    if (min_rating := filters.get("min_rating")) is not None:
+        query = query.where(Show.rating >= min_rating)
+    if day := filters.get("date"):
+        start, end = _day_bounds(day, tz)
+        query = query.where(Show.starts_at >= start, Show.starts_at < end)
+    if venue_id := filters.get("venue_id"):
+        query = query.where(Show.venue_id == venue_id)
+    return list(db.session.scalars(query))

@@ -1,0 +1,222 @@
+"""Catalogue rules: venues, their layouts, and the shows in them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, select
+
+from ..bookings.cancellation import cancel_active_bookings, count_active_bookings
+from ..db_types import utcnow
+from ..errors import ApiError, Conflict, NotFound
+from ..extensions import db
+from ..languages import LANGUAGES
+from .layout import LayoutError, capacity_of, normalise_layout
+from .models import Show, Venue
+
+# Time between two shows in one hall for cleaning and the audience to change over.
+CHANGEOVER = timedelta(minutes=15)
+
+
+def _invalid(field: str, message: str) -> ApiError:
+    return ApiError(422, "validation_failed", "Some fields are invalid.", {field: [message]})
+
+
+def get_venue(venue_id: int) -> Venue:
+    venue = db.session.get(Venue, venue_id)
+    if venue is None:
+        raise NotFound("Venue")
+    return venue
+
+
+def get_show(show_id: int) -> Show:
+    show = db.session.get(Show, show_id)
+    if show is None:
+        raise NotFound("Show")
+    return show
+
+
+def list_venues() -> list[Venue]:
+    return list(db.session.scalars(select(Venue).order_by(Venue.location, Venue.name)))
+
+
+def _checked_layout(rows: int, seats_per_row: int, layout: dict[str, Any] | None) -> dict[str, Any]:
+    try:
+        return normalise_layout(rows, seats_per_row, layout)
+    except LayoutError as error:
+        raise _invalid(error.field, error.message) from None
+
+
+def create_venue(data: dict[str, Any]) -> Venue:
+    layout = _checked_layout(data["rows"], data["seats_per_row"], data.get("layout"))
+    venue = Venue(
+        name=data["name"],
+        location=data["location"],
+        rows=data["rows"],
+        seats_per_row=data["seats_per_row"],
+        layout=layout,
+        currency=data.get("currency", "INR"),
+    )
+    db.session.add(venue)
+    db.session.commit()
+    return venue
+
+
+def _upcoming_shows(venue: Venue) -> list[Show]:
+    return [show for show in venue.shows if show.ends_at > utcnow()]
+
+
+def update_venue(venue_id: int, data: dict[str, Any]) -> Venue:
+    venue = get_venue(venue_id)
+    for field in ("name", "location", "currency"):
+        if field in data:
+            setattr(venue, field, data[field])
+    seating_fields = ("rows", "seats_per_row", "layout")
+    if any(field in data for field in seating_fields):
+        rows = data.get("rows", venue.rows)
+        per_row = data.get("seats_per_row", venue.seats_per_row)
+        layout = _checked_layout(rows, per_row, data.get("layout", venue.layout))
+        changed = (rows, per_row, layout) != (venue.rows, venue.seats_per_row, venue.layout)
+        if changed:
+            booked = [s for s in _upcoming_shows(venue) if count_active_bookings(s) > 0]
+            if booked:
+                raise Conflict(
+                    "venue_has_bookings",
+                    "The seating cannot change while upcoming shows have bookings.",
+                    {"show_ids": [s.id for s in booked]},
+                )
+            venue.rows, venue.seats_per_row, venue.layout = rows, per_row, layout
+            for show in venue.shows:
+                show.capacity = capacity_of(rows, per_row, layout)
+    db.session.commit()
+    return venue
+
+
+def delete_venue(venue_id: int, force: bool) -> int:
+    """Delete a venue and its shows; returns how many bookings were cancelled."""
+    venue = get_venue(venue_id)
+    upcoming = _upcoming_shows(venue)
+    booked = [s for s in upcoming if count_active_bookings(s) > 0]
+    if booked and not force:
+        raise Conflict(
+            "venue_has_bookings",
+            "Upcoming shows in this venue have bookings; pass force to cancel them too.",
+            {"show_ids": [s.id for s in booked]},
+        )
+    cancelled = sum(cancel_active_bookings(show, reason="venue_deleted") for show in upcoming)
+    db.session.delete(venue)
+    db.session.commit()
+    return cancelled
+
+
+# ---- shows ------------------------------------------------------------------------------
+
+
+def _check_schedule(
+    venue: Venue, starts_at: datetime, duration: int, ignore_id: int | None
+) -> None:
+    if starts_at <= utcnow():
+        raise _invalid("starts_at", "A show must start in the future.")
+    ends_at = starts_at + timedelta(minutes=duration)
+    # Two shows overlap when each starts before the other ends (plus changeover time).
+    candidates = db.session.scalars(
+        select(Show).where(
+            and_(
+                Show.venue_id == venue.id,
+                Show.starts_at < ends_at + CHANGEOVER,
+                Show.starts_at > starts_at - timedelta(hours=12),
+            )
+        )
+    )
+    for other in candidates:
+        if other.id == ignore_id:
+            continue
+        if other.starts_at < ends_at + CHANGEOVER and starts_at < other.ends_at + CHANGEOVER:
+            raise Conflict(
+                "show_overlap",
+                f"{venue.name} already has {other.title!r} at that time.",
+                {"show_id": other.id},
+            )
+
+
+def create_show(data: dict[str, Any]) -> Show:
+    venue = get_venue(data["venue_id"])
+    _check_schedule(venue, data["starts_at"], data["duration_minutes"], ignore_id=None)
+    show = Show(
+        venue=venue,
+        title=data["title"],
+        language=data["language"],
+        rating=data.get("rating"),
+        tags=sorted(set(data["tags"])),
+        duration_minutes=data["duration_minutes"],
+        starts_at=data["starts_at"],
+        price=data["price"],
+        capacity=capacity_of(venue.rows, venue.seats_per_row, venue.layout),
+        seats_booked=0,
+    )
+    db.session.add(show)
+    db.session.commit()
+    return show
+
+
+def update_show(show_id: int, data: dict[str, Any]) -> Show:
+    show = get_show(show_id)
+    has_bookings = count_active_bookings(show) > 0
+    if "venue_id" in data and data["venue_id"] != show.venue_id:
+        if has_bookings:
+            raise Conflict(
+                "show_has_bookings", "A show with bookings cannot move to another venue."
+            )
+        venue = get_venue(data["venue_id"])
+        show.venue = venue
+        show.capacity = capacity_of(venue.rows, venue.seats_per_row, venue.layout)
+    if "starts_at" in data or "duration_minutes" in data or "venue_id" in data:
+        starts_at = data.get("starts_at", show.starts_at)
+        if starts_at != show.starts_at and has_bookings:
+            raise Conflict("show_has_bookings", "A show with bookings cannot be rescheduled.")
+        _check_schedule(
+            show.venue,
+            starts_at,
+            data.get("duration_minutes", show.duration_minutes),
+            ignore_id=show.id,
+        )
+        show.starts_at = starts_at
+    for field in ("title", "language", "rating", "duration_minutes", "price"):
+        if field in data:
+            setattr(show, field, data[field])
+    if "tags" in data:
+        show.tags = sorted(set(data["tags"]))
+    db.session.commit()
+    return show
+
+
+def delete_show(show_id: int, force: bool) -> int:
+    show = get_show(show_id)
+    active = count_active_bookings(show) if show.ends_at > utcnow() else 0
+    if active and not force:
+        raise Conflict(
+            "show_has_bookings",
+            f"This show has {active} active booking(s); pass force to cancel them.",
+            {"active_bookings": active},
+        )
+    cancelled = cancel_active_bookings(show, reason="show_deleted") if active else 0
+    db.session.delete(show)
+    db.session.commit()
+    return cancelled
+
+
+def list_shows(venue_id: int | None) -> list[Show]:
+    query = select(Show).order_by(Show.starts_at)
+    if venue_id is not None:
+        query = query.where(Show.venue_id == venue_id)
+    return list(db.session.scalars(query))
+
+
+def catalogue_meta() -> dict[str, Any]:
+    locations = db.session.scalars(select(Venue.location).distinct().order_by(Venue.location))
+    tags: set[str] = set()
+    upcoming_tags = db.session.scalars(select(Show.tags).where(Show.starts_at > utcnow()))
+    for show_tags in upcoming_tags:
+        tags.update(show_tags or [])
+    return {"languages": LANGUAGES, "locations": list(locations), "tags": sorted(tags)}

@@ -1,0 +1,69 @@
+"""Celery bound to the Flask app: every task runs inside an app context.
+
+The beat schedule lives here and only here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Celery, Task
+from celery.schedules import crontab
+from flask import Flask
+
+from .config import Settings
+
+TASK_MODULES = ["boxoffice.bookings.tasks", "boxoffice.reports.tasks"]
+
+
+def beat_schedule() -> dict[str, dict[str, Any]]:
+    return {
+        "purge-expired-holds": {
+            "task": "boxoffice.bookings.tasks.purge_expired_holds",
+            "schedule": 60.0,
+        },
+        "daily-reminders": {
+            "task": "boxoffice.reports.tasks.send_reminders",
+            "schedule": crontab(hour=10, minute=0),
+        },
+        "monthly-entertainment-report": {
+            "task": "boxoffice.reports.tasks.send_monthly_reports",
+            "schedule": crontab(day_of_month="1", hour=8, minute=0),
+        },
+    }
+
+
+def celery_config(settings: Settings) -> dict[str, Any]:
+    broker = settings.redis_url or "memory://"
+    return {
+        "broker_url": broker,
+        "result_backend": settings.redis_url or "cache+memory://",
+        "task_ignore_result": False,
+        "result_expires": 24 * 3600,
+        # A task is acknowledged only once it has finished, and handed to another worker if
+        # its worker dies mid-way; tasks are written to be safe to run twice.
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "broker_connection_retry_on_startup": True,
+        "broker_transport_options": {"visibility_timeout": 3600},
+        "timezone": settings.timezone,
+        "enable_utc": True,
+        "beat_schedule": beat_schedule(),
+        "imports": TASK_MODULES,
+        "task_serializer": "json",
+        "accept_content": ["json"],
+    }
+
+
+def celery_init_app(app: Flask) -> Celery:
+    class FlaskTask(Task):
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery = Celery(app.name, task_cls=FlaskTask)
+    celery.config_from_object(celery_config(app.config["BOXOFFICE"]))
+    celery.set_default()
+    app.extensions["celery"] = celery
+    return celery

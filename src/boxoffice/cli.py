@@ -1,0 +1,175 @@
+"""The ``boxoffice`` command: a FlaskGroup on ``create_app`` plus our own commands."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from types import FrameType
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from . import create_app
+from .config import Settings
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+def main() -> None:
+    """BoxOffice: movie ticket booking."""
+
+
+# ---- serve ------------------------------------------------------------------------------
+
+
+def _upgrade_database() -> None:
+    from flask_migrate import upgrade
+
+    app = create_app()
+    with app.app_context():
+        upgrade()
+
+
+def _children(host: str, port: int, web_workers: int, settings: Settings) -> list[list[str]]:
+    python = sys.executable
+    schedule = str(settings.instance_dir / "celerybeat-schedule")
+    return [
+        [
+            python,
+            "-m",
+            "gunicorn",
+            "boxoffice.wsgi:app",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(web_workers),
+            # Threads, so that open seat-map event streams do not starve other requests.
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "16",
+            "--graceful-timeout",
+            "5",
+            "--timeout",
+            "60",
+            "--access-logfile",
+            "-",
+        ],
+        [
+            python,
+            "-m",
+            "celery",
+            "-A",
+            "boxoffice.worker",
+            "worker",
+            "--loglevel",
+            "INFO",
+            "--concurrency",
+            "2",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        [
+            python,
+            "-m",
+            "celery",
+            "-A",
+            "boxoffice.worker",
+            "beat",
+            "--loglevel",
+            "INFO",
+            "--schedule",
+            schedule,
+        ],
+    ]
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--web-workers", default=2, show_default=True, type=click.IntRange(1, 32))
+def serve(host: str, port: int, web_workers: int) -> None:
+    """Run everything on this machine: database upgrade, Redis (embedded when no
+    BOXOFFICE_REDIS_URL), the web server, a Celery worker and beat. Ctrl-C stops them all."""
+    from .embedded import EmbeddedRedis
+
+    settings = Settings.from_env()
+    embedded: EmbeddedRedis | None = None
+    if not settings.redis_url:
+        embedded = EmbeddedRedis(settings.instance_dir)
+        os.environ["BOXOFFICE_REDIS_URL"] = embedded.start()
+        click.echo(f"Embedded Redis on {embedded.url}")
+    os.environ.setdefault("BOXOFFICE_PUBLIC_URL", f"http://{host}:{port}")
+    processes: list[subprocess.Popen[bytes]] = []
+    stopping = False
+
+    def _stop(signum: int, _frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        _upgrade_database()
+        for command in _children(host, port, web_workers, settings):
+            processes.append(subprocess.Popen(command))
+        click.echo(f"BoxOffice is running on http://{host}:{port}/ (API docs at /api/docs)")
+        while not stopping:
+            if any(p.poll() is not None for p in processes):
+                click.echo("A BoxOffice process exited; stopping the others.", err=True)
+                break
+            time.sleep(0.2)
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        if embedded is not None:
+            embedded.stop()
+        click.echo("BoxOffice stopped.")
+
+
+# ---- accounts ---------------------------------------------------------------------------
+
+
+@main.command("create-admin")
+@click.option("--email", required=True)
+@click.option("--name", default="Administrator", show_default=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@with_appcontext
+def create_admin(email: str, name: str, password: str) -> None:
+    """Create an administrator (or make an existing account one)."""
+    from .auth.services import make_admin
+    from .errors import ApiError
+
+    try:
+        user, created = make_admin(email, name, password)
+    except ApiError as error:
+        raise click.ClickException(f"{error.message} {error.details or ''}".strip()) from None
+    click.echo(f"{'Created' if created else 'Promoted'} admin {user.email}.")
+
+
+# ---- demo data --------------------------------------------------------------------------
+
+
+@main.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when venues already exist.")
+@with_appcontext
+def seed_demo(if_empty: bool) -> None:
+    """Create a believable demo catalogue, users and bookings."""
+    from .demo import seed
+
+    summary = seed(current_app.config["BOXOFFICE"], only_if_empty=if_empty)
+    click.echo(summary)
+
+
+@main.group("jobs")
+def jobs() -> None:
+    """Run a periodic job now."""

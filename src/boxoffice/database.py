@@ -1,0 +1,68 @@
+"""Engine set-up that differs by backend, and the write-transaction helper."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session
+
+from .extensions import db
+
+
+def engine_options(database_url: str) -> dict[str, Any]:
+    if database_url.startswith("sqlite"):
+        # The busy timeout makes a second writer wait for the lock instead of failing at once.
+        return {"connect_args": {"timeout": 15, "check_same_thread": False}}
+    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """WAL, foreign keys, and transactions that we begin ourselves.
+
+    pysqlite's own transaction handling begins lazily and only before writes, which makes
+    ``BEGIN IMMEDIATE`` impossible; switching it off and emitting BEGIN ourselves lets a
+    booking take the write lock before it reads seat availability.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        immediate = connection.get_execution_options().get("sqlite_immediate", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def is_sqlite(session: Session | None = None) -> bool:
+    bind = (session or db.session()).get_bind()
+    return bind.dialect.name == "sqlite"
+
+
+@contextmanager
+def write_transaction() -> Iterator[Session]:
+    """A short transaction that takes the database write lock up front on SQLite.
+
+    On PostgreSQL the caller locks the rows it needs (``SELECT ... FOR UPDATE``).
+    Commits on success, rolls back on any error.
+    """
+    session = db.session()
+    if session.in_transaction():
+        session.commit()
+    if is_sqlite(session):
+        session.connection(execution_options={"sqlite_immediate": True})
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise

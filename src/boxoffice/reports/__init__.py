@@ -1,0 +1,1 @@
+"""Background jobs: mail, reminders, the monthly report and CSV exports."""

@@ -1,0 +1,1 @@
+"""Celery tasks: mail, reminders, monthly report, CSV export."""

@@ -1,0 +1,180 @@
+"""Shared fixtures: a real database (SQLite or PostgreSQL) and a real Redis for every test.
+
+Pick the database with ``BOXOFFICE_TEST_DB=sqlite|postgres`` (``make test`` runs both).
+Each pytest-xdist worker gets its own PostgreSQL database and its own Redis database number,
+so parallel workers never see each other's rows or keys.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+
+from boxoffice import create_app
+from boxoffice.config import Settings
+from boxoffice.extensions import db
+
+TEST_DB = os.environ.get("BOXOFFICE_TEST_DB", "sqlite")
+PG_ADMIN_URL = os.environ.get(
+    "BOXOFFICE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+REDIS_BASE_URL = os.environ.get("BOXOFFICE_TEST_REDIS_URL", "redis://127.0.0.1:6379")
+PASSWORD = "correct-horse-42"
+
+
+def _worker_number(worker_id: str) -> int:
+    return 0 if worker_id == "master" else int(worker_id.removeprefix("gw"))
+
+
+@pytest.fixture(scope="session")
+def database_url(worker_id: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    if TEST_DB == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    if TEST_DB != "postgres":
+        raise pytest.UsageError("BOXOFFICE_TEST_DB must be sqlite or postgres")
+    name = f"boxoffice_test_{_worker_number(worker_id)}"
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(scope="session")
+def redis_url(worker_id: str) -> str:
+    # Database 0 is left to anything else on the machine; workers use 1..15.
+    return f"{REDIS_BASE_URL}/{1 + _worker_number(worker_id) % 15}"
+
+
+@pytest.fixture(scope="session")
+def base_settings(
+    database_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Settings:
+    instance = tmp_path_factory.mktemp("instance")
+    return Settings(
+        instance_dir=instance,
+        database_url=database_url,
+        redis_url=redis_url,
+        secret_key="test-secret-key-that-is-long-enough-0123456789",
+        extra={"bcrypt_rounds": 4},
+    )
+
+
+@pytest.fixture(scope="session")
+def _schema(base_settings: Settings) -> Settings:
+    """Build the schema once per session with the real Alembic migrations."""
+    app = create_app(base_settings)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return base_settings
+
+
+@pytest.fixture
+def settings(_schema: Settings, tmp_path: Path) -> Settings:
+    """Per-test settings; override with ``dataclasses.replace`` in a test's own fixture."""
+    outbox = tmp_path / "instance"
+    outbox.mkdir()
+    return replace(_schema, instance_dir=outbox)
+
+
+def _empty_database() -> None:
+    tables = [t for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[Flask]:
+    app = create_app(settings)
+    redis.Redis.from_url(settings.redis_url or "").flushdb()
+    with app.app_context():
+        _empty_database()
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_database()
+        db.engine.dispose()
+    redis.Redis.from_url(settings.redis_url or "").flushdb()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@dataclass
+class Account:
+    """A registered user with a Bearer token, for tests."""
+
+    user_id: int
+    email: str
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+def register_and_login(
+    client: FlaskClient, email: str, admin: bool = False, **extra: Any
+) -> Account:
+    response = client.post(
+        "/api/register",
+        json={"email": email, "name": email.split("@")[0], "password": PASSWORD, **extra},
+    )
+    assert response.status_code == 201, response.get_json()
+    if admin:
+        from boxoffice.auth.services import make_admin
+
+        make_admin(email, "Admin", PASSWORD)
+    path = "/api/admin/login" if admin else "/api/login"
+    login = client.post(path, json={"email": email, "password": PASSWORD})
+    assert login.status_code == 200, login.get_json()
+    body = login.get_json()
+    client.delete_cookie("access_token_cookie")
+    client.delete_cookie("csrf_access_token")
+    return Account(body["user"]["user_id"], email, body["access_token"])
+
+
+@pytest.fixture
+def user(client: FlaskClient) -> Account:
+    return register_and_login(client, "asha@example.com")
+
+
+@pytest.fixture
+def other_user(client: FlaskClient) -> Account:
+    return register_and_login(client, "ravi@example.com")
+
+
+@pytest.fixture
+def admin(client: FlaskClient) -> Account:
+    return register_and_login(client, "admin@example.com", admin=True)
+
+
+def assert_error(response: Any, status: int, code: str | None = None) -> dict[str, Any]:
+    """The response is the one error envelope with this status (and code)."""
+    assert response.status_code == status, (response.status_code, response.get_data(as_text=True))
+    body = response.get_json()
+    assert set(body) == {"error"}, body
+    assert set(body["error"]) == {"code", "message", "details"}, body
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    if code is not None:
+        assert body["error"]["code"] == code, body
+    return dict(body["error"])
