@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
 import redis
@@ -19,6 +18,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from support import Account, register_and_login
 
 from boxoffice import create_app
 from boxoffice.config import Settings
@@ -29,7 +29,6 @@ PG_ADMIN_URL = os.environ.get(
     "BOXOFFICE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 REDIS_BASE_URL = os.environ.get("BOXOFFICE_TEST_REDIS_URL", "redis://127.0.0.1:6379")
-PASSWORD = "correct-horse-42"
 
 
 def _worker_number(worker_id: str) -> int:
@@ -119,40 +118,6 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-@dataclass
-class Account:
-    """A registered user with a Bearer token, for tests."""
-
-    user_id: int
-    email: str
-    token: str
-
-    @property
-    def headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"}
-
-
-def register_and_login(
-    client: FlaskClient, email: str, admin: bool = False, **extra: Any
-) -> Account:
-    response = client.post(
-        "/api/register",
-        json={"email": email, "name": email.split("@")[0], "password": PASSWORD, **extra},
-    )
-    assert response.status_code == 201, response.get_json()
-    if admin:
-        from boxoffice.auth.services import make_admin
-
-        make_admin(email, "Admin", PASSWORD)
-    path = "/api/admin/login" if admin else "/api/login"
-    login = client.post(path, json={"email": email, "password": PASSWORD})
-    assert login.status_code == 200, login.get_json()
-    body = login.get_json()
-    client.delete_cookie("access_token_cookie")
-    client.delete_cookie("csrf_access_token")
-    return Account(body["user"]["user_id"], email, body["access_token"])
-
-
 @pytest.fixture
 def user(client: FlaskClient) -> Account:
     return register_and_login(client, "asha@example.com")
@@ -166,15 +131,3 @@ def other_user(client: FlaskClient) -> Account:
 @pytest.fixture
 def admin(client: FlaskClient) -> Account:
     return register_and_login(client, "admin@example.com", admin=True)
-
-
-def assert_error(response: Any, status: int, code: str | None = None) -> dict[str, Any]:
-    """The response is the one error envelope with this status (and code)."""
-    assert response.status_code == status, (response.status_code, response.get_data(as_text=True))
-    body = response.get_json()
-    assert set(body) == {"error"}, body
-    assert set(body["error"]) == {"code", "message", "details"}, body
-    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
-    if code is not None:
-        assert body["error"]["code"] == code, body
-    return dict(body["error"])

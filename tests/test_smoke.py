@@ -1,5 +1,5 @@
-from conftest import Account, assert_error
 from factories import make_show
+from support import Account, assert_error
 
 
 def test_filter_finds_show(client, user: Account):

@@ -94,6 +94,7 @@ def _secure(response: Response) -> Response:
 
 def create_app(settings: Settings | None = None) -> Flask:
     from . import models  # noqa: F401 - registers every table with SQLAlchemy
+    from . import transactions  # noqa: F401 - after-commit hooks
     from .celery_app import celery_init_app
     from .database import configure_sqlite
     from .extensions import bcrypt, db, jwt, limiter, migrate
