@@ -1,0 +1,88 @@
+// The typed API surface: one function per endpoint, nothing else talks to fetch().
+import { get, post } from './client'
+import type {
+  AdminStats,
+  Booking,
+  ExportStatus,
+  Hold,
+  Meta,
+  SeatMapResponse,
+  Show,
+  ShowFilter,
+  ShowInput,
+  User,
+  Venue,
+  VenueInput,
+} from './types'
+
+export { ApiError, setUnauthorizedHandler } from './client'
+export type * from './types'
+
+export interface Credentials {
+  email: string
+  password: string
+}
+
+export interface Registration extends Credentials {
+  name: string
+  language?: string
+}
+
+export interface ProfileUpdate {
+  name?: string
+  language?: string
+  reminders_enabled?: boolean
+}
+
+export const api = {
+  // auth — the forms handle their own 401 ("wrong password"), so no global redirect here
+  register: (data: Registration) => post<{ user: User }>('/api/register', data, { handle401: false }),
+  login: (data: Credentials) =>
+    post<{ access_token: string; user: User }>('/api/login', data, { handle401: false }),
+  adminLogin: (data: Credentials) =>
+    post<{ access_token: string; user: User }>('/api/admin/login', data, { handle401: false }),
+  logout: () => post<unknown>('/api/logout', {}, { handle401: false }),
+  me: () => get<{ user: User }>('/api/me', undefined, { handle401: false }),
+  updateMe: (data: ProfileUpdate) => post<{ user: User }>('/api/me/update', data),
+
+  meta: () => get<Meta>('/api/meta'),
+
+  // catalogue
+  filter: (filter: ShowFilter, signal?: AbortSignal) =>
+    get<{ shows: Show[] }>('/api/filter', { ...filter }, { signal }),
+  show: (showId: number) => get<{ show: Show }>('/api/show/get', { show_id: showId }),
+  shows: (venueId?: number) => get<{ shows: Show[] }>('/api/show/get', { venue_id: venueId }),
+  createShow: (data: ShowInput) => post<{ show: Show }>('/api/show/create', data),
+  updateShow: (showId: number, data: Partial<ShowInput>) =>
+    post<{ show: Show }>('/api/show/update', { show_id: showId, ...data }),
+  deleteShow: (showId: number, force = false) => post<unknown>('/api/show/delete', { show_id: showId, force }),
+
+  venue: (venueId: number) => get<{ venue: Venue }>('/api/venue/get', { venue_id: venueId }),
+  venues: () => get<{ venues: Venue[] }>('/api/venue/get'),
+  createVenue: (data: VenueInput) => post<{ venue: Venue }>('/api/venue/create', data),
+  updateVenue: (venueId: number, data: Partial<VenueInput>) =>
+    post<{ venue: Venue }>('/api/venue/update', { venue_id: venueId, ...data }),
+  deleteVenue: (venueId: number, force = false) =>
+    post<unknown>('/api/venue/delete', { venue_id: venueId, force }),
+
+  // seats and booking
+  seats: (showId: number) => get<SeatMapResponse>('/api/show/seats', { show_id: showId }),
+  suggest: (showId: number, count: number) =>
+    get<{ seats: string[] }>('/api/show/suggest', { show_id: showId, count }),
+  hold: (showId: number, seats: string[]) =>
+    post<Hold & { total: string }>('/api/hold', { show_id: showId, seats }),
+  releaseHold: (holdId: Hold['hold_id']) => post<unknown>('/api/hold/release', { hold_id: holdId }),
+  book: (holdId: Hold['hold_id']) => post<{ booking: Booking }>('/api/bookticket', { hold_id: holdId }),
+
+  booking: (bookingId: number) => get<{ booking: Booking }>('/api/booking/get', { booking_id: bookingId }),
+  bookings: () => get<{ bookings: Booking[] }>('/api/booking/get'),
+  cancelBooking: (bookingId: number) =>
+    post<{ booking: Booking }>('/api/booking/cancel', { booking_id: bookingId }),
+
+  // admin
+  stats: () => get<AdminStats>('/api/admin/stats'),
+  startExport: (venueId: number) => post<{ job_id: string }>('/api/export', { venue_id: venueId }),
+  exportStatus: (jobId: string) => get<ExportStatus>('/api/export/status', { job_id: jobId }),
+  exportDownloadUrl: (jobId: string) => `/api/export/download?job_id=${encodeURIComponent(jobId)}`,
+  seatEventsUrl: (showId: number) => `/api/show/events?show_id=${showId}`,
+}

@@ -1,0 +1,187 @@
+// Hand-typed from the HTTP contract in /work/shared/ARCHITECTURE.md (and issue 5).
+// Money is always a decimal string ("250.00"); datetimes are ISO 8601 with an offset.
+
+export type Money = string
+export type IsoDateTime = string
+export type LanguageCode = 'en' | 'hi' | 'ta' | 'te' | 'ml' | 'kn' | 'bn' | 'mr'
+
+export interface User {
+  user_id: number
+  email: string
+  name: string
+  language: LanguageCode | string
+  is_admin: boolean
+  reminders_enabled: boolean
+  created_at: IsoDateTime
+}
+
+export interface Meta {
+  languages: Record<string, string>
+  locations: string[]
+  tags: string[]
+}
+
+export interface VenueRef {
+  venue_id: number
+  name: string
+  location: string
+}
+
+export interface Show {
+  show_id: number
+  venue_id: number
+  venue: VenueRef
+  title: string
+  starts_at: IsoDateTime
+  ends_at: IsoDateTime
+  price: Money
+  price_from: Money
+  language: string
+  rating: number | null
+  tags: string[]
+  duration_minutes: number
+  capacity: number
+  free_seats: number
+}
+
+export interface SeatCategory {
+  name: string
+  rows: string[]
+  surcharge: Money
+}
+
+export interface Layout {
+  removed: string[]
+  categories: SeatCategory[]
+}
+
+export interface Venue {
+  venue_id: number
+  name: string
+  location: string
+  rows: number
+  seats_per_row: number
+  capacity: number
+  currency: string
+  layout: Layout
+}
+
+export type SeatStatus = 'free' | 'held' | 'booked'
+
+export interface Seat {
+  seat: string
+  row: string
+  number: number
+  status: SeatStatus
+  mine: boolean
+  price: Money
+  category: string
+}
+
+export interface Hold {
+  hold_id: number | string
+  expires_at: IsoDateTime
+  seats: string[]
+  total?: Money
+}
+
+export interface SeatMapResponse {
+  show_id: number
+  rows: number
+  seats_per_row: number
+  seats: Seat[]
+  hold: Hold | null
+}
+
+export interface SeatEvent {
+  seats: { seat: string; status: SeatStatus }[]
+}
+
+export type BookingStatus = 'confirmed' | 'cancelled'
+
+export interface Booking {
+  booking_id: number
+  code: string
+  show_id: number
+  show: {
+    show_id: number
+    title: string
+    starts_at: IsoDateTime
+    venue: { name: string; location: string }
+  }
+  seats: string[]
+  total: Money
+  status: BookingStatus
+  booked_at: IsoDateTime
+  cancelled_at: IsoDateTime | null
+  can_cancel: boolean
+  qr_url: string
+  ics_url: string
+}
+
+export interface StatsShow {
+  show_id: number
+  title: string
+  starts_at: IsoDateTime
+  capacity: number
+  booked: number
+  occupancy: number
+  revenue: Money
+}
+
+export interface StatsVenue {
+  venue_id: number
+  name: string
+  location: string
+  capacity: number
+  shows: StatsShow[]
+}
+
+export interface AdminStats {
+  venues: StatsVenue[]
+  bookings_per_day: { date: string; bookings: number; tickets: number }[]
+  totals: { revenue: Money; tickets: number; bookings: number }
+}
+
+export type ExportState = 'pending' | 'running' | 'done' | 'failed'
+
+export interface ExportStatus {
+  job_id: string
+  state: ExportState
+  progress: number
+  download_url?: string
+  error?: string
+}
+
+export interface ShowFilter {
+  q?: string
+  location?: string
+  language?: string
+  tag?: string
+  min_rating?: number | string
+  date?: string
+  venue_id?: number
+}
+
+export interface ShowInput {
+  venue_id: number
+  title: string
+  starts_at: IsoDateTime
+  price: Money
+  language?: string
+  rating?: number | null
+  tags?: string[]
+  duration_minutes?: number
+}
+
+export interface VenueInput {
+  name: string
+  location: string
+  rows: number
+  seats_per_row: number
+  layout?: Layout
+  currency?: string
+}
+
+/** 422 details: field -> messages. Other codes may carry any JSON (e.g. {seats: [...]}) */
+export type ErrorDetails = Record<string, unknown>

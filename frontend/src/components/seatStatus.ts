@@ -1,0 +1,18 @@
+import type { Seat } from '@/api/types'
+import type { DisplayStatus } from '@/stores/seats'
+import { formatMoney } from '@/lib/money'
+
+/** Words for screen readers and the legend; colour is never the only cue. */
+export const STATUS_TEXT: Record<DisplayStatus, string> = {
+  free: 'free',
+  held: 'held',
+  booked: 'booked',
+  mine: 'selected',
+}
+
+export function seatAriaLabel(seat: Seat, status: DisplayStatus, currency = 'INR'): string {
+  return `Seat ${seat.seat}, ${seat.category}, ${formatMoney(seat.price, currency)}, ${STATUS_TEXT[status]}`
+}
+
+/** Up to 6 category palettes (CSS classes cat-0..cat-5), assigned in layout order. */
+export const categoryClass = (index: number) => `cat-${index % 6}`

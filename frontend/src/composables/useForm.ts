@@ -1,0 +1,54 @@
+import { computed, ref } from 'vue'
+import { ApiError } from '@/api/client'
+import { hasErrors, type FieldErrors } from '@/lib/validation'
+
+/**
+ * Shared form plumbing: client checks run on submit (and live once a submit was tried);
+ * the server's 422 `details` land in the same field-error map; other errors become one
+ * form-level message.
+ */
+export function useForm(validate: () => FieldErrors) {
+  const submitted = ref(false)
+  const serverErrors = ref<FieldErrors>({})
+  const formError = ref<string | null>(null)
+  const busy = ref(false)
+
+  const clientErrors = computed<FieldErrors>(() => (submitted.value ? validate() : {}))
+  const errors = computed<FieldErrors>(() => ({ ...serverErrors.value, ...clientErrors.value }))
+  const fieldErrors = (field: string) => errors.value[field] ?? []
+
+  async function submit(action: () => Promise<unknown>): Promise<boolean> {
+    submitted.value = true
+    serverErrors.value = {}
+    formError.value = null
+    if (hasErrors(validate())) return false
+    busy.value = true
+    try {
+      await action()
+      return true
+    } catch (e) {
+      if (e instanceof ApiError) {
+        const fields = e.fieldErrors
+        serverErrors.value = fields
+        // A 422 whose fields we do not show (or any other error) still needs a visible message.
+        if (!hasErrors(fields) || e.status !== 422) formError.value = e.message
+        else formError.value = 'Please fix the highlighted fields.'
+      } else {
+        formError.value = 'Something went wrong. Please try again.'
+      }
+      return false
+    } finally {
+      busy.value = false
+    }
+  }
+
+  /** Editing a field clears the server's complaint about it. */
+  function touch(field: string) {
+    if (serverErrors.value[field]) {
+      const { [field]: _, ...rest } = serverErrors.value
+      serverErrors.value = rest
+    }
+  }
+
+  return { submitted, errors, fieldErrors, formError, busy, submit, touch }
+}

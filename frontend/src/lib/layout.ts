@@ -1,0 +1,67 @@
+import type { Layout, Seat, SeatStatus } from '@/api/types'
+import { fromMinor, toMinor } from './money'
+
+export const MAX_ROWS = 26
+
+export function rowLetters(rows: number): string[] {
+  return Array.from({ length: Math.min(rows, MAX_ROWS) }, (_, i) => String.fromCharCode(65 + i))
+}
+
+export function parseSeatLabel(label: string): { row: string; number: number } | null {
+  const m = /^([A-Z])(\d{1,3})$/.exec(label.trim().toUpperCase())
+  if (!m) return null
+  return { row: m[1]!, number: Number(m[2]) }
+}
+
+/** A cell of the drawn grid: a seat, or a gap where the layout removed one (an aisle). */
+export type SeatCell = { kind: 'seat'; seat: Seat } | { kind: 'gap'; key: string }
+
+export interface SeatRow {
+  row: string
+  cells: SeatCell[]
+}
+
+/** Arrange the API's seat list (removed seats are absent) into rows with gaps. */
+export function buildGrid(rows: number, seatsPerRow: number, seats: Seat[]): SeatRow[] {
+  const byLabel = new Map(seats.map((s) => [s.seat, s]))
+  return rowLetters(rows).map((row) => ({
+    row,
+    cells: Array.from({ length: seatsPerRow }, (_, i): SeatCell => {
+      const seat = byLabel.get(`${row}${i + 1}`)
+      return seat ? { kind: 'seat', seat } : { kind: 'gap', key: `${row}${i + 1}` }
+    }),
+  }))
+}
+
+/** Seats a venue layout would produce; used for the admin's live layout preview. */
+export function seatsFromLayout(
+  rows: number,
+  seatsPerRow: number,
+  layout: Layout,
+  basePrice = '0.00',
+  status: SeatStatus = 'free',
+): Seat[] {
+  const removed = new Set(layout.removed.map((s) => s.toUpperCase()))
+  const categoryOf = new Map<string, { name: string; surcharge: string }>()
+  for (const cat of layout.categories) {
+    for (const r of cat.rows) if (!categoryOf.has(r.toUpperCase())) categoryOf.set(r.toUpperCase(), cat)
+  }
+  const seats: Seat[] = []
+  for (const row of rowLetters(rows)) {
+    const cat = categoryOf.get(row)
+    const price = fromMinor(toMinor(basePrice) + toMinor(cat?.surcharge ?? '0'))
+    for (let n = 1; n <= seatsPerRow; n++) {
+      const label = `${row}${n}`
+      if (removed.has(label)) continue
+      seats.push({ seat: label, row, number: n, status, mine: false, price, category: cat?.name ?? 'Standard' })
+    }
+  }
+  return seats
+}
+
+/** Category names in a stable order (as first met front to back) for colours and the legend. */
+export function categoryOrder(seats: Seat[]): string[] {
+  const names: string[] = []
+  for (const s of seats) if (!names.includes(s.category)) names.push(s.category)
+  return names
+}

@@ -1,0 +1,40 @@
+// Prices arrive as decimal strings; sums are done in minor units (paise) to avoid float drift.
+
+export function toMinor(amount: string | number): number {
+  const text = String(amount).trim()
+  const match = /^(-?)(\d+)(?:\.(\d{1,2}))?/.exec(text)
+  if (!match) return 0
+  const [, sign, whole = '0', frac = ''] = match
+  const minor = Number(whole) * 100 + Number(frac.padEnd(2, '0'))
+  return sign === '-' ? -minor : minor
+}
+
+export function fromMinor(minor: number): string {
+  const sign = minor < 0 ? '-' : ''
+  const abs = Math.abs(minor)
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`
+}
+
+export function sumMoney(amounts: (string | number)[]): string {
+  return fromMinor(amounts.reduce<number>((acc, a) => acc + toMinor(a), 0))
+}
+
+const formatters = new Map<string, Intl.NumberFormat>()
+
+/** "350.00" -> "₹350", "350.50" -> "₹350.50" (en-IN grouping: ₹1,00,000). */
+export function formatMoney(amount: string | number, currency = 'INR'): string {
+  const minor = toMinor(amount)
+  const whole = minor % 100 === 0
+  const key = `${currency}:${whole}`
+  let fmt = formatters.get(key)
+  if (!fmt) {
+    fmt = new Intl.NumberFormat('en-IN', {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: whole ? 0 : 2,
+      maximumFractionDigits: 2,
+    })
+    formatters.set(key, fmt)
+  }
+  return fmt.format(minor / 100)
+}

@@ -1,0 +1,87 @@
+import type { Layout, VenueInput } from '@/api/types'
+import { MAX_ROWS, parseSeatLabel, rowLetters } from './layout'
+import type { FieldErrors } from './validation'
+
+export const MAX_SEATS_PER_ROW = 50
+
+export interface CategoryDraft {
+  name: string
+  rows: string
+  surcharge: string
+}
+
+/** The venue editor's state: text fields as typed, turned into the API shape on save. */
+export interface VenueDraft {
+  name: string
+  location: string
+  rows: number
+  seats_per_row: number
+  removed: string[]
+  categories: CategoryDraft[]
+}
+
+export const emptyDraft = (): VenueDraft => ({
+  name: '',
+  location: '',
+  rows: 10,
+  seats_per_row: 12,
+  removed: [],
+  categories: [{ name: 'Premium', rows: 'H, I, J', surcharge: '100.00' }],
+})
+
+export const splitRows = (text: string) =>
+  text.split(/[\s,]+/).map((r) => r.trim().toUpperCase()).filter(Boolean)
+
+export function draftLayout(d: VenueDraft): Layout {
+  const valid = new Set(rowLetters(d.rows))
+  return {
+    // Seats outside the grid (after shrinking it) are dropped rather than sent.
+    removed: d.removed.filter((s) => {
+      const p = parseSeatLabel(s)
+      return p !== null && valid.has(p.row) && p.number <= d.seats_per_row
+    }),
+    categories: d.categories
+      .filter((c) => c.name.trim())
+      .map((c) => ({ name: c.name.trim(), rows: splitRows(c.rows).filter((r) => valid.has(r)), surcharge: c.surcharge.trim() || '0.00' })),
+  }
+}
+
+export function draftToInput(d: VenueDraft): VenueInput {
+  return { name: d.name.trim(), location: d.location.trim(), rows: d.rows, seats_per_row: d.seats_per_row, layout: draftLayout(d) }
+}
+
+export function venueToDraft(v: VenueInput): VenueDraft {
+  return {
+    name: v.name,
+    location: v.location,
+    rows: v.rows,
+    seats_per_row: v.seats_per_row,
+    removed: [...(v.layout?.removed ?? [])],
+    categories: (v.layout?.categories ?? []).map((c) => ({ name: c.name, rows: c.rows.join(', '), surcharge: c.surcharge })),
+  }
+}
+
+export function validateDraft(d: VenueDraft): FieldErrors {
+  const errors: FieldErrors = {}
+  const add = (field: string, message: string) => (errors[field] ??= []).push(message)
+  if (!d.name.trim()) add('name', 'Name is required.')
+  else if (d.name.trim().length > 100) add('name', 'Name must be at most 100 characters.')
+  if (!d.location.trim()) add('location', 'City is required.')
+  if (!Number.isInteger(d.rows) || d.rows < 1 || d.rows > MAX_ROWS) add('rows', `Rows must be 1–${MAX_ROWS}.`)
+  if (!Number.isInteger(d.seats_per_row) || d.seats_per_row < 1 || d.seats_per_row > MAX_SEATS_PER_ROW)
+    add('seats_per_row', `Seats per row must be 1–${MAX_SEATS_PER_ROW}.`)
+  const valid = new Set(rowLetters(d.rows))
+  const seen = new Set<string>()
+  for (const c of d.categories) {
+    if (!c.name.trim()) add('layout', 'Every price category needs a name.')
+    if (!/^\d+(\.\d{1,2})?$/.test(c.surcharge.trim() || '0')) add('layout', `Surcharge of ${c.name || 'a category'} must be an amount like 100.00.`)
+    for (const r of splitRows(c.rows)) {
+      if (!valid.has(r)) add('layout', `Row ${r} of ${c.name || 'a category'} is not in this venue.`)
+      if (seen.has(r)) add('layout', `Row ${r} is in more than one category.`)
+      seen.add(r)
+    }
+  }
+  const removed = draftLayout(d).removed.length
+  if (removed >= d.rows * d.seats_per_row) add('layout', 'A venue needs at least one seat.')
+  return errors
+}

@@ -1,0 +1,108 @@
+import { createRouter, createWebHistory, type RouteLocationNormalized, type Router } from 'vue-router'
+import { setUnauthorizedHandler } from '@/api/client'
+import { useAuthStore } from '@/stores/auth'
+import { useNoticesStore } from '@/stores/notices'
+import HomeView from '@/views/HomeView.vue'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    title?: string
+    requiresAuth?: boolean
+    requiresAdmin?: boolean
+  }
+}
+
+export const routes = [
+  { path: '/', name: 'home', component: HomeView, meta: { title: 'Find a show' } },
+  { path: '/signin', name: 'signin', component: () => import('@/views/SignInView.vue'), meta: { title: 'Sign in' } },
+  { path: '/signup', name: 'signup', component: () => import('@/views/SignUpView.vue'), meta: { title: 'Sign up' } },
+  { path: '/shows/:id(\\d+)', name: 'show', component: () => import('@/views/ShowView.vue'), meta: { title: 'Choose seats' } },
+  {
+    path: '/shows/:id(\\d+)/confirm',
+    name: 'confirm',
+    component: () => import('@/views/ConfirmView.vue'),
+    meta: { title: 'Confirm booking', requiresAuth: true },
+  },
+  { path: '/bookings', name: 'bookings', component: () => import('@/views/MyBookingsView.vue'), meta: { title: 'My bookings', requiresAuth: true } },
+  {
+    path: '/bookings/:id(\\d+)',
+    name: 'booking',
+    component: () => import('@/views/BookingDoneView.vue'),
+    meta: { title: 'Your tickets', requiresAuth: true },
+  },
+  { path: '/profile', name: 'profile', component: () => import('@/views/ProfileView.vue'), meta: { title: 'Profile', requiresAuth: true } },
+
+  { path: '/admin/login', name: 'admin-login', component: () => import('@/views/admin/AdminLoginView.vue'), meta: { title: 'Admin sign in' } },
+  { path: '/admin', name: 'admin', component: () => import('@/views/admin/AdminDashboardView.vue'), meta: { title: 'Dashboard', requiresAdmin: true } },
+  { path: '/admin/venues', name: 'admin-venues', component: () => import('@/views/admin/AdminVenuesView.vue'), meta: { title: 'Venues', requiresAdmin: true } },
+  { path: '/admin/venues/new', name: 'admin-venue-new', component: () => import('@/views/admin/AdminVenueEditView.vue'), meta: { title: 'New venue', requiresAdmin: true } },
+  {
+    path: '/admin/venues/:id(\\d+)/edit',
+    name: 'admin-venue-edit',
+    component: () => import('@/views/admin/AdminVenueEditView.vue'),
+    meta: { title: 'Edit venue', requiresAdmin: true },
+  },
+  {
+    path: '/admin/venues/:id(\\d+)/shows',
+    name: 'admin-venue-shows',
+    component: () => import('@/views/admin/AdminShowsView.vue'),
+    meta: { title: 'Shows', requiresAdmin: true },
+  },
+  {
+    path: '/admin/venues/:venueId(\\d+)/shows/new',
+    name: 'admin-show-new',
+    component: () => import('@/views/admin/AdminShowEditView.vue'),
+    meta: { title: 'New show', requiresAdmin: true },
+  },
+  {
+    path: '/admin/shows/:id(\\d+)/edit',
+    name: 'admin-show-edit',
+    component: () => import('@/views/admin/AdminShowEditView.vue'),
+    meta: { title: 'Edit show', requiresAdmin: true },
+  },
+  { path: '/admin/export', name: 'admin-export', component: () => import('@/views/admin/AdminExportView.vue'), meta: { title: 'Export', requiresAdmin: true } },
+  { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue'), meta: { title: 'Not found' } },
+]
+
+export async function guard(to: RouteLocationNormalized) {
+  const auth = useAuthStore()
+  await auth.ensureLoaded().catch(() => undefined)
+  if (to.meta.requiresAdmin) {
+    if (!auth.signedIn) return { name: 'admin-login', query: { next: to.fullPath } }
+    if (!auth.isAdmin) {
+      useNoticesStore().push('error', 'That page is only for administrators.')
+      return { name: 'home' }
+    }
+  }
+  if (to.meta.requiresAuth && !auth.signedIn) return { name: 'signin', query: { next: to.fullPath } }
+  return true
+}
+
+/**
+ * The one place a 401 becomes "go to sign-in": the session is dropped, the server's message
+ * shown, and the page the user was on is kept as ?next= so signing in brings them back.
+ */
+export function installUnauthorizedRedirect(router: Router): void {
+  setUnauthorizedHandler((error) => {
+    useAuthStore().forget()
+    useNoticesStore().push('error', error.message || 'Please sign in to continue.')
+    const current = router.currentRoute.value
+    const target = current.path.startsWith('/admin') ? 'admin-login' : 'signin'
+    if (current.name === target) return
+    void router.push({ name: target, query: { next: current.fullPath } })
+  })
+}
+
+export function createAppRouter(): Router {
+  const router = createRouter({
+    history: createWebHistory(),
+    routes,
+    scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
+  })
+  router.beforeEach(guard)
+  router.afterEach((to) => {
+    document.title = to.meta.title ? `${to.meta.title} · BoxOffice` : 'BoxOffice'
+  })
+  installUnauthorizedRedirect(router)
+  return router
+}

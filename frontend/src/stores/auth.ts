@@ -1,0 +1,75 @@
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import { api, type Credentials, type ProfileUpdate, type Registration } from '@/api'
+import { ApiError } from '@/api/client'
+import type { User } from '@/api/types'
+
+export const useAuthStore = defineStore('auth', () => {
+  const user = ref<User | null>(null)
+  const loaded = ref(false)
+  let probe: Promise<void> | null = null
+
+  const signedIn = computed(() => user.value !== null)
+  const isAdmin = computed(() => user.value?.is_admin === true)
+
+  /** Ask the server once who we are (the JWT cookie is httpOnly, so only it knows). */
+  function ensureLoaded(): Promise<void> {
+    if (loaded.value) return Promise.resolve()
+    probe ??= api
+      .me()
+      .then((r) => {
+        user.value = r.user
+      })
+      .catch((e: unknown) => {
+        if (!(e instanceof ApiError) || (e.status !== 401 && e.status !== 403)) throw e
+        user.value = null
+      })
+      .finally(() => {
+        loaded.value = true
+        probe = null
+      })
+    return probe
+  }
+
+  async function login(credentials: Credentials): Promise<User> {
+    const r = await api.login(credentials)
+    user.value = r.user
+    loaded.value = true
+    return r.user
+  }
+
+  async function adminLogin(credentials: Credentials): Promise<User> {
+    const r = await api.adminLogin(credentials)
+    user.value = r.user
+    loaded.value = true
+    return r.user
+  }
+
+  /** Register, then sign straight in: nobody wants to type the password twice. */
+  async function register(data: Registration): Promise<User> {
+    await api.register(data)
+    return login({ email: data.email, password: data.password })
+  }
+
+  async function logout(): Promise<void> {
+    try {
+      await api.logout()
+    } finally {
+      forget()
+    }
+  }
+
+  async function update(data: ProfileUpdate): Promise<User> {
+    const r = await api.updateMe(data)
+    user.value = r.user
+    return r.user
+  }
+
+  /** Drop the local session (after a 401 or logout). */
+  function forget(): void {
+    user.value = null
+    loaded.value = true
+  }
+
+  return { user, loaded, signedIn, isAdmin, ensureLoaded, login, adminLogin, register, logout, update, forget }
+})

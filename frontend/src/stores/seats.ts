@@ -1,0 +1,213 @@
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import { api } from '@/api'
+import { ApiError } from '@/api/client'
+import type { Booking, Hold, Seat, SeatEvent, SeatMapResponse, SeatStatus, Show } from '@/api/types'
+import { sumMoney } from '@/lib/money'
+import { useNoticesStore } from './notices'
+
+export const MAX_SEATS = 10
+
+export type DisplayStatus = SeatStatus | 'mine'
+
+const bySeatOrder = (a: Seat, b: Seat) => a.row.localeCompare(b.row) || a.number - b.number
+
+/**
+ * Seat selection for one show: the map, the user's selection and the server-side hold that
+ * mirrors it. Every change of selection re-sends the whole selection (POST /api/hold replaces
+ * the previous hold), one request at a time, latest selection wins.
+ */
+export const useSeatsStore = defineStore('seats', () => {
+  const notices = useNoticesStore()
+
+  const showId = ref<number | null>(null)
+  const show = ref<Show | null>(null)
+  const map = ref<SeatMapResponse | null>(null)
+  const selected = ref<string[]>([])
+  const hold = ref<Hold | null>(null)
+  const loading = ref(false)
+  const loadError = ref<ApiError | null>(null)
+  const syncing = ref(false)
+
+  const seatIndex = computed(() => new Map((map.value?.seats ?? []).map((s) => [s.seat, s])))
+  const selectedSeats = computed(() =>
+    selected.value.map((l) => seatIndex.value.get(l)).filter((s): s is Seat => !!s).sort(bySeatOrder),
+  )
+  const total = computed(() => sumMoney(selectedSeats.value.map((s) => s.price)))
+  /** The hold matches what the user sees selected (so it can be booked). */
+  const inSync = computed(
+    () =>
+      !syncing.value &&
+      hold.value !== null &&
+      hold.value.seats.length === selected.value.length &&
+      selected.value.every((s) => hold.value!.seats.includes(s)),
+  )
+
+  function displayStatus(seat: Seat): DisplayStatus {
+    return selected.value.includes(seat.seat) ? 'mine' : seat.status
+  }
+
+  function setStatus(label: string, status: SeatStatus, mine = false): void {
+    const seat = seatIndex.value.get(label)
+    if (seat) {
+      seat.status = status
+      seat.mine = mine
+    }
+  }
+
+  function applyMap(m: SeatMapResponse): void {
+    map.value = m
+    hold.value = m.hold
+    selected.value = m.hold ? [...m.hold.seats] : m.seats.filter((s) => s.mine).map((s) => s.seat)
+  }
+
+  async function load(id: number): Promise<void> {
+    if (showId.value !== id) reset()
+    showId.value = id
+    loading.value = true
+    loadError.value = null
+    try {
+      const [s, m] = await Promise.all([api.show(id), api.seats(id)])
+      show.value = s.show
+      applyMap(m)
+    } catch (e) {
+      loadError.value = e instanceof ApiError ? e : new ApiError(0, 'unknown', 'Could not load the seats.')
+    } finally {
+      loading.value = false
+    }
+  }
+
+  /** Re-read the map (after an SSE reconnect or a conflict): the server is the truth. */
+  async function refresh(): Promise<void> {
+    if (showId.value === null) return
+    try {
+      applyMap(await api.seats(showId.value))
+    } catch (e) {
+      notices.error(e)
+    }
+  }
+
+  function toggle(label: string): void {
+    const seat = seatIndex.value.get(label)
+    if (!seat) return
+    if (selected.value.includes(label)) {
+      selected.value = selected.value.filter((s) => s !== label)
+    } else {
+      if (seat.status !== 'free') return
+      if (selected.value.length >= MAX_SEATS) {
+        notices.info(`You can pick up to ${MAX_SEATS} seats at a time.`)
+        return
+      }
+      selected.value = [...selected.value, label]
+    }
+    void syncHold()
+  }
+
+  async function suggest(count: number): Promise<void> {
+    if (showId.value === null) return
+    try {
+      const r = await api.suggest(showId.value, count)
+      selected.value = r.seats.slice(0, MAX_SEATS)
+      await syncHold()
+    } catch (e) {
+      notices.error(e, 'No seats could be suggested.')
+    }
+  }
+
+  let inFlight: Promise<void> | null = null
+  let dirty = false
+
+  function syncHold(): Promise<void> {
+    dirty = true
+    inFlight ??= (async () => {
+      syncing.value = true
+      try {
+        while (dirty) {
+          dirty = false
+          await sendHold([...selected.value])
+        }
+      } finally {
+        syncing.value = false
+        inFlight = null
+      }
+    })()
+    return inFlight
+  }
+
+  async function sendHold(labels: string[]): Promise<void> {
+    if (showId.value === null) return
+    const previous = hold.value?.seats ?? []
+    try {
+      if (labels.length === 0) {
+        if (hold.value) await api.releaseHold(hold.value.hold_id)
+        hold.value = null
+      } else {
+        const h = await api.hold(showId.value, labels)
+        hold.value = { hold_id: h.hold_id, expires_at: h.expires_at, seats: h.seats, total: h.total }
+      }
+      for (const l of previous) if (!hold.value?.seats.includes(l)) setStatus(l, 'free')
+      for (const l of hold.value?.seats ?? []) setStatus(l, 'held', true)
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'seat_taken') {
+        const taken = Array.isArray(e.details.seats) ? (e.details.seats as string[]) : []
+        for (const l of taken) if (seatIndex.value.get(l)?.status === 'free') setStatus(l, 'held')
+        selected.value = selected.value.filter((s) => !taken.includes(s))
+        notices.push('error', e.message)
+        // Keep what is still available: hold the rest (or release) on the next loop turn.
+        dirty = true
+      } else {
+        selected.value = [...previous]
+        notices.error(e, 'Could not hold the seats.')
+      }
+    }
+  }
+
+  /** Live updates from the SSE stream. */
+  function applyEvent(event: SeatEvent): void {
+    for (const { seat: label, status } of event.seats ?? []) {
+      const ours = hold.value?.seats.includes(label) ?? false
+      // Our own hold is reported as "held" like anyone's; it stays "mine" here.
+      if (ours && status === 'held') continue
+      if (status !== 'free' && selected.value.includes(label) && !ours) {
+        selected.value = selected.value.filter((s) => s !== label)
+        notices.push('info', `Seat ${label} was just taken by someone else.`)
+      }
+      setStatus(label, status, ours && status === 'booked')
+    }
+  }
+
+  function expire(): void {
+    notices.push('info', 'Your seat hold expired. Please pick your seats again.')
+    hold.value = null
+    selected.value = []
+    void refresh()
+  }
+
+  async function book(): Promise<Booking | null> {
+    if (!hold.value) return null
+    try {
+      const { booking } = await api.book(hold.value.hold_id)
+      reset()
+      return booking
+    } catch (e) {
+      notices.error(e, 'The booking failed.')
+      if (e instanceof ApiError && (e.code === 'hold_expired' || e.code === 'seat_taken')) await refresh()
+      return null
+    }
+  }
+
+  function reset(): void {
+    showId.value = null
+    show.value = null
+    map.value = null
+    selected.value = []
+    hold.value = null
+    loadError.value = null
+  }
+
+  return {
+    showId, show, map, selected, hold, loading, loadError, syncing,
+    selectedSeats, total, inSync,
+    displayStatus, load, refresh, toggle, suggest, syncHold, applyEvent, expire, book, reset,
+  }
+})
