@@ -76,11 +76,13 @@ def upgrade():
     sa.Column('message_id', sa.String(length=200), nullable=True),
     sa.Column('created_at', boxoffice.db_types.UTCDateTime(), nullable=False),
     sa.Column('sent_at', boxoffice.db_types.UTCDateTime(), nullable=True),
+    sa.Column('next_attempt_at', boxoffice.db_types.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_mail_log_user_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mail_log')),
     sa.UniqueConstraint('kind', 'period', 'recipient', name='uq_mail_log_once')
     )
     with op.batch_alter_table('mail_log', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mail_log_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_mail_log_user_id'), ['user_id'], unique=False)
 
     op.create_table('shows',
@@ -203,6 +205,7 @@ def downgrade():
     op.drop_table('shows')
     with op.batch_alter_table('mail_log', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_mail_log_user_id'))
+        batch_op.drop_index(batch_op.f('ix_mail_log_status'))
 
     op.drop_table('mail_log')
     op.drop_table('export_jobs')

@@ -13,7 +13,8 @@ class MailLog(db.Model):  # type: ignore[name-defined]
     """Every mail we decided to send, so that a job run twice never sends it twice.
 
     ``period`` names what the mail is about: a month ("2026-10") for the monthly report, a
-    reminder period, or a booking id for confirmations.
+    reminder period, or a booking id for confirmations. The row is also the delivery state
+    (see ``reports.outbox``): ``next_attempt_at`` is when a pending mail is next due.
     """
 
     __tablename__ = "mail_log"
@@ -25,12 +26,14 @@ class MailLog(db.Model):  # type: ignore[name-defined]
     kind: Mapped[str] = mapped_column(String(40))
     period: Mapped[str] = mapped_column(String(40))
     recipient: Mapped[str] = mapped_column(String(254))
-    status: Mapped[str] = mapped_column(String(12), default="queued")  # queued/sent/failed
+    # queued / sending / retrying / sent / failed / skipped (its subject no longer exists)
+    status: Mapped[str] = mapped_column(String(12), default="queued", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     message_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     __table_args__ = (UniqueConstraint("kind", "period", "recipient", name="uq_mail_log_once"),)
 
