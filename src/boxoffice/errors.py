@@ -129,6 +129,11 @@ def register_error_handlers(app: Flask) -> None:
     def _api_error(error: ApiError) -> tuple[Response, int]:
         return envelope(error.status, error.code, error.message, error.details)
 
+    @app.errorhandler(RecursionError)
+    def _too_deep(_error: RecursionError) -> tuple[Response, int]:
+        # Only parsing absurdly nested JSON bodies recurses this deep.
+        return envelope(400, "malformed_json", "The JSON body is nested too deeply.")
+
     @app.errorhandler(redis.exceptions.ConnectionError)
     def _redis_down(error: redis.exceptions.ConnectionError) -> tuple[Response, int]:
         log.error("Redis is unreachable: %s", error)

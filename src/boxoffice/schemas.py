@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask import current_app
@@ -40,9 +40,14 @@ class MoneyField(fields.Decimal):
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Decimal:
         if isinstance(value, bool):
             raise ValidationError("Not a valid number.")
-        result: Decimal = super()._deserialize(value, attr, data, **kwargs)
-        if result != result.quantize(Decimal("0.01")):
+        # Check the places before the parent rounds the value to two of them.
+        try:
+            exact = Decimal(str(value))
+        except InvalidOperation:
+            raise ValidationError("Not a valid number.") from None
+        if exact.is_finite() and exact != exact.quantize(Decimal("0.01")):
             raise ValidationError("Use at most two decimal places.")
+        result: Decimal = super()._deserialize(value, attr, data, **kwargs)
         return result
 
 

@@ -16,16 +16,15 @@ from .schemas import (
     ShowCreateSchema,
     ShowDeleteSchema,
     ShowEnvelopeSchema,
+    ShowGetSchema,
     ShowListSchema,
     ShowQuerySchema,
-    ShowSchema,
     ShowUpdateSchema,
     VenueCreateSchema,
     VenueDeleteSchema,
     VenueEnvelopeSchema,
-    VenueListSchema,
+    VenueGetSchema,
     VenueQuerySchema,
-    VenueSchema,
     VenueUpdateSchema,
 )
 from .search import search_shows
@@ -50,13 +49,12 @@ def meta() -> dict[str, Any]:
 
 @blp.route("/venue/get", methods=["GET"])
 @blp.arguments(VenueQuerySchema, location="query")
-@blp.response(200, VenueEnvelopeSchema)
-@blp.alt_response(200, schema=VenueListSchema, description="without venue_id: every venue")
+@blp.response(200, VenueGetSchema)
 def get_venue(query: dict[str, Any]) -> dict[str, Any]:
     """One venue by ``venue_id``, else the list of venues."""
     if "venue_id" in query:
-        return {"venue": VenueSchema().dump(services.get_venue(query["venue_id"]))}
-    return {"venues": VenueSchema(many=True).dump(services.list_venues())}
+        return {"venue": services.get_venue(query["venue_id"])}
+    return {"venues": services.list_venues()}
 
 
 @blp.route("/venue/create", methods=["POST"])
@@ -90,14 +88,12 @@ def delete_venue(data: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("/show/get", methods=["GET"])
 @blp.arguments(ShowQuerySchema, location="query")
-@blp.response(200, ShowEnvelopeSchema)
-@blp.alt_response(200, schema=ShowListSchema, description="without show_id: the list")
+@blp.response(200, ShowGetSchema)
 def get_show(query: dict[str, Any]) -> dict[str, Any]:
     """One show by ``show_id``, else every show (optionally of one venue)."""
     if "show_id" in query:
-        return {"show": ShowSchema().dump(services.get_show(query["show_id"]))}
-    shows = services.list_shows(query.get("venue_id"))
-    return {"shows": ShowSchema(many=True).dump(shows)}
+        return {"show": services.get_show(query["show_id"])}
+    return {"shows": services.list_shows(query.get("venue_id"))}
 
 
 @blp.route("/show/create", methods=["POST"])

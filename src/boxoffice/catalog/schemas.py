@@ -95,6 +95,13 @@ class VenueListSchema(Schema):
     venues = fields.List(fields.Nested(VenueSchema))
 
 
+class VenueGetSchema(Schema):
+    """``venue`` when a venue_id was given, else ``venues``."""
+
+    venue = fields.Nested(VenueSchema)
+    venues = fields.List(fields.Nested(VenueSchema))
+
+
 # ---- shows ------------------------------------------------------------------------------
 
 
@@ -171,6 +178,13 @@ class ShowEnvelopeSchema(Schema):
 
 
 class ShowListSchema(Schema):
+    shows = fields.List(fields.Nested(ShowSchema))
+
+
+class ShowGetSchema(Schema):
+    """``show`` when a show_id was given, else ``shows``."""
+
+    show = fields.Nested(ShowSchema)
     shows = fields.List(fields.Nested(ShowSchema))
 
 

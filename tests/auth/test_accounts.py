@@ -1,0 +1,183 @@
+"""Registration, sign-in, sign-out and the profile."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from support import PASSWORD, Account, assert_error
+
+from boxoffice.auth.models import User
+from boxoffice.extensions import db
+
+VALID = {"email": "meera@example.com", "name": "Meera", "password": "long-enough-1"}
+
+
+def test_register_returns_user_without_password(client: FlaskClient):
+    response = client.post("/api/register", json={**VALID, "language": "ta"})
+    assert response.status_code == 201
+    user = response.get_json()["user"]
+    assert user["email"] == "meera@example.com"
+    assert user["language"] == "ta"
+    assert user["is_admin"] is False
+    assert "password" not in user and "password_hash" not in user
+    assert user["created_at"].endswith("+05:30")
+
+
+def test_password_is_stored_only_as_bcrypt_hash(client: FlaskClient):
+    client.post("/api/register", json=VALID)
+    stored = db.session.scalar(select(User).where(User.email == VALID["email"]))
+    assert stored is not None
+    assert stored.password_hash.startswith("$2b$")
+    assert VALID["password"] not in stored.password_hash
+
+
+def test_email_is_normalised_and_duplicates_conflict(client: FlaskClient):
+    assert client.post("/api/register", json=VALID).status_code == 201
+    again = {**VALID, "email": "  MEERA@Example.com "}
+    error = assert_error(client.post("/api/register", json=again), 409, "email_taken")
+    assert "email" in error["details"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"email": "not-an-email"}, "email"),
+        ({"email": ""}, "email"),
+        ({"name": ""}, "name"),
+        ({"name": "x" * 101}, "name"),
+        ({"password": "short7!"}, "password"),
+        ({"password": "x" * 129}, "password"),
+        ({"password": "meera@example.com"}, "password"),
+        ({"password": "        "}, "password"),
+        ({"language": "klingon"}, "language"),
+        ({"email": 12}, "email"),
+    ],
+)
+def test_register_validation(client: FlaskClient, changes: dict, field: str):
+    error = assert_error(
+        client.post("/api/register", json={**VALID, **changes}), 422, "validation_failed"
+    )
+    assert field in error["details"]
+    assert db.session.scalar(select(User)) is None
+
+
+def test_register_ignores_fields_a_client_may_not_set(client: FlaskClient):
+    response = client.post("/api/register", json={**VALID, "is_admin": True})
+    assert response.status_code == 201
+    assert response.get_json()["user"]["is_admin"] is False
+
+
+def test_login_sets_httponly_cookie_and_csrf_cookie(client: FlaskClient):
+    client.post("/api/register", json=VALID)
+    response = client.post(
+        "/api/login", json={"email": VALID["email"], "password": VALID["password"]}
+    )
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["access_token"] and body["user"]["email"] == VALID["email"]
+    cookies = response.headers.getlist("Set-Cookie")
+    token_cookie = next(c for c in cookies if c.startswith("access_token_cookie="))
+    assert "HttpOnly" in token_cookie and "SameSite=Lax" in token_cookie
+    csrf_cookie = next(c for c in cookies if c.startswith("csrf_access_token="))
+    assert "HttpOnly" not in csrf_cookie  # the SPA must read it to send X-CSRF-TOKEN
+
+
+def test_cookie_session_needs_csrf_header_for_writes(client: FlaskClient):
+    client.post("/api/register", json=VALID)
+    client.post("/api/login", json={"email": VALID["email"], "password": VALID["password"]})
+    assert client.get("/api/me").status_code == 200  # reads need no CSRF token
+    assert_error(client.post("/api/me/update", json={"name": "New"}), 403, "csrf_failed")
+    csrf = client.get_cookie("csrf_access_token")
+    assert csrf is not None
+    ok = client.post("/api/me/update", json={"name": "New"}, headers={"X-CSRF-TOKEN": csrf.value})
+    assert ok.status_code == 200 and ok.get_json()["user"]["name"] == "New"
+
+
+def test_wrong_password_and_unknown_email_look_the_same(client: FlaskClient):
+    client.post("/api/register", json=VALID)
+    wrong = assert_error(
+        client.post("/api/login", json={"email": VALID["email"], "password": "nope-nope-1"}), 401
+    )
+    unknown = assert_error(
+        client.post("/api/login", json={"email": "ghost@example.com", "password": "nope-nope-1"}),
+        401,
+    )
+    assert wrong == unknown
+
+
+def test_admin_login_refuses_normal_users(client: FlaskClient, user: Account):
+    response = client.post("/api/admin/login", json={"email": user.email, "password": PASSWORD})
+    assert_error(response, 403, "not_admin")
+
+
+def test_admin_login_works_for_admins(client: FlaskClient, admin: Account):
+    response = client.post("/api/admin/login", json={"email": admin.email, "password": PASSWORD})
+    assert response.status_code == 200
+    assert response.get_json()["user"]["is_admin"] is True
+
+
+def test_me_requires_sign_in(client: FlaskClient):
+    assert_error(client.get("/api/me"), 401, "not_signed_in")
+
+
+def test_logout_revokes_the_token_everywhere(client: FlaskClient, user: Account):
+    assert client.get("/api/me", headers=user.headers).status_code == 200
+    response = client.post("/api/logout", headers=user.headers)
+    assert response.status_code == 200
+    assert_error(client.get("/api/me", headers=user.headers), 401, "token_revoked")
+    assert_error(client.post("/api/logout", headers=user.headers), 401, "token_revoked")
+    # A fresh sign-in gets a new, working token.
+    login = client.post("/api/login", json={"email": user.email, "password": PASSWORD})
+    assert login.status_code == 200
+
+
+def test_profile_update(client: FlaskClient, user: Account):
+    response = client.post(
+        "/api/me/update",
+        json={"name": " Asha K ", "language": "hi", "reminders_enabled": False, "email": "x@y.z"},
+        headers=user.headers,
+    )
+    assert response.status_code == 200
+    updated = response.get_json()["user"]
+    assert updated["name"] == "Asha K"
+    assert updated["language"] == "hi"
+    assert updated["reminders_enabled"] is False
+    assert updated["email"] == user.email  # email is not changeable here
+
+
+def test_profile_update_validation(client: FlaskClient, user: Account):
+    error = assert_error(
+        client.post("/api/me/update", json={"language": "xx", "name": ""}, headers=user.headers),
+        422,
+    )
+    assert set(error["details"]) == {"language", "name"}
+
+
+def test_failed_logins_are_rate_limited_per_account(client: FlaskClient, user: Account):
+    for _ in range(10):
+        bad = client.post("/api/login", json={"email": user.email, "password": "wrong-pass-1"})
+        assert bad.status_code == 401
+    blocked = client.post("/api/login", json={"email": user.email, "password": PASSWORD})
+    assert_error(blocked, 429, "rate_limited")
+
+
+def test_rate_limit_per_account_holds_across_addresses(client: FlaskClient, user: Account):
+    for number in range(10):
+        client.post(
+            "/api/login",
+            json={"email": user.email, "password": "wrong-pass-1"},
+            environ_base={"REMOTE_ADDR": f"10.0.0.{number}"},
+        )
+    response = client.post(
+        "/api/login",
+        json={"email": user.email, "password": PASSWORD},
+        environ_base={"REMOTE_ADDR": "10.0.1.1"},
+    )
+    assert_error(response, 429, "rate_limited")
+
+
+def test_successful_logins_are_not_counted(client: FlaskClient, user: Account):
+    for _ in range(12):
+        ok = client.post("/api/login", json={"email": user.email, "password": PASSWORD})
+        assert ok.status_code == 200

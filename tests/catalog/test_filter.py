@@ -1,0 +1,113 @@
+"""Search: upcoming shows by title substring and filters."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import time_machine
+from factories import make_show, make_venue
+from flask.testing import FlaskClient
+from support import assert_error
+
+
+def _ids(client: FlaskClient, **query) -> list[int]:
+    response = client.get("/api/filter", query_string=query)
+    assert response.status_code == 200, response.get_json()
+    return [show["show_id"] for show in response.get_json()["shows"]]
+
+
+def test_title_substring_is_case_insensitive(client: FlaskClient):
+    dune = make_show(title="Dune: Part Two", language="en")
+    make_show(title="Leo", starts_in=timedelta(days=3))
+    assert _ids(client, q="PART two") == [dune.id]
+    assert _ids(client, q="  dune ") == [dune.id]
+
+
+def test_wildcards_in_the_query_are_literal(client: FlaskClient):
+    make_show(title="Jawan")
+    percent = make_show(title="100% Love", starts_in=timedelta(days=3))
+    assert _ids(client, q="%") == [percent.id]
+    assert _ids(client, q="_") == []
+
+
+def test_filters_combine(client: FlaskClient):
+    chennai = make_venue(name="Sathyam", location="Chennai")
+    mumbai = make_venue(name="PVR", location="Mumbai")
+    tamil = make_show(chennai, title="Leo", language="ta", rating=7.4, tags=["action", "crime"])
+    hindi = make_show(mumbai, title="Jawan", language="hi", rating=7.6, tags=["action"])
+    drama = make_show(
+        mumbai,
+        title="12th Fail",
+        language="hi",
+        rating=8.9,
+        tags=["drama"],
+        starts_in=timedelta(days=5),
+    )
+    assert _ids(client, location="chennai") == [tamil.id]
+    assert _ids(client, language="hi") == [hindi.id, drama.id]
+    assert _ids(client, tag="action") == [tamil.id, hindi.id]
+    assert _ids(client, tag="act") == []  # whole tags only
+    assert _ids(client, min_rating=7.5) == [hindi.id, drama.id]
+    assert _ids(client, venue_id=mumbai.id, tag="drama") == [drama.id]
+    assert _ids(client, q="e", location="Mumbai") == []
+
+
+def test_date_filter_uses_the_local_calendar_day(client: FlaskClient, app):
+    tz = app.config["BOXOFFICE"].tz
+    venue = make_venue()
+    show = make_show(venue, starts_in=timedelta(days=3))
+    local_day = show.starts_at.astimezone(tz).date()
+    assert _ids(client, date=local_day.isoformat()) == [show.id]
+    assert _ids(client, date=(local_day + timedelta(days=1)).isoformat()) == []
+
+
+def test_only_upcoming_shows_are_listed(client: FlaskClient):
+    soon = make_show(starts_in=timedelta(hours=5))
+    later = make_show(starts_in=timedelta(days=4))
+    with time_machine.travel(datetime.now() + timedelta(hours=6), tick=False):
+        assert _ids(client) == [later.id]
+    assert _ids(client) == [soon.id, later.id]
+
+
+def test_results_carry_venue_and_free_seats(client: FlaskClient):
+    venue = make_venue(name="INOX", location="Bengaluru", rows=3, seats_per_row=4)
+    make_show(venue, title="Kantara", price="150.00")
+    show = client.get("/api/filter", query_string={"q": "kan"}).get_json()["shows"][0]
+    assert show["venue"]["name"] == "INOX" and show["venue"]["location"] == "Bengaluru"
+    assert show["free_seats"] == 12 and show["capacity"] == 12
+    assert show["price_from"] == "150.00"
+
+
+def test_price_from_is_the_cheapest_seat(client: FlaskClient):
+    venue = make_venue(
+        rows=2,
+        seats_per_row=2,
+        layout={"categories": [{"name": "Gold", "rows": ["A", "B"], "surcharge": "40"}]},
+    )
+    make_show(venue, price="100.00")
+    show = client.get("/api/filter").get_json()["shows"][0]
+    assert show["price_from"] == "140.00"
+
+
+def test_bad_filter_values(client: FlaskClient):
+    for query, field in [
+        ({"date": "25-11-2026"}, "date"),
+        ({"min_rating": "high"}, "min_rating"),
+        ({"min_rating": "11"}, "min_rating"),
+        ({"venue_id": "-1"}, "venue_id"),
+        ({"language": "zz"}, "language"),
+        ({"limit": "100000"}, "limit"),
+        ({"q": "x" * 201}, "q"),
+    ]:
+        error = assert_error(
+            client.get("/api/filter", query_string=query), 422, "validation_failed"
+        )
+        assert field in error["details"], (query, error)
+
+
+def test_meta_lists_filter_values(client: FlaskClient):
+    make_show(make_venue(location="Pune"), tags=["comedy", "family"])
+    meta = client.get("/api/meta").get_json()
+    assert meta["locations"] == ["Pune"]
+    assert meta["tags"] == ["comedy", "family"]
+    assert meta["languages"]["hi"] == "Hindi"

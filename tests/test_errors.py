@@ -1,0 +1,120 @@
+"""One error envelope for every failure; no bad input becomes a 500."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+from support import Account, assert_error
+
+
+def test_unknown_api_route_is_404_envelope(client: FlaskClient):
+    assert_error(client.get("/api/does-not-exist"), 404, "not_found")
+    assert_error(client.post("/api/does/not/exist", json={}), 404, "not_found")
+
+
+def test_wrong_method_is_405_envelope(client: FlaskClient):
+    response = client.get("/api/register")
+    assert_error(response, 405, "method_not_allowed")
+    assert "POST" in response.headers["Allow"]
+
+
+def test_malformed_json_is_400(client: FlaskClient):
+    response = client.post("/api/register", data="{not json", content_type="application/json")
+    assert_error(response, 400, "malformed_json")
+
+
+def test_invalid_utf8_is_400(client: FlaskClient):
+    response = client.post(
+        "/api/register", data=b'{"email": "\xff"}', content_type="application/json"
+    )
+    assert_error(response, 400, "malformed_json")
+
+
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"]
+)
+def test_non_json_body_is_415(client: FlaskClient, content_type: str):
+    response = client.post("/api/register", data="email=a@b.c", content_type=content_type)
+    assert_error(response, 415, "unsupported_media_type")
+
+
+def test_body_over_one_mebibyte_is_413(client: FlaskClient, admin: Account):
+    big = '{"name": "' + "x" * (1024 * 1024 + 10) + '"}'
+    response = client.post(
+        "/api/venue/create", data=big, content_type="application/json", headers=admin.headers
+    )
+    assert_error(response, 413, "payload_too_large")
+
+
+def test_ten_megabyte_body_is_refused_before_reading(client: FlaskClient):
+    response = client.post(
+        "/api/login", data=b"x" * (10 * 1024 * 1024), content_type="application/json"
+    )
+    assert_error(response, 413, "payload_too_large")
+
+
+@pytest.mark.parametrize("body", ["[]", "null", "42", '"text"', "[1, 2]"])
+def test_json_that_is_not_an_object_is_422(client: FlaskClient, body: str):
+    response = client.post("/api/register", data=body, content_type="application/json")
+    assert_error(response, 422, "validation_failed")
+
+
+def test_missing_body_is_422(client: FlaskClient):
+    error = assert_error(client.post("/api/register"), 422, "validation_failed")
+    assert {"email", "name", "password"} <= set(error["details"])
+
+
+def test_deeply_nested_json_does_not_crash(client: FlaskClient):
+    body = "[" * 5000 + "]" * 5000
+    response = client.post("/api/register", data=body, content_type="application/json")
+    assert response.status_code in (400, 422)
+    assert_error(response, response.status_code)
+
+
+def test_security_headers_on_every_response(client: FlaskClient):
+    for path in ("/api/filter", "/api/nope", "/"):
+        with client.get(path) as response:
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+            assert response.headers["X-Frame-Options"] == "DENY"
+            assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_openapi_document_describes_the_contract(client: FlaskClient):
+    spec = client.get("/api/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.")
+    for path in [
+        "/api/register",
+        "/api/login",
+        "/api/admin/login",
+        "/api/logout",
+        "/api/me",
+        "/api/filter",
+        "/api/show/get",
+        "/api/show/create",
+        "/api/show/update",
+        "/api/show/delete",
+        "/api/venue/get",
+        "/api/venue/create",
+        "/api/venue/update",
+        "/api/venue/delete",
+        "/api/health",
+    ]:
+        assert path in spec["paths"], path
+    assert "ErrorEnvelope" in spec["components"]["schemas"]
+
+
+def test_docs_are_served_without_a_cdn(client: FlaskClient):
+    page = client.get("/api/docs")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "/api/docs-assets/swagger-ui-bundle.js" in html
+    assert "https://" not in html.replace("https://swagger", "")  # no external script or style
+    with client.get("/api/docs-assets/swagger-ui-bundle.js") as asset:
+        assert asset.status_code == 200 and len(asset.data) > 100_000
+
+
+def test_api_paths_never_fall_back_to_the_spa(client: FlaskClient):
+    assert_error(client.get("/api"), 404)
+    assert_error(client.get("/api/"), 404)
+    with client.get("/some/app/route") as page:
+        assert page.status_code == 200 and b"<html" in page.data.lower()
