@@ -1,0 +1,121 @@
+import { render, screen, within } from '@testing-library/vue'
+import userEvent from '@testing-library/user-event'
+import { describe, expect, it } from 'vitest'
+import type { Seat } from '@/api/types'
+import SeatMap from '@/components/SeatMap.vue'
+import { seatsFromLayout } from '@/lib/layout'
+
+/** 3 rows × 5 seats; B3 removed (aisle); row C is Premium (+100). */
+function seats(): Seat[] {
+  const list = seatsFromLayout(3, 5, { removed: ['B3'], categories: [{ name: 'Premium', rows: ['C'], surcharge: '100.00' }] }, '250.00')
+  const set = (label: string, patch: Partial<Seat>) => Object.assign(list.find((s) => s.seat === label)!, patch)
+  set('A2', { status: 'held' })
+  set('A4', { status: 'booked' })
+  set('C5', { status: 'held', mine: true })
+  return list
+}
+
+function renderMap(props: Partial<InstanceType<typeof SeatMap>['$props']> = {}) {
+  return render(SeatMap, { props: { rows: 3, seatsPerRow: 5, seats: seats(), selected: ['C5'], ...props } })
+}
+
+const seat = (label: string) => document.querySelector<HTMLElement>(`[data-seat="${label}"]`)!
+
+describe('SeatMap', () => {
+  it('draws every row with its letter and leaves a gap where a seat is removed', () => {
+    const { container } = renderMap()
+    const rows = container.querySelectorAll('.seat-row')
+    expect([...rows].map((r) => r.getAttribute('data-row'))).toEqual(['A', 'B', 'C'])
+    expect(screen.getAllByRole('button')).toHaveLength(14)
+    expect(container.querySelector('[data-gap="B3"]')).not.toBeNull()
+    expect(seat('B3')).toBeNull()
+    // The gap stays in place: B2, gap, B4 in that order.
+    const rowB = [...rows[1]!.querySelectorAll('.seat')].map((el) => el.getAttribute('data-seat') ?? `gap:${el.getAttribute('data-gap')}`)
+    expect(rowB).toEqual(['B1', 'B2', 'gap:B3', 'B4', 'B5'])
+  })
+
+  it('puts the screen above the seats', () => {
+    const { container } = renderMap()
+    const screenEl = container.querySelector('.screen')!
+    const firstRow = container.querySelector('.seat-row')!
+    expect(screenEl.compareDocumentPosition(firstRow) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy()
+  })
+
+  it('labels seats with row and number, category, price and status', () => {
+    renderMap()
+    expect(screen.getByRole('button', { name: 'Seat A1, Standard, ₹250, free' })).toBeInTheDocument()
+    expect(screen.getByRole('button', { name: 'Seat A2, Standard, ₹250, held' })).toBeInTheDocument()
+    expect(screen.getByRole('button', { name: 'Seat A4, Standard, ₹250, booked' })).toBeInTheDocument()
+    expect(screen.getByRole('button', { name: 'Seat C5, Premium, ₹350, selected' })).toBeInTheDocument()
+  })
+
+  it('shows status by shape and state, not only colour', () => {
+    renderMap()
+    // free shows its number; the others an icon; selected is pressed; taken seats are disabled for AT.
+    expect(within(seat('A1')).getByText('1')).toBeInTheDocument()
+    expect(seat('A1').querySelector('svg')).toBeNull()
+    for (const label of ['A2', 'A4', 'C5']) expect(seat(label).querySelector('svg.seat-icon')).not.toBeNull()
+    const paths = (label: string) => seat(label).querySelector('svg')!.innerHTML
+    expect(new Set([paths('A2'), paths('A4'), paths('C5')]).size).toBe(3)
+    expect(seat('C5')).toHaveAttribute('aria-pressed', 'true')
+    expect(seat('A1')).toHaveAttribute('aria-pressed', 'false')
+    expect(seat('A2')).toHaveAttribute('aria-disabled', 'true')
+    expect(seat('A4')).toHaveAttribute('aria-disabled', 'true')
+    expect(seat('A1')).toHaveAttribute('aria-disabled', 'false')
+  })
+
+  it('colours price categories with distinct classes', () => {
+    renderMap()
+    const cls = (label: string) => [...seat(label).classList].find((c) => c.startsWith('cat-'))
+    expect(cls('A1')).toBe(cls('B1'))
+    expect(cls('C1')).not.toBe(cls('A1'))
+  })
+
+  it('emits toggle on click for free and own seats, not for taken ones', async () => {
+    const user = userEvent.setup()
+    const { emitted } = renderMap()
+    await user.click(seat('A1'))
+    await user.click(seat('C5'))
+    await user.click(seat('A2'))
+    await user.click(seat('A4'))
+    expect(emitted('toggle')).toEqual([['A1'], ['C5']])
+  })
+
+  it('is one tab stop, moves with arrow keys over gaps, and selects with Enter and Space', async () => {
+    const user = userEvent.setup()
+    const { emitted } = renderMap({ selected: [] })
+    const tabbable = screen.getAllByRole('button').filter((b) => b.tabIndex === 0)
+    expect(tabbable).toHaveLength(1)
+
+    await user.tab()
+    expect(seat('A1')).toHaveFocus()
+    await user.keyboard('{ArrowDown}')
+    expect(seat('B1')).toHaveFocus()
+    await user.keyboard('{ArrowRight}{ArrowRight}')
+    expect(seat('B4')).toHaveFocus() // skipped the B3 aisle
+    await user.keyboard('{Enter}')
+    await user.keyboard('{ArrowDown}')
+    expect(seat('C4')).toHaveFocus()
+    await user.keyboard(' ')
+    await user.keyboard('{ArrowUp}{ArrowUp}')
+    expect(seat('A4')).toHaveFocus()
+    await user.keyboard('{Enter}') // booked: ignored
+    await user.keyboard('{End}')
+    expect(seat('A5')).toHaveFocus()
+    await user.keyboard('{Home}')
+    expect(seat('A1')).toHaveFocus()
+    expect(emitted('toggle')).toEqual([['B4'], ['C4']])
+    // Roving tabindex follows the focus.
+    expect(seat('A1').tabIndex).toBe(0)
+    expect(seat('B4').tabIndex).toBe(-1)
+  })
+
+  it('in editable mode every seat toggles and gaps restore seats', async () => {
+    const user = userEvent.setup()
+    const { emitted } = renderMap({ editable: true, selected: [] })
+    await user.click(seat('A4'))
+    await user.click(screen.getByRole('button', { name: 'Restore seat B3' }))
+    expect(emitted('toggle')).toEqual([['A4']])
+    expect(emitted('restore')).toEqual([['B3']])
+  })
+})

@@ -1,0 +1,86 @@
+import { render, screen } from '@testing-library/vue'
+import userEvent from '@testing-library/user-event'
+import { createPinia } from 'pinia'
+import { describe, expect, it, vi } from 'vitest'
+import { ApiError } from '@/api/client'
+import SignUpForm from '@/components/SignUpForm.vue'
+
+function setup(action = vi.fn().mockResolvedValue(undefined)) {
+  const user = userEvent.setup()
+  render(SignUpForm, { props: { action }, global: { plugins: [createPinia()] } })
+  return { user, action }
+}
+
+async function fill(user: ReturnType<typeof userEvent.setup>, values: Partial<Record<string, string>>) {
+  const fields: Record<string, string> = { name: 'Name', email: 'Email', password: /^Password/.source, confirm: 'Confirm password' }
+  for (const [key, value] of Object.entries(values)) {
+    const input = screen.getByLabelText(new RegExp(fields[key]!))
+    await user.clear(input)
+    if (value) await user.type(input, value)
+  }
+}
+
+const submit = (user: ReturnType<typeof userEvent.setup>) => user.click(screen.getByRole('button', { name: /create account/i }))
+
+describe('SignUpForm', () => {
+  it('submits a valid registration with the chosen language', async () => {
+    const { user, action } = setup()
+    await fill(user, { name: '  Asha  ', email: 'asha@example.com', password: 'longenough1', confirm: 'longenough1' })
+    await user.selectOptions(screen.getByLabelText('Preferred language'), 'ta')
+    await submit(user)
+    expect(action).toHaveBeenCalledWith({ name: 'Asha', email: 'asha@example.com', password: 'longenough1', language: 'ta' })
+  })
+
+  it('shows client errors for every invalid field and does not submit', async () => {
+    const { user, action } = setup()
+    await fill(user, { email: 'not-an-email', password: 'short', confirm: 'other' })
+    await submit(user)
+    expect(action).not.toHaveBeenCalled()
+    expect(screen.getByText('Name is required.')).toBeInTheDocument()
+    expect(screen.getByText('Enter a valid email address.')).toBeInTheDocument()
+    expect(screen.getByText('Password must be at least 8 characters.')).toBeInTheDocument()
+    expect(screen.getByText('Passwords do not match.')).toBeInTheDocument()
+    expect(screen.getByLabelText(/^Email/)).toHaveAttribute('aria-invalid', 'true')
+    // The message is tied to its input for screen readers.
+    expect(screen.getByLabelText(/^Email/)).toHaveAccessibleDescription('Enter a valid email address.')
+  })
+
+  it('rejects a password equal to the email and a name over 100 characters', async () => {
+    const { user, action } = setup()
+    await fill(user, { name: 'x'.repeat(101), email: 'same@example.com', password: 'same@example.com', confirm: 'same@example.com' })
+    await submit(user)
+    expect(action).not.toHaveBeenCalled()
+    expect(screen.getByText('Password must not be the same as your email.')).toBeInTheDocument()
+    expect(screen.getByText('Name must be at most 100 characters.')).toBeInTheDocument()
+  })
+
+  it('clears client errors live once fixed', async () => {
+    const { user } = setup()
+    await submit(user)
+    expect(screen.getByText('Name is required.')).toBeInTheDocument()
+    await fill(user, { name: 'Ravi' })
+    expect(screen.queryByText('Name is required.')).toBeNull()
+  })
+
+  it("shows the server's field errors from a 422", async () => {
+    const action = vi.fn().mockRejectedValue(
+      new ApiError(422, 'validation_error', 'Invalid input.', { email: ['This email is already registered.'] }),
+    )
+    const { user } = setup(action)
+    await fill(user, { name: 'Asha', email: 'asha@example.com', password: 'longenough1', confirm: 'longenough1' })
+    await submit(user)
+    expect(await screen.findByText('This email is already registered.')).toBeInTheDocument()
+    expect(screen.getByRole('alert')).toHaveTextContent('Please fix the highlighted fields.')
+    // Editing the field drops the stale server message.
+    await user.type(screen.getByLabelText(/^Email/), 'x')
+    expect(screen.queryByText('This email is already registered.')).toBeNull()
+  })
+
+  it('shows a conflict message that is not about one field', async () => {
+    const action = vi.fn().mockRejectedValue(new ApiError(409, 'email_taken', 'An account with this email already exists.'))
+    const { user } = setup(action)
+    await fill(user, { name: 'Asha', email: 'asha@example.com', password: 'longenough1', confirm: 'longenough1' })
+    await submit(user)
+    expect(await screen.findByRole('alert')).toHaveTextContent('An account with this email already exists.')
+  })
+})

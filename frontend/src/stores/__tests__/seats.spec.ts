@@ -1,0 +1,130 @@
+import { createPinia, setActivePinia } from 'pinia'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { api } from '@/api'
+import { ApiError } from '@/api/client'
+import type { SeatMapResponse, Show } from '@/api/types'
+import { seatsFromLayout } from '@/lib/layout'
+import { useNoticesStore } from '@/stores/notices'
+import { useSeatsStore } from '@/stores/seats'
+
+const show = { show_id: 7, title: 'Dune', starts_at: '2099-01-01T18:00:00+05:30' } as Show
+
+function seatMap(hold: SeatMapResponse['hold'] = null): SeatMapResponse {
+  const seats = seatsFromLayout(2, 4, { removed: [], categories: [{ name: 'Premium', rows: ['B'], surcharge: '100.00' }] }, '200.00')
+  for (const label of hold?.seats ?? []) Object.assign(seats.find((s) => s.seat === label)!, { status: 'held', mine: true })
+  return { show_id: 7, rows: 2, seats_per_row: 4, seats, hold }
+}
+
+const hold = (seats: string[], id = 1) => ({ hold_id: id, expires_at: '2099-01-01T12:00:00Z', seats, total: '0.00' })
+
+beforeEach(() => {
+  setActivePinia(createPinia())
+  vi.spyOn(api, 'show').mockResolvedValue({ show })
+})
+
+async function loaded(map = seatMap()) {
+  vi.spyOn(api, 'seats').mockResolvedValue(map)
+  const store = useSeatsStore()
+  await store.load(7)
+  return store
+}
+
+describe('seats store', () => {
+  it('restores an existing hold as the selection', async () => {
+    const store = await loaded(seatMap(hold(['B1', 'B2'])))
+    expect(store.selected).toEqual(['B1', 'B2'])
+    expect(store.total).toBe('600.00')
+    expect(store.inSync).toBe(true)
+  })
+
+  it('holds the full selection on every toggle and lists prices in seat order', async () => {
+    const store = await loaded()
+    const holdSpy = vi.spyOn(api, 'hold').mockImplementation(async (_id, seats) => hold(seats))
+    store.toggle('B2')
+    store.toggle('A1')
+    await store.syncHold()
+    expect(holdSpy).toHaveBeenLastCalledWith(7, ['B2', 'A1'])
+    expect(store.selectedSeats.map((s) => [s.seat, s.price])).toEqual([['A1', '200.00'], ['B2', '300.00']])
+    expect(store.total).toBe('500.00')
+    expect(store.inSync).toBe(true)
+  })
+
+  it('releases the hold when the last seat is deselected', async () => {
+    const store = await loaded(seatMap(hold(['A1'], 9)))
+    const release = vi.spyOn(api, 'releaseHold').mockResolvedValue({})
+    store.toggle('A1')
+    await store.syncHold()
+    expect(release).toHaveBeenCalledWith(9)
+    expect(store.hold).toBeNull()
+    expect(store.map!.seats.find((s) => s.seat === 'A1')!.status).toBe('free')
+  })
+
+  it('on seat_taken drops the taken seat, marks it, and holds the rest', async () => {
+    const store = await loaded()
+    const holdSpy = vi
+      .spyOn(api, 'hold')
+      .mockRejectedValueOnce(new ApiError(409, 'seat_taken', 'Seat A2 is no longer available.', { seats: ['A2'] }))
+      .mockImplementation(async (_id, seats) => hold(seats))
+    store.selected = ['A1', 'A2']
+    await store.syncHold()
+    expect(holdSpy).toHaveBeenLastCalledWith(7, ['A1'])
+    expect(store.selected).toEqual(['A1'])
+    expect(store.map!.seats.find((s) => s.seat === 'A2')!.status).toBe('held')
+    expect(useNoticesStore().items.map((n) => n.text)).toContain('Seat A2 is no longer available.')
+  })
+
+  it('does not pick seats that are not free', async () => {
+    const map = seatMap()
+    map.seats[0]!.status = 'booked'
+    const store = await loaded(map)
+    vi.spyOn(api, 'hold').mockImplementation(async (_id, seats) => hold(seats))
+    store.toggle('A1')
+    expect(store.selected).toEqual([])
+  })
+
+  it('applies live events but keeps its own held seats as mine', async () => {
+    const store = await loaded(seatMap(hold(['A1'])))
+    store.applyEvent({ seats: [{ seat: 'A1', status: 'held' }, { seat: 'A3', status: 'booked' }, { seat: 'B4', status: 'held' }] })
+    expect(store.selected).toEqual(['A1'])
+    const status = (l: string) => store.displayStatus(store.map!.seats.find((s) => s.seat === l)!)
+    expect(status('A1')).toBe('mine')
+    expect(status('A3')).toBe('booked')
+    expect(status('B4')).toBe('held')
+    store.applyEvent({ seats: [{ seat: 'B4', status: 'free' }] })
+    expect(status('B4')).toBe('free')
+  })
+
+  it('drops a pending pick that someone else got first', async () => {
+    const store = await loaded()
+    store.selected = ['A2'] // picked, hold not yet confirmed
+    store.applyEvent({ seats: [{ seat: 'A2', status: 'booked' }] })
+    expect(store.selected).toEqual([])
+  })
+
+  it('books the hold and resets', async () => {
+    const store = await loaded(seatMap(hold(['A1'], 3)))
+    const book = vi.spyOn(api, 'book').mockResolvedValue({ booking: { booking_id: 55 } as never })
+    const booking = await store.book()
+    expect(book).toHaveBeenCalledWith(3)
+    expect(booking).toMatchObject({ booking_id: 55 })
+    expect(store.map).toBeNull()
+  })
+
+  it('on hold_expired while booking refreshes the map', async () => {
+    const store = await loaded(seatMap(hold(['A1'], 3)))
+    vi.spyOn(api, 'book').mockRejectedValue(new ApiError(409, 'hold_expired', 'Your hold expired.'))
+    const seats = vi.spyOn(api, 'seats').mockResolvedValue(seatMap())
+    expect(await store.book()).toBeNull()
+    expect(seats).toHaveBeenCalled()
+    expect(store.selected).toEqual([])
+  })
+
+  it('fills the selection from the suggest endpoint', async () => {
+    const store = await loaded()
+    vi.spyOn(api, 'suggest').mockResolvedValue({ seats: ['B2', 'B3'] })
+    vi.spyOn(api, 'hold').mockImplementation(async (_id, seats) => hold(seats))
+    await store.suggest(2)
+    expect(store.selected).toEqual(['B2', 'B3'])
+    expect(store.inSync).toBe(true)
+  })
+})
