@@ -93,8 +93,10 @@ def _secure(response: Response) -> Response:
 
 
 def create_app(settings: Settings | None = None) -> Flask:
-    from . import models  # noqa: F401 - registers every table with SQLAlchemy
-    from . import transactions  # noqa: F401 - after-commit hooks
+    from . import (
+        models,  # noqa: F401 - registers every table with SQLAlchemy
+        transactions,  # noqa: F401 - after-commit hooks
+    )
     from .celery_app import celery_init_app
     from .database import configure_sqlite
     from .extensions import bcrypt, db, jwt, limiter, migrate
@@ -137,6 +139,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(docs_bp)
     app.register_blueprint(spa_bp)
 
+    from .cli import register_commands
+
+    register_commands(app)
     app.before_request(_guard_request)
     app.after_request(_secure)
     return app

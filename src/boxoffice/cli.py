@@ -10,7 +10,7 @@ import time
 from types import FrameType
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from . import create_app
@@ -20,6 +20,12 @@ from .config import Settings
 @click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
 def main() -> None:
     """BoxOffice: movie ticket booking."""
+
+
+def register_commands(app: Flask) -> None:
+    """Attach our commands to ``app.cli`` (``boxoffice`` and ``flask`` both list them)."""
+    for command in (serve, create_admin, seed_demo, jobs):
+        app.cli.add_command(command)
 
 
 # ---- serve ------------------------------------------------------------------------------
@@ -87,7 +93,7 @@ def _children(host: str, port: int, web_workers: int, settings: Settings) -> lis
     ]
 
 
-@main.command("serve")
+@click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--web-workers", default=2, show_default=True, type=click.IntRange(1, 32))
@@ -139,7 +145,7 @@ def serve(host: str, port: int, web_workers: int) -> None:
 # ---- accounts ---------------------------------------------------------------------------
 
 
-@main.command("create-admin")
+@click.command("create-admin")
 @click.option("--email", required=True)
 @click.option("--name", default="Administrator", show_default=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
@@ -159,7 +165,7 @@ def create_admin(email: str, name: str, password: str) -> None:
 # ---- demo data --------------------------------------------------------------------------
 
 
-@main.command("seed-demo")
+@click.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when venues already exist.")
 @with_appcontext
 def seed_demo(if_empty: bool) -> None:
@@ -170,6 +176,6 @@ def seed_demo(if_empty: bool) -> None:
     click.echo(summary)
 
 
-@main.group("jobs")
+@click.group("jobs")
 def jobs() -> None:
     """Run a periodic job now."""

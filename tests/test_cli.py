@@ -1,0 +1,85 @@
+"""The boxoffice command: demo data and admins."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from flask import Flask
+from sqlalchemy import func, select
+
+from boxoffice.auth.models import User
+from boxoffice.catalog.models import Show, Venue
+from boxoffice.db_types import utcnow
+from boxoffice.demo import DEMO_ADMIN, DEMO_USER
+from boxoffice.extensions import db
+
+
+def test_seed_demo_builds_a_believable_catalogue(app: Flask):
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    venues = list(db.session.scalars(select(Venue)))
+    assert len(venues) >= 3 and len({v.location for v in venues}) >= 3
+    assert all(v.layout["removed"] or v.layout["categories"] for v in venues)
+    shows = list(db.session.scalars(select(Show)))
+    assert len({s.title for s in shows}) >= 8
+    assert len({s.language for s in shows}) >= 3
+    span = max(s.starts_at for s in shows) - min(s.starts_at for s in shows)
+    assert span.days >= 12
+    assert all(s.starts_at > utcnow() for s in shows)
+    # No two shows overlap in one hall.
+    per_venue: Counter[int] = Counter(s.venue_id for s in shows)
+    assert min(per_venue.values()) > 10
+    admin = db.session.scalar(select(User).where(User.email == DEMO_ADMIN["email"]))
+    assert admin is not None and admin.is_admin
+    assert db.session.scalar(select(User).where(User.email == DEMO_USER["email"])) is not None
+    assert DEMO_USER["password"] in result.output  # the README and the command say the same
+
+
+def test_seed_demo_if_empty_does_not_duplicate(app: Flask):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    venues = db.session.scalar(select(func.count(Venue.id)))
+    again = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert again.exit_code == 0 and "nothing to do" in again.output
+    assert db.session.scalar(select(func.count(Venue.id))) == venues
+
+
+def test_demo_credentials_sign_in(app: Flask):
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    client = app.test_client()
+    for account, path in ((DEMO_USER, "/api/login"), (DEMO_ADMIN, "/api/admin/login")):
+        response = client.post(
+            path, json={"email": account["email"], "password": account["password"]}
+        )
+        assert response.status_code == 200, response.get_json()
+
+
+def test_create_admin_prompts_for_password(app: Flask):
+    result = app.test_cli_runner().invoke(
+        args=["create-admin", "--email", "Boss@Example.com", "--name", "Boss"],
+        input="a-strong-pass-9\na-strong-pass-9\n",
+    )
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.email == "boss@example.com"))
+    assert user is not None and user.is_admin and user.name == "Boss"
+
+
+def test_create_admin_refuses_weak_password(app: Flask):
+    result = app.test_cli_runner().invoke(
+        args=["create-admin", "--email", "boss@example.com", "--password", "short"]
+    )
+    assert result.exit_code != 0
+    assert "password" in result.output.lower() or "characters" in result.output
+    assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+def test_create_admin_promotes_existing_account(app: Flask):
+    runner = app.test_cli_runner()
+    app.test_client().post(
+        "/api/register", json={"email": "x@example.com", "name": "X", "password": "pass-word-11"}
+    )
+    result = runner.invoke(
+        args=["create-admin", "--email", "x@example.com", "--password", "new-pass-22"]
+    )
+    assert result.exit_code == 0 and "Promoted" in result.output
+    assert db.session.scalar(select(User).where(User.email == "x@example.com")).is_admin
