@@ -56,6 +56,7 @@ def upgrade():
     sa.Column('requested_by', sa.Integer(), nullable=True),
     sa.Column('state', sa.String(length=12), nullable=False),
     sa.Column('progress', sa.Integer(), nullable=False),
+    sa.Column('show_count', sa.Integer(), nullable=False),
     sa.Column('file_name', sa.String(length=200), nullable=True),
     sa.Column('error', sa.Text(), nullable=True),
     sa.Column('created_at', boxoffice.db_types.UTCDateTime(), nullable=False),

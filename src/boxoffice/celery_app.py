@@ -16,7 +16,13 @@ from .config import Settings
 TASK_MODULES = ["boxoffice.bookings.tasks", "boxoffice.reports.tasks"]
 
 
-def beat_schedule() -> dict[str, dict[str, Any]]:
+def _at(hour_minute: str) -> dict[str, str]:
+    hour, minute = hour_minute.split(":")
+    return {"hour": hour, "minute": minute}
+
+
+def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
+    # crontab times are in the app's time zone (``timezone`` below = BOXOFFICE_TIMEZONE).
     return {
         "purge-expired-holds": {
             "task": "boxoffice.bookings.tasks.purge_expired_holds",
@@ -24,11 +30,16 @@ def beat_schedule() -> dict[str, dict[str, Any]]:
         },
         "daily-reminders": {
             "task": "boxoffice.reports.tasks.send_reminders",
-            "schedule": crontab(hour=10, minute=0),
+            "schedule": crontab(**_at(settings.reminders_at)),
         },
         "monthly-entertainment-report": {
             "task": "boxoffice.reports.tasks.send_monthly_reports",
-            "schedule": crontab(day_of_month="1", hour=8, minute=0),
+            "schedule": crontab(day_of_month="1", **_at(settings.monthly_report_at)),
+        },
+        # Outbox mails whose task was lost (Redis down at commit, worker killed mid-send).
+        "requeue-stale-mail": {
+            "task": "boxoffice.reports.tasks.requeue_stale_mail",
+            "schedule": 300.0,
         },
     }
 
@@ -49,7 +60,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "broker_transport_options": {"visibility_timeout": 3600},
         "timezone": settings.timezone,
         "enable_utc": True,
-        "beat_schedule": beat_schedule(),
+        "beat_schedule": beat_schedule(settings),
         "imports": TASK_MODULES,
         "task_serializer": "json",
         "accept_content": ["json"],

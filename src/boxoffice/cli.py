@@ -179,3 +179,31 @@ def seed_demo(if_empty: bool) -> None:
 @click.group("jobs")
 def jobs() -> None:
     """Run a periodic job now."""
+
+
+@jobs.command("monthly-report")
+@click.option("--month", help="YYYY-MM; default: the month before today (local time).")
+@with_appcontext
+def monthly_report(month: str | None) -> None:
+    """Record and queue the monthly entertainment report (each user at most once a month)."""
+    from .reports import monthly
+
+    try:
+        chosen = monthly.Month.parse(month) if month else None
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--month") from None
+    done, queued = monthly.run(chosen)
+    click.echo(f"Monthly report {done}: {len(queued)} new mail(s) queued.")
+
+
+@jobs.command("reminders")
+@with_appcontext
+def reminders() -> None:
+    """Record and queue today's reminders (at most one of each kind per user and period)."""
+    from .reports import reminders as job
+
+    summary = job.run()
+    click.echo(
+        f"Reminders: {summary.show_reminders} show reminder(s), "
+        f"{summary.miss_you} 'we miss you' mail(s) queued."
+    )

@@ -52,6 +52,27 @@ def _int(name: str, environ: dict[str, str], default: int, minimum: int = 0) -> 
     return value
 
 
+def _delays(name: str, environ: dict[str, str], default: tuple[float, ...]) -> tuple[float, ...]:
+    raw = _env(name, environ)
+    if raw is None:
+        return default
+    try:
+        values = tuple(float(part) for part in raw.split(",") if part.strip())
+    except ValueError:
+        raise ConfigError(f"{PREFIX}{name} must be comma-separated seconds, not {raw!r}") from None
+    if any(value < 0 for value in values):
+        raise ConfigError(f"{PREFIX}{name} must not contain negative delays")
+    return values
+
+
+def _hour_minute(name: str, environ: dict[str, str], default: str) -> str:
+    raw = _env(name, environ) or default
+    hour, _, minute = raw.partition(":")
+    if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+        raise ConfigError(f"{PREFIX}{name} must be a time of day like 08:00, not {raw!r}")
+    return f"{int(hour):02d}:{int(minute):02d}"
+
+
 def _secret_key(instance_dir: Path, environ: dict[str, str], production: bool) -> str:
     """Use the configured key, else one generated once and kept private in the instance dir."""
     configured = _env("SECRET_KEY", environ)
@@ -96,6 +117,11 @@ class Settings:
     reminder_inactive_days: int = 30
     reminder_new_user_days: int = 3
     reminder_upcoming_hours: int = 24
+    # pretix's delays between SMTP attempts: 10 s, 30 s, 1 min, 5 min, 15 min, then failed.
+    mail_retry_delays: tuple[float, ...] = (10.0, 30.0, 60.0, 300.0, 900.0)
+    mail_timeout: float = 30.0
+    reminders_at: str = "10:00"  # daily, local time (``timezone``)
+    monthly_report_at: str = "08:00"  # on the 1st, local time
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -160,4 +186,8 @@ class Settings:
             reminder_inactive_days=_int("REMINDER_INACTIVE_DAYS", environ, 30, minimum=1),
             reminder_new_user_days=_int("REMINDER_NEW_USER_DAYS", environ, 3, minimum=1),
             reminder_upcoming_hours=_int("REMINDER_UPCOMING_HOURS", environ, 24, minimum=1),
+            mail_retry_delays=_delays("MAIL_RETRY_DELAYS", environ, cls.mail_retry_delays),
+            mail_timeout=float(_int("MAIL_TIMEOUT", environ, 30, minimum=1)),
+            reminders_at=_hour_minute("REMINDERS_AT", environ, cls.reminders_at),
+            monthly_report_at=_hour_minute("MONTHLY_REPORT_AT", environ, cls.monthly_report_at),
         )

@@ -36,8 +36,9 @@ def attempt(log_id: int) -> Outcome:
         delays = current_app.config["BOXOFFICE"].mail_retry_delays
         if row.attempts <= len(delays):
             delay = delays[row.attempts - 1]
-            log.warning("mail %s attempt %s failed, retrying in %ss: %s", row.id, row.attempts,
-                        delay, error)
+            log.warning(
+                "mail %s attempt %s failed, retrying in %ss: %s", row.id, row.attempts, delay, error
+            )
             outbox.schedule_retry(row, delay, str(error))
             return Outcome(outbox.RETRYING, retry_in=delay)
         log.error("mail %s failed after %s attempts: %s", row.id, row.attempts, error)

@@ -3,8 +3,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..catalog.models import Venue
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 
@@ -39,6 +40,8 @@ class MailLog(db.Model):  # type: ignore[name-defined]
 
 
 class ExportJob(db.Model):  # type: ignore[name-defined]
+    """One CSV export of a venue, built by a Celery task; the file lives in instance/exports/."""
+
     __tablename__ = "export_jobs"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -49,8 +52,11 @@ class ExportJob(db.Model):  # type: ignore[name-defined]
         ForeignKey("users.id", ondelete="SET NULL"), nullable=True
     )
     state: Mapped[str] = mapped_column(String(12), default="pending")  # pending/running/done/failed
-    progress: Mapped[int] = mapped_column(Integer, default=0)
+    progress: Mapped[int] = mapped_column(Integer, default=0)  # 0..100
+    show_count: Mapped[int] = mapped_column(Integer, default=0)
     file_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    venue: Mapped[Venue | None] = relationship()

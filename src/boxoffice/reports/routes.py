@@ -1,7 +1,117 @@
-"""HTTP layer of the reports package."""
+"""HTTP layer of the reports package: CSV exports (admins) and unsubscribe links (anyone)."""
 
 from __future__ import annotations
 
+from typing import Any
+from uuid import UUID
+
+from flask import Response, send_file, url_for
+from flask.views import MethodView
+from flask_jwt_extended import current_user
 from flask_smorest import Blueprint
 
-blp = Blueprint("reports", __name__, url_prefix="/api", description="reports")
+from ..auth.guards import admin_required
+from ..errors import ApiError, NotFound
+from ..extensions import db
+from . import export, unsubscribe
+from .models import ExportJob
+from .schemas import (
+    ExportRequestSchema,
+    ExportStartedSchema,
+    ExportStatusSchema,
+    JobIdQuerySchema,
+    UnsubscribeBodySchema,
+    UnsubscribedSchema,
+    UnsubscribeQuerySchema,
+)
+
+blp = Blueprint("reports", __name__, url_prefix="/api", description="Exports and mail settings")
+
+ADMIN: list[dict[str, list[str]]] = [{"bearer": []}]
+
+
+def _job(job_id: UUID) -> ExportJob:
+    job = db.session.get(ExportJob, str(job_id))
+    if job is None:
+        raise NotFound("That export")
+    return job
+
+
+@blp.route("/export", methods=["POST"])
+@admin_required
+@blp.arguments(ExportRequestSchema)
+@blp.response(202, ExportStartedSchema)
+@blp.doc(security=ADMIN)
+def start_export(data: dict[str, Any]) -> dict[str, Any]:
+    """Start a CSV export of one venue's shows in the background (admins)."""
+    job = export.start(data["venue_id"], current_user)
+    return {"job_id": job.id}
+
+
+@blp.route("/export/status", methods=["GET"])
+@admin_required
+@blp.arguments(JobIdQuerySchema, location="query")
+@blp.response(200, ExportStatusSchema)
+@blp.doc(security=ADMIN)
+def export_status(query: dict[str, Any]) -> dict[str, Any]:
+    """State (pending, running, done, failed) and progress of an export (admins)."""
+    job = _job(query["job_id"])
+    body: dict[str, Any] = {
+        "job_id": job.id,
+        "venue_id": job.venue_id,
+        "state": job.state,
+        "progress": job.progress,
+    }
+    if job.state == export.DONE:
+        body["download_url"] = url_for("reports.download_export", job_id=job.id)
+    if job.state == export.FAILED and job.error:
+        body["error"] = job.error
+    return body
+
+
+@blp.route("/export/download", methods=["GET"])
+@admin_required
+@blp.arguments(JobIdQuerySchema, location="query")
+@blp.response(200, content_type="text/csv", description="The CSV file")
+@blp.doc(security=ADMIN)
+def download_export(query: dict[str, Any]) -> Response:
+    """The finished CSV file of an export (admins)."""
+    job = _job(query["job_id"])
+    if job.state != export.DONE or not job.file_name:
+        raise ApiError(
+            409, "export_not_ready", "The export is not finished yet.", {"state": job.state}
+        )
+    path = export.file_path(job)
+    if not path.is_file():
+        raise ApiError(410, "export_gone", "The export file is no longer available.")
+    response = send_file(
+        path, mimetype="text/csv", as_attachment=True, download_name=job.file_name, max_age=0
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _unsubscribed(token: str) -> dict[str, Any]:
+    user = unsubscribe.unsubscribe(token)
+    return {
+        "email": user.email,
+        "reminders_enabled": user.reminders_enabled,
+        "message": "You will no longer receive reminder or report mails.",
+    }
+
+
+@blp.route("/unsubscribe")
+class Unsubscribe(MethodView):
+    """The signed link at the bottom of reminder and report mails."""
+
+    @blp.arguments(UnsubscribeQuerySchema, location="query")
+    @blp.response(200, UnsubscribedSchema)
+    def get(self, query: dict[str, Any]) -> dict[str, Any]:
+        """Turn reminder and report mails off (token from the mail's link)."""
+        return _unsubscribed(query["token"])
+
+    @blp.arguments(UnsubscribeBodySchema)
+    @blp.response(200, UnsubscribedSchema)
+    def post(self, body: dict[str, Any]) -> dict[str, Any]:
+        """The same, for the web page the link opens."""
+        return _unsubscribed(body["token"])

@@ -1,0 +1,184 @@
+"""CSV export of one venue: its details, then one row per show with sales figures.
+
+The file is written by a Celery task under ``instance/exports/`` with a name we generate (never
+one from the request), and mailed to the admin who asked. Every cell goes through defusedcsv,
+which prefixes cells starting with ``= + - @``, tab or CR so spreadsheets do not run them as
+formulas (a show titled ``=HYPERLINK(...)`` is just text).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import redis
+from defusedcsv import csv
+from flask import current_app
+from kombu.exceptions import OperationalError
+from sqlalchemy import func, select
+
+from ..auth.models import User
+from ..bookings.models import Booking
+from ..catalog.models import Show, Venue
+from ..config import Settings
+from ..db_types import utcnow
+from ..errors import ApiError, NotFound
+from ..extensions import db
+from . import outbox
+from .models import ExportJob
+
+PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
+EXPORT_READY = "export_ready"
+CONFIRMED = "confirmed"
+# Progress is written every this many shows: often enough to move a bar, rarely enough to
+# keep a venue with thousands of shows from doing thousands of commits.
+PROGRESS_EVERY = 25
+
+SHOW_COLUMNS = [
+    "Date",
+    "Time",
+    "Title",
+    "Language",
+    "Price",
+    "Capacity",
+    "Booked",
+    "Free",
+    "Revenue",
+]
+
+
+def _settings() -> Settings:
+    settings: Settings = current_app.config["BOXOFFICE"]
+    return settings
+
+
+def exports_dir() -> Path:
+    return _settings().instance_dir / "exports"
+
+
+def file_path(job: ExportJob) -> Path:
+    # file_name is ours (see _file_name), but keep the path inside the directory regardless.
+    return exports_dir() / Path(job.file_name or "").name
+
+
+def start(venue_id: int, admin: User) -> ExportJob:
+    """Create the job, commit it (the task must find it), then queue its task."""
+    from .tasks import run_export
+
+    if db.session.get(Venue, venue_id) is None:
+        raise NotFound("That venue")
+    job = ExportJob(
+        id=str(uuid.uuid4()), venue_id=venue_id, requested_by=admin.id, state=PENDING, progress=0
+    )
+    db.session.add(job)
+    db.session.commit()
+    try:
+        run_export.delay(job.id)
+    except (OperationalError, redis.exceptions.ConnectionError, OSError) as error:
+        fail(job.id, "The job queue is unreachable.")
+        raise ApiError(
+            503, "queue_unavailable", "Background jobs are unavailable; please try again shortly."
+        ) from error
+    return job
+
+
+def _file_name(job: ExportJob) -> str:
+    stamp = utcnow().strftime("%Y%m%d-%H%M%S")
+    return f"venue-{job.venue_id}-shows-{stamp}-{job.id[:8]}.csv"
+
+
+def _revenue_by_show(venue_id: int) -> dict[int, Decimal]:
+    rows = db.session.execute(
+        # sum() keeps the Money column type, so totals come back as rupee Decimals.
+        select(Booking.show_id, func.sum(Booking.total))
+        .join(Show, Show.id == Booking.show_id)
+        .where(Show.venue_id == venue_id, Booking.status == CONFIRMED)
+        .group_by(Booking.show_id)
+    ).all()
+    return {show_id: total for show_id, total in rows if show_id is not None}
+
+
+def _venue_rows(venue: Venue) -> Iterator[list[object]]:
+    settings = _settings()
+    yield ["Venue", venue.name]
+    yield ["Location", venue.location]
+    yield ["Venue ID", venue.id]
+    yield ["Rows", venue.rows]
+    yield ["Seats per row", venue.seats_per_row]
+    yield ["Currency", venue.currency]
+    yield ["Time zone", settings.timezone]
+    yield ["Exported at", utcnow().astimezone(settings.tz).isoformat(timespec="seconds")]
+    yield []
+
+
+def run(job_id: str) -> str:
+    """Build the file for one job. Safe to run again: a finished job is left alone."""
+    job = db.session.get(ExportJob, job_id)
+    if job is None or job.state == DONE:
+        return "gone" if job is None else DONE
+    venue = db.session.get(Venue, job.venue_id) if job.venue_id is not None else None
+    if venue is None:
+        fail(job_id, "The venue no longer exists.")
+        return FAILED
+    job.state, job.progress = RUNNING, 0
+    db.session.commit()
+
+    tz = _settings().tz
+    shows = list(
+        db.session.scalars(select(Show).where(Show.venue_id == venue.id).order_by(Show.starts_at))
+    )
+    revenue = _revenue_by_show(venue.id)
+    directory = exports_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    name = _file_name(job)
+    # Written to a temporary file and renamed, so a download never sees half a file.
+    fd, temporary = tempfile.mkstemp(dir=directory, suffix=".part")
+    with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerows(_venue_rows(venue))
+        writer.writerow(SHOW_COLUMNS)
+        for index, show in enumerate(shows, start=1):
+            local = show.starts_at.astimezone(tz)
+            writer.writerow(
+                [
+                    local.strftime("%Y-%m-%d"),
+                    local.strftime("%H:%M"),
+                    show.title,
+                    show.language,
+                    f"{show.price:.2f}",
+                    show.capacity,
+                    show.seats_booked,
+                    show.free_seats,
+                    f"{revenue.get(show.id, Decimal('0.00')):.2f}",
+                ]
+            )
+            if index % PROGRESS_EVERY == 0:
+                job.progress = min(99, index * 100 // len(shows))
+                db.session.commit()
+    os.replace(temporary, directory / name)
+
+    job.file_name = name
+    job.show_count = len(shows)
+    job.state, job.progress, job.finished_at = DONE, 100, utcnow()
+    requester = db.session.get(User, job.requested_by) if job.requested_by else None
+    mail_id = None
+    if requester is not None:
+        row = outbox.record(EXPORT_READY, f"export:{job.id}", requester)
+        mail_id = row.id if row is not None else None
+    db.session.commit()
+    if mail_id is not None:
+        outbox.queue(mail_id)
+    return DONE
+
+
+def fail(job_id: str, reason: str) -> None:
+    db.session.rollback()
+    job = db.session.get(ExportJob, job_id)
+    if job is None or job.state == DONE:
+        return
+    job.state, job.error, job.finished_at = FAILED, reason, utcnow()
+    db.session.commit()

@@ -1,0 +1,211 @@
+"""Turn an outbox row into a complete mail, reading everything fresh from the database.
+
+A mail is built when it is sent, not when it is recorded: a booking cancelled before its
+reminder goes out, or a user who turned reminders off meanwhile, gets nothing (``SubjectGone``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+
+from .. import mail
+from ..auth.models import User
+from ..bookings.models import Booking
+from ..bookings.tickets import booking_calendar, ticket_qr_png
+from ..config import Settings
+from ..extensions import db
+from ..languages import LANGUAGES
+from . import export, monthly, reminders, unsubscribe
+from .models import ExportJob, MailLog
+
+CONFIRMED = "confirmed"
+
+
+class SubjectGone(Exception):
+    """What the mail was about no longer exists or no longer applies."""
+
+
+def _settings() -> Settings:
+    settings: Settings = current_app.config["BOXOFFICE"]
+    return settings
+
+
+def money(amount: Decimal) -> str:
+    return f"₹{amount:,.2f}"
+
+
+class Draft:
+    """The shared parts of every mail: recipient, language, formatting helpers."""
+
+    def __init__(self, row: MailLog, *, periodic: bool = False) -> None:
+        user = db.session.get(User, row.user_id) if row.user_id is not None else None
+        if user is None:
+            raise SubjectGone("the user no longer exists")
+        if periodic and not user.reminders_enabled:
+            raise SubjectGone("the user turned reminders off")
+        self.row = row
+        self.user = user
+        self.settings = _settings()
+        self.t = mail.Translator(user.language)
+        self.attachments: list[mail.Attachment] = []
+        self.context: dict[str, Any] = {
+            "user_name": user.name,
+            "public_url": self.settings.public_url,
+            "unsubscribe_url": unsubscribe.url_for(user) if periodic else None,
+            "when": lambda value: self.t.when(value, self.settings.tz),
+            "money": money,
+        }
+
+    def url(self, path: str) -> str:
+        return self.settings.public_url + path
+
+    def finish(self, template: str, subject: str, **context: Any) -> EmailMessage:
+        context = {**self.context, **context, "subject": subject}
+        text, html = mail.render(template, self.t, context)
+        message = mail.compose(
+            to=(self.user.name, self.row.recipient),
+            subject=subject,
+            text=text,
+            html=html,
+            attachments=self.attachments,
+            language=self.t.language,
+        )
+        if self.context["unsubscribe_url"]:
+            message["List-Unsubscribe"] = f"<{self.context['unsubscribe_url']}>"
+        return message
+
+
+def _booking(row: MailLog) -> Booking:
+    kind, _, raw_id = row.period.partition(":")
+    booking = None
+    if kind == "booking" and raw_id.isdigit():
+        booking = db.session.get(Booking, int(raw_id))
+    if booking is None:
+        raise SubjectGone("the booking no longer exists")
+    return booking
+
+
+def booking_confirmed(row: MailLog) -> EmailMessage:
+    booking = _booking(row)
+    if booking.status != CONFIRMED:
+        raise SubjectGone("the booking was cancelled before its confirmation went out")
+    draft = Draft(row)
+    qr_cid = f"qr-{booking.code.lower()}@boxoffice"
+    draft.attachments = [
+        mail.Attachment(f"ticket-{booking.code}.png", ticket_qr_png(booking), "image/png", qr_cid),
+        mail.Attachment(f"{booking.code}.ics", booking_calendar(booking), "text/calendar"),
+    ]
+    subject = draft.t(
+        "Your tickets for %(title)s (%(code)s)", title=booking.show_title, code=booking.code
+    )
+    return draft.finish(
+        "booking_confirmed",
+        subject,
+        booking=booking,
+        qr_cid=qr_cid,
+        booking_url=draft.url(f"/bookings/{booking.id}"),
+    )
+
+
+def booking_cancelled(row: MailLog) -> EmailMessage:
+    booking = _booking(row)
+    draft = Draft(row)
+    subject = draft.t("Booking %(code)s cancelled", code=booking.code)
+    return draft.finish("booking_cancelled", subject, booking=booking)
+
+
+def show_reminder(row: MailLog) -> EmailMessage:
+    booking = _booking(row)
+    if booking.status != CONFIRMED:
+        raise SubjectGone("the booking was cancelled")
+    draft = Draft(row, periodic=True)
+    subject = draft.t(
+        "Reminder: %(title)s at %(time)s",
+        title=booking.show_title,
+        time=draft.t.when(booking.show_starts_at, draft.settings.tz),
+    )
+    return draft.finish(
+        "show_reminder", subject, booking=booking, booking_url=draft.url(f"/bookings/{booking.id}")
+    )
+
+
+def miss_you(row: MailLog) -> EmailMessage:
+    draft = Draft(row, periodic=True)
+    shows = [
+        {
+            "title": show.title,
+            "language_name": draft.t(LANGUAGES.get(show.language, show.language)),
+            "when": draft.t.when(show.starts_at, draft.settings.tz),
+            "venue": f"{show.venue.name}, {show.venue.location}",
+            "price": money(show.price),
+            "url": draft.url(f"/shows/{show.id}"),
+        }
+        for show in reminders.upcoming_shows_for(draft.user)
+    ]
+    subject = draft.t("We miss you at BoxOffice")
+    return draft.finish("miss_you", subject, shows=shows, browse_url=draft.url("/"))
+
+
+def monthly_report(row: MailLog) -> EmailMessage:
+    month = monthly.Month.parse(row.period)
+    draft = Draft(row, periodic=True)
+    report = monthly.report_for(draft.user.id, month, draft.settings.tz)
+    if not report.bookings:
+        raise SubjectGone("no confirmed booking left in that month")
+    month_name = draft.t.month(month.first_day)
+    subject = draft.t("Your BoxOffice month: %(month)s", month=month_name)
+    favourite_language = draft.t(
+        LANGUAGES.get(report.favourite_language, report.favourite_language)
+    )
+    return draft.finish(
+        "monthly_report",
+        subject,
+        report=report,
+        month_name=month_name,
+        favourite_language_name=favourite_language,
+    )
+
+
+def export_ready(row: MailLog) -> EmailMessage:
+    job_id = row.period.removeprefix("export:")
+    job = db.session.get(ExportJob, job_id)
+    if job is None or job.state != export.DONE or not job.file_name:
+        raise SubjectGone("the export is not available")
+    path: Path = export.file_path(job)
+    if not path.is_file():
+        raise SubjectGone("the export file was removed")
+    draft = Draft(row)
+    draft.attachments = [mail.Attachment(job.file_name, path.read_bytes(), "text/csv")]
+    venue_name = job.venue.name if job.venue is not None else "?"
+    subject = draft.t("Export ready: %(venue)s", venue=venue_name)
+    return draft.finish(
+        "export_ready",
+        subject,
+        venue_name=venue_name,
+        show_count=job.show_count or 0,
+        file_name=job.file_name,
+        download_url=draft.url(f"/api/export/download?job_id={job.id}"),
+    )
+
+
+BUILDERS: dict[str, Callable[[MailLog], EmailMessage]] = {
+    "booking_confirmed": booking_confirmed,
+    "booking_cancelled": booking_cancelled,
+    reminders.SHOW_REMINDER: show_reminder,
+    reminders.MISS_YOU: miss_you,
+    monthly.MONTHLY_REPORT: monthly_report,
+    export.EXPORT_READY: export_ready,
+}
+
+
+def build(row: MailLog) -> EmailMessage:
+    builder = BUILDERS.get(row.kind)
+    if builder is None:
+        raise SubjectGone(f"no mail of kind {row.kind!r}")
+    return builder(row)

@@ -1,0 +1,49 @@
+"""Signed unsubscribe links: anyone holding the link may turn that user's reminders off.
+
+The token never expires (old mails must keep working) and only ever switches reminders
+*off*, so a leaked link cannot do harm beyond that. It carries the e-mail address too, so a
+link stops working once the account changes its address.
+"""
+
+from __future__ import annotations
+
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from ..auth.models import User
+from ..errors import ApiError
+from ..extensions import db
+
+SALT = "boxoffice.unsubscribe"
+
+
+def _serializer() -> URLSafeSerializer:
+    from flask import current_app
+
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def make_token(user: User) -> str:
+    return str(_serializer().dumps({"u": user.id, "e": user.email}))
+
+
+def url_for(user: User) -> str:
+    from flask import current_app
+
+    public_url = current_app.config["BOXOFFICE"].public_url
+    return f"{public_url}/unsubscribe?token={make_token(user)}"
+
+
+def unsubscribe(token: str) -> User:
+    """Turn reminders off for the token's user; 400 for a forged or stale token."""
+    try:
+        payload = _serializer().loads(token)
+        user_id, email = int(payload["u"]), str(payload["e"])
+    except (BadSignature, KeyError, TypeError, ValueError):
+        raise ApiError(400, "invalid_token", "This unsubscribe link is not valid.") from None
+    user = db.session.get(User, user_id)
+    if user is None or user.email != email:
+        raise ApiError(400, "invalid_token", "This unsubscribe link is no longer valid.")
+    if user.reminders_enabled:
+        user.reminders_enabled = False
+        db.session.commit()
+    return user
