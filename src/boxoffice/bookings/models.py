@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
@@ -50,6 +50,10 @@ class Booking(db.Model):  # type: ignore[name-defined]
     user: Mapped[User] = relationship()
     show: Mapped[Show | None] = relationship()
 
+    __table_args__ = (
+        CheckConstraint("status IN ('confirmed', 'cancelled')", name="status_known"),
+    )
+
 
 class SeatClaim(db.Model):  # type: ignore[name-defined]
     """One live claim on one seat of one show: held (by a hold) or booked (by a booking).
@@ -76,5 +80,11 @@ class SeatClaim(db.Model):  # type: ignore[name-defined]
 
     __table_args__ = (
         UniqueConstraint("show_id", "seat", name="uq_seat_claims_show_seat"),
+        # A claim is either held (by a hold, until it expires) or booked (by a booking).
+        CheckConstraint(
+            "(hold_id IS NOT NULL AND booking_id IS NULL AND expires_at IS NOT NULL)"
+            " OR (hold_id IS NULL AND booking_id IS NOT NULL AND expires_at IS NULL)",
+            name="held_or_booked",
+        ),
         Index("ix_seat_claims_expires_at", "expires_at"),
     )

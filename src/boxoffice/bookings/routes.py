@@ -1,7 +1,223 @@
-"""HTTP layer of the bookings package."""
+"""HTTP layer of the booking engine: parse, call a service, serialise."""
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
+from typing import Any
 
-blp = Blueprint("bookings", __name__, url_prefix="/api", description="bookings")
+from flask import Response, current_app, json
+from flask.typing import ResponseReturnValue
+from flask_jwt_extended import current_user, get_jwt_identity, verify_jwt_in_request
+from flask_jwt_extended.exceptions import JWTExtendedException
+from flask_smorest import Blueprint
+from jwt import PyJWTError
+
+from ..auth.guards import admin_required, login_required
+from ..extensions import db, limiter
+from ..redis_client import get_redis
+from ..schemas import LocalDateTime
+from . import events, holds, seatmap, services, stats, tickets
+from .locking import init_debug_race
+from .schemas import (
+    BookingEnvelopeSchema,
+    BookingGetSchema,
+    BookingIdQuerySchema,
+    BookingIdSchema,
+    BookingQuerySchema,
+    BookRequestSchema,
+    HoldReleaseSchema,
+    HoldRequestSchema,
+    HoldSchema,
+    ReleasedSchema,
+    SeatMapSchema,
+    ShowIdQuerySchema,
+    StatsSchema,
+    SuggestionSchema,
+    SuggestQuerySchema,
+    VerifyQuerySchema,
+    VerifySchema,
+)
+from .suggest import best_seats
+
+blp = Blueprint("bookings", __name__, url_prefix="/api", description="Seats, holds and bookings")
+blp.record_once(lambda state: init_debug_race(state.app))
+
+_LOCAL_TIME = LocalDateTime()
+
+
+def _hold_limit() -> str:
+    return str(current_app.config["BOXOFFICE"].hold_rate_limit)
+
+
+def _caller_key() -> str:
+    # Runs after login_required, so the limit is per account (a shared office IP is fine).
+    return f"hold:{get_jwt_identity()}"
+
+
+_limit_holds = limiter.limit(_hold_limit, key_func=_caller_key)
+
+
+def _optional_caller_id() -> int | None:
+    """The signed-in caller on public reads; a stale or bad token just means anonymous."""
+    try:
+        verify_jwt_in_request(optional=True)
+        identity = get_jwt_identity()
+    except (JWTExtendedException, PyJWTError):
+        return None
+    return int(identity) if identity is not None else None
+
+
+# ---- seats ------------------------------------------------------------------------------
+
+
+@blp.route("/show/seats", methods=["GET"])
+@blp.arguments(ShowIdQuerySchema, location="query")
+@blp.response(200, SeatMapSchema)
+def seats(query: dict[str, Any]) -> ResponseReturnValue:
+    """Every seat of the show with status (free/held/booked), price and category.
+
+    Signed in (Bearer or cookie), the caller's own held seats are marked ``mine`` and their
+    hold is returned; nobody learns whose hold any other seat is under.
+    """
+    result = seatmap.seat_map(query["show_id"], _optional_caller_id())
+    hold = result["hold"]
+    if hold is not None:
+        hold["expires_at"] = _LOCAL_TIME.serialize("expires_at", hold)
+    # The hottest read: serialised directly, without a schema pass over every seat.
+    return Response(json.dumps(result), mimetype="application/json")
+
+
+@blp.route("/show/suggest", methods=["GET"])
+@blp.arguments(SuggestQuerySchema, location="query")
+@blp.response(200, SuggestionSchema)
+def suggest_seats(query: dict[str, Any]) -> dict[str, Any]:
+    """The best ``count`` adjacent free seats; 409 ``no_adjacent_seats`` when impossible."""
+    labels = best_seats(query["show_id"], query["count"])
+    return {"seats": labels}
+
+
+@blp.route("/show/events", methods=["GET"])
+@blp.arguments(ShowIdQuerySchema, location="query")
+@blp.response(200, description="text/event-stream of seat changes")
+def seat_events(query: dict[str, Any]) -> ResponseReturnValue:
+    """Server-Sent Events: ``data: {"seats": [{"seat", "status"}]}`` on every change."""
+    show_id = query["show_id"]
+    seatmap.show_layout(show_id)  # 404 for an unknown show
+    client = get_redis()
+    extra = current_app.config["BOXOFFICE"].extra
+    heartbeat = float(extra.get("sse_heartbeat_seconds", events.HEARTBEAT_SECONDS))
+    # The stream may stay open for many minutes: give the database connection back now.
+    db.session.remove()
+    response = Response(events.stream(client, show_id, heartbeat), mimetype="text/event-stream")
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["X-Accel-Buffering"] = "no"  # nginx: do not buffer the stream
+    return response
+
+
+# ---- holds ------------------------------------------------------------------------------
+
+
+@blp.route("/hold", methods=["POST"])
+@login_required
+@_limit_holds
+@blp.arguments(HoldRequestSchema)
+@blp.response(201, HoldSchema)
+def hold(data: dict[str, Any]) -> dict[str, Any]:
+    """Hold 1-10 seats for a few minutes, all or nothing; replaces your previous hold here."""
+    return holds.hold_seats(current_user.id, data["show_id"], data["seats"])
+
+
+@blp.route("/hold/release", methods=["POST"])
+@login_required
+@blp.arguments(HoldReleaseSchema)
+@blp.response(200, ReleasedSchema)
+def release(data: dict[str, Any]) -> dict[str, Any]:
+    """Give the seats of your hold back at once."""
+    freed = holds.release_hold(current_user.id, data["hold_id"])
+    return {"message": "Hold released.", "seats": freed}
+
+
+# ---- bookings ---------------------------------------------------------------------------
+
+
+@blp.route("/bookticket", methods=["POST"])
+@login_required
+@_limit_holds
+@blp.arguments(BookRequestSchema)
+@blp.response(201, BookingEnvelopeSchema)
+def book(data: dict[str, Any]) -> dict[str, Any]:
+    """Book your hold (``hold_id``) or seats directly (``show_id`` + ``seats``).
+
+    The total is computed here from the seat prices; prices sent by the client are ignored.
+    """
+    return {"booking": services.book(current_user, data)}
+
+
+@blp.route("/booking/get", methods=["GET"])
+@login_required
+@blp.arguments(BookingQuerySchema, location="query")
+@blp.response(200, BookingGetSchema)
+def get_booking(query: dict[str, Any]) -> dict[str, Any]:
+    """One of your bookings by ``booking_id``, else your bookings newest first (paged)."""
+    if "booking_id" in query:
+        booking = services.get_booking(current_user.id, query["booking_id"])
+        return {"booking": services.booking_view(booking)}
+    page = services.list_bookings(current_user.id, query["limit"], query["offset"])
+    return page
+
+
+@blp.route("/booking/cancel", methods=["POST"])
+@login_required
+@blp.arguments(BookingIdSchema)
+@blp.response(200, BookingEnvelopeSchema)
+def cancel(data: dict[str, Any]) -> dict[str, Any]:
+    """Cancel your booking until the cutoff before showtime; its seats are free at once."""
+    return {"booking": services.cancel_booking(current_user.id, data["booking_id"])}
+
+
+def _ticket_file(booking_id: int, build: Any, mimetype: str, filename: str = "") -> Response:
+    """A file made from one of the caller's bookings (404 for anyone else's); never cached."""
+    booking = services.get_booking(current_user.id, booking_id)
+    response = Response(build(booking), mimetype=mimetype)
+    if filename:
+        name = filename.format(code=booking.code)
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@blp.route("/booking/qr", methods=["GET"])
+@login_required
+@blp.arguments(BookingIdQuerySchema, location="query")
+@blp.response(200, description="image/svg+xml QR code of the signed ticket reference")
+def qr(query: dict[str, Any]) -> ResponseReturnValue:
+    """The e-ticket's QR code (SVG); it encodes a signed reference, not the booking id."""
+    return _ticket_file(query["booking_id"], tickets.qr_svg, "image/svg+xml")
+
+
+@blp.route("/booking/ics", methods=["GET"])
+@login_required
+@blp.arguments(BookingIdQuerySchema, location="query")
+@blp.response(200, description="text/calendar file for the booked show")
+def ics(query: dict[str, Any]) -> ResponseReturnValue:
+    """The booking as a calendar event (.ics)."""
+    return _ticket_file(
+        query["booking_id"], tickets.booking_calendar, "text/calendar", "boxoffice-{code}.ics"
+    )
+
+
+@blp.route("/ticket/verify", methods=["GET"])
+@admin_required
+@blp.arguments(VerifyQuerySchema, location="query")
+@blp.response(200, VerifySchema)
+def verify(query: dict[str, Any]) -> dict[str, Any]:
+    """Door check (admins): is the scanned reference a real, live ticket, and for what?"""
+    return tickets.verify_ref(query["ref"])
+
+
+@blp.route("/admin/stats", methods=["GET"])
+@admin_required
+@blp.response(200, StatsSchema)
+def admin_stats() -> dict[str, Any]:
+    """Occupancy and revenue of upcoming shows per venue; bookings per day by show date."""
+    return stats.admin_stats(current_app.config["BOXOFFICE"].tz)
+

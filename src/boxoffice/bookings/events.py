@@ -1,0 +1,84 @@
+"""Live seat changes: Redis pub/sub in, Server-Sent Events out.
+
+Publishing happens only after the database commit (``after_commit``), so a browser never
+sees a seat change that was rolled back, and no database lock is held across the Redis call.
+The stream itself holds no database session: the route checks the show, and everything the
+generator needs is passed in.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Iterable, Iterator
+
+import redis
+
+from ..redis_client import get_redis
+from ..transactions import after_commit
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "boxoffice:seats:{show_id}"
+HEARTBEAT_SECONDS = 15.0
+# A stream ends after this long; EventSource reconnects by itself and the page refetches the
+# map, so no thread is tied up forever by a tab left open.
+MAX_STREAM_SECONDS = 30 * 60
+RETRY_MS = 3000
+
+
+def channel(show_id: int) -> str:
+    return CHANNEL.format(show_id=show_id)
+
+
+def publish_after_commit(show_id: int, changes: Iterable[tuple[str, str]]) -> None:
+    """Announce ``(seat, status)`` changes once the current transaction has committed."""
+    seats = [{"seat": seat, "status": status} for seat, status in changes]
+    if not seats:
+        return
+    message = json.dumps({"seats": seats}, separators=(",", ":"))
+    client = get_redis()
+
+    def _publish() -> None:
+        try:
+            client.publish(channel(show_id), message)
+        except redis.RedisError as error:
+            # The booking has committed; a lost live update only costs a stale map until
+            # the page refetches, so it must not turn the booking into an error.
+            log.warning("Could not publish seat changes of show %s: %s", show_id, error)
+
+    after_commit(_publish)
+
+
+def stream(
+    client: redis.Redis,
+    show_id: int,
+    heartbeat: float = HEARTBEAT_SECONDS,
+    max_seconds: float = MAX_STREAM_SECONDS,
+) -> Iterator[str]:
+    """SSE lines for one show until the client goes away (the next write fails) or time is up.
+
+    Subscribes before the first byte is sent, so a client that has seen the opening comment
+    will receive every change made afterwards.
+    """
+    pubsub = client.pubsub(ignore_subscribe_messages=True)
+    try:
+        pubsub.subscribe(channel(show_id))
+        yield f"retry: {RETRY_MS}\n: connected\n\n"
+        started = last_sent = time.monotonic()
+        while time.monotonic() - started < max_seconds:
+            wait = max(0.05, heartbeat - (time.monotonic() - last_sent))
+            message = pubsub.get_message(timeout=min(wait, 1.0))
+            if message is not None and message.get("type") == "message":
+                yield f"data: {message['data']}\n\n"
+                last_sent = time.monotonic()
+            elif time.monotonic() - last_sent >= heartbeat:
+                # A comment line: keeps proxies from closing an idle stream, and is how a
+                # vanished client is noticed (writing to its closed socket ends this loop).
+                yield ": keep-alive\n\n"
+                last_sent = time.monotonic()
+    except redis.RedisError as error:
+        log.warning("Seat event stream of show %s lost Redis: %s", show_id, error)
+    finally:
+        pubsub.close()

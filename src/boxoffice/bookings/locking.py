@@ -1,0 +1,201 @@
+"""Short write transactions that lock one show, retried on transient database failures.
+
+Every change to the seats of a show (hold, book, release, cancel) runs through ``run_locked``:
+
+* SQLite: ``BEGIN IMMEDIATE`` (``write_transaction``) takes the database write lock before
+  the availability check, so two bookings can never both see a seat as free.
+* PostgreSQL: ``SELECT ... FOR UPDATE OF shows`` on the one show row, taken first, so bookings
+  of one show queue behind each other while other shows proceed in parallel; a lock timeout
+  keeps a stuck transaction from piling up every web thread behind it.
+
+The UNIQUE(show_id, seat) constraint of ``seat_claims`` stays the last line of defence: if the
+application lock were ever bypassed, the second insert fails and becomes a 409, never a 500.
+
+Two test-only switches follow pretix's concurrency tests (``BOXOFFICE_DEBUG_RACE_DELAY_MS``
+sleeps after the availability check to widen the race window; ``BOXOFFICE_DEBUG_DISABLE_LOCK``
+skips the application lock so that only the constraint stands). Both are off by default and
+refused in production.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from flask import Flask, current_app
+from sqlalchemy import Row, select, text
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from ..catalog.models import Show, Venue
+from ..config import ConfigError, Settings
+from ..database import is_sqlite, write_transaction
+from ..errors import ApiError, NotFound
+from ..extensions import db
+
+T = TypeVar("T")
+
+ATTEMPTS = 6
+LOCK_TIMEOUT = "3s"
+# PostgreSQL SQLSTATEs worth another attempt: serialization failure, deadlock, lock timeout.
+RETRYABLE_SQLSTATES = {"40001", "40P01", "55P03"}
+CODE_CONSTRAINT = "uq_bookings_code"
+_DEBUG_KEY = "boxoffice_booking_debug"
+
+
+@dataclass(frozen=True)
+class DebugRace:
+    """Test-only knobs for the concurrency tests; never set in production."""
+
+    delay_ms: int = 0
+    disable_lock: bool = False
+
+
+def load_debug_race(settings: Settings, environ: Mapping[str, str] | None = None) -> DebugRace:
+    """Read the debug switches (``settings.extra`` first, then the environment)."""
+    environ = os.environ if environ is None else environ
+    raw_delay = settings.extra.get(
+        "debug_race_delay_ms", environ.get("BOXOFFICE_DEBUG_RACE_DELAY_MS", "")
+    )
+    raw_disable = settings.extra.get(
+        "debug_disable_lock", environ.get("BOXOFFICE_DEBUG_DISABLE_LOCK", "")
+    )
+    try:
+        delay = int(str(raw_delay).strip() or 0)
+    except ValueError:
+        raise ConfigError("BOXOFFICE_DEBUG_RACE_DELAY_MS must be a whole number") from None
+    if not 0 <= delay <= 5000:
+        raise ConfigError("BOXOFFICE_DEBUG_RACE_DELAY_MS must be between 0 and 5000")
+    disable = str(raw_disable).strip().lower() in {"1", "true", "yes", "on"}
+    debug = DebugRace(delay_ms=delay, disable_lock=disable)
+    if settings.production and debug != DebugRace():
+        raise ConfigError("The BOXOFFICE_DEBUG_* booking switches are refused in production")
+    return debug
+
+
+def init_debug_race(app: Flask) -> None:
+    app.extensions[_DEBUG_KEY] = load_debug_race(app.config["BOXOFFICE"])
+
+
+def debug_race() -> DebugRace:
+    debug: DebugRace = current_app.extensions.get(_DEBUG_KEY) or DebugRace()
+    return debug
+
+
+def race_pause() -> None:
+    """Widen the race window on purpose (tests only): called right after the availability check."""
+    delay = debug_race().delay_ms
+    if delay:
+        time.sleep(delay / 1000)
+
+
+# ---- the locked show --------------------------------------------------------------------
+
+SHOW_COLUMNS = (
+    Show.id,
+    Show.title,
+    Show.language,
+    Show.starts_at,
+    Show.duration_minutes,
+    Show.price,
+    Show.capacity,
+    Venue.name.label("venue_name"),
+    Venue.location.label("venue_location"),
+    Venue.rows,
+    Venue.seats_per_row,
+    Venue.layout,
+)
+
+
+def lock_show(session: Session, show_id: int) -> Row[Any]:
+    """The show (with its venue's layout), locked against other seat changes; 404 if unknown."""
+    query = select(*SHOW_COLUMNS).join(Venue, Venue.id == Show.venue_id).where(Show.id == show_id)
+    if not is_sqlite(session) and not debug_race().disable_lock:
+        session.execute(text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'"))
+        # OF shows: lock the show row only, not the venue row that every show there shares.
+        query = query.with_for_update(of=Show)
+    row = session.execute(query).first()
+    if row is None:
+        raise NotFound("Show")
+    return row
+
+
+# ---- transactions with retries ----------------------------------------------------------
+
+
+def _sqlstate(error: BaseException) -> str | None:
+    return getattr(getattr(error, "orig", None), "sqlstate", None)
+
+
+def _is_transient(error: OperationalError) -> bool:
+    if _sqlstate(error) in RETRYABLE_SQLSTATES:
+        return True
+    message = str(getattr(error, "orig", error)).lower()
+    return "database is locked" in message or "database is busy" in message
+
+
+def _is_code_collision(error: IntegrityError) -> bool:
+    orig = getattr(error, "orig", None)
+    diag = getattr(orig, "diag", None)
+    constraint = getattr(diag, "constraint_name", None)
+    return constraint == CODE_CONSTRAINT or "bookings.code" in str(orig)
+
+
+def _backoff(attempt: int) -> None:
+    time.sleep(min(0.2, 0.005 * 2**attempt) * (0.5 + random.random()))
+
+
+def _transaction(lock: bool) -> Any:
+    if lock:
+        return write_transaction()
+    return _plain_transaction()
+
+
+class _plain_transaction:  # noqa: N801 - used like a function, as write_transaction is
+    """A transaction without ``BEGIN IMMEDIATE`` (only for the disabled-lock control run)."""
+
+    def __enter__(self) -> Session:
+        self.session = db.session()
+        if self.session.in_transaction():
+            self.session.commit()
+        return self.session
+
+    def __exit__(self, kind: Any, _value: Any, _tb: Any) -> None:
+        if kind is None:
+            self.session.commit()
+        else:
+            self.session.rollback()
+
+
+def run_locked(work: Callable[[Session], T], on_conflict: Callable[[], ApiError]) -> T:
+    """Run ``work`` in a short write transaction; commit, or retry transient failures.
+
+    ``on_conflict`` builds the error for a violated seat constraint (it runs after the
+    rollback, so it may read what is taken now). Booking codes that collide are simply
+    drawn again.
+    """
+    lock = not debug_race().disable_lock
+    for attempt in range(ATTEMPTS):
+        try:
+            with _transaction(lock) as session:
+                return work(session)
+        except IntegrityError as error:
+            if _is_code_collision(error) and attempt < ATTEMPTS - 1:
+                continue
+            raise on_conflict() from None
+        except OperationalError as error:
+            if not _is_transient(error):
+                raise
+            if attempt == ATTEMPTS - 1:
+                current_app.logger.warning("Seat change gave up after %d tries: %s", attempt, error)
+                break
+            _backoff(attempt)
+    raise ApiError(
+        503,
+        "busy",
+        "Many people are booking this show right now; please try again in a moment.",
+    )

@@ -1,0 +1,225 @@
+"""Request and response schemas of the booking engine (they are also the API documentation)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from ..schemas import LocalDateTime, MoneyField, RequestSchema, id_field, query_id_field
+
+MAX_SEATS = 10
+HOLD_ID = validate.Length(min=1, max=36)
+
+
+class SeatLabels(fields.List):
+    """1 to 10 seat labels like "C7"; each trimmed and upper-cased ("c7" means C7)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            fields.String(validate=validate.Length(min=1, max=4)),
+            validate=validate.Length(min=1, max=MAX_SEATS),
+            **kwargs,
+        )
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> list[Any]:
+        labels = super()._deserialize(value, attr, data, **kwargs)
+        cleaned = [str(label).strip().upper() for label in labels]
+        repeated = sorted({label for label in cleaned if cleaned.count(label) > 1})
+        if repeated:
+            raise ValidationError(f"Each seat only once; repeated: {', '.join(repeated)}.")
+        return cleaned
+
+
+# ---- requests ---------------------------------------------------------------------------
+
+
+class ShowIdQuerySchema(Schema):
+    show_id = query_id_field(required=True)
+
+
+class SuggestQuerySchema(ShowIdQuerySchema):
+    count = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_SEATS))
+
+
+class HoldRequestSchema(RequestSchema):
+    show_id = id_field(required=True)
+    seats = SeatLabels(required=True)
+
+
+class HoldReleaseSchema(RequestSchema):
+    hold_id = fields.String(required=True, validate=HOLD_ID)
+
+
+class BookRequestSchema(RequestSchema):
+    """Either ``hold_id``, or ``show_id`` with ``seats``."""
+
+    hold_id = fields.String(validate=HOLD_ID)
+    show_id = id_field()
+    seats = SeatLabels()
+
+    @validates_schema
+    def _one_way(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if "hold_id" in data:
+            if "seats" in data:
+                raise ValidationError("Send hold_id or seats, not both.", "seats")
+            return
+        missing = {name: ["Required without hold_id."] for name in ("show_id", "seats")}
+        for name in list(missing):
+            if name in data:
+                del missing[name]
+        if missing:
+            raise ValidationError(missing)
+
+
+class BookingIdSchema(RequestSchema):
+    booking_id = id_field(required=True)
+
+
+class BookingQuerySchema(Schema):
+    booking_id = query_id_field()
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000))
+
+
+class BookingIdQuerySchema(Schema):
+    booking_id = query_id_field(required=True)
+
+
+class VerifyQuerySchema(Schema):
+    ref = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+# ---- responses --------------------------------------------------------------------------
+
+
+class SeatSchema(Schema):
+    seat = fields.String(metadata={"example": "C7"})
+    row = fields.String()
+    number = fields.Integer()
+    status = fields.String(metadata={"enum": ["free", "held", "booked"]})
+    mine = fields.Boolean(metadata={"description": "held by the caller"})
+    price = MoneyField()
+    category = fields.String()
+
+
+class HoldSchema(Schema):
+    hold_id = fields.String()
+    expires_at = LocalDateTime()
+    seats = fields.List(fields.String())
+    total = MoneyField()
+
+
+class SeatMapSchema(Schema):
+    show_id = fields.Integer()
+    rows = fields.Integer()
+    seats_per_row = fields.Integer()
+    seats = fields.List(fields.Nested(SeatSchema))
+    hold = fields.Nested(HoldSchema, allow_none=True)
+
+
+class SuggestionSchema(Schema):
+    seats = fields.List(fields.String())
+
+
+class VenueRefSchema(Schema):
+    name = fields.String()
+    location = fields.String()
+
+
+class BookedShowSchema(Schema):
+    show_id = fields.Integer(allow_none=True)
+    title = fields.String()
+    starts_at = LocalDateTime()
+    venue = fields.Nested(VenueRefSchema)
+
+
+class BookingSchema(Schema):
+    booking_id = fields.Integer()
+    code = fields.String(metadata={"example": "K7QX4MZA"})
+    show_id = fields.Integer(allow_none=True)
+    show = fields.Nested(BookedShowSchema)
+    seats = fields.List(fields.String())
+    total = MoneyField()
+    status = fields.String(metadata={"enum": ["confirmed", "cancelled"]})
+    booked_at = LocalDateTime()
+    cancelled_at = LocalDateTime(allow_none=True)
+    can_cancel = fields.Boolean()
+    qr_url = fields.String()
+    ics_url = fields.String()
+
+
+class BookingEnvelopeSchema(Schema):
+    booking = fields.Nested(BookingSchema)
+
+
+class BookingListSchema(Schema):
+    bookings = fields.List(fields.Nested(BookingSchema))
+    limit = fields.Integer()
+    offset = fields.Integer()
+    total = fields.Integer(metadata={"description": "how many bookings the caller has in all"})
+
+
+class BookingGetSchema(BookingListSchema):
+    """``{booking}`` for one booking, or the paged ``{bookings, limit, offset, total}``."""
+
+    booking = fields.Nested(BookingSchema)
+
+
+class ReleasedSchema(Schema):
+    message = fields.String()
+    seats = fields.List(fields.String())
+
+
+class TicketSummarySchema(Schema):
+    code = fields.String()
+    status = fields.String()
+    title = fields.String()
+    starts_at = LocalDateTime()
+    venue = fields.Nested(VenueRefSchema)
+    seats = fields.List(fields.String())
+    holder = fields.String()
+
+
+class VerifySchema(Schema):
+    valid = fields.Boolean()
+    reason = fields.String(
+        metadata={"enum": ["ok", "forged", "unknown", "cancelled", "show_over"]}
+    )
+    booking = fields.Nested(TicketSummarySchema, allow_none=True)
+
+
+class StatsShowSchema(Schema):
+    show_id = fields.Integer()
+    title = fields.String()
+    starts_at = LocalDateTime()
+    capacity = fields.Integer()
+    booked = fields.Integer()
+    occupancy = fields.Float()
+    revenue = MoneyField()
+
+
+class StatsVenueSchema(Schema):
+    venue_id = fields.Integer()
+    name = fields.String()
+    location = fields.String()
+    capacity = fields.Integer()
+    shows = fields.List(fields.Nested(StatsShowSchema))
+
+
+class StatsDaySchema(Schema):
+    date = fields.String(metadata={"example": "2026-11-25"})
+    bookings = fields.Integer()
+    tickets = fields.Integer()
+
+
+class StatsTotalsSchema(Schema):
+    revenue = MoneyField()
+    tickets = fields.Integer()
+    bookings = fields.Integer()
+
+
+class StatsSchema(Schema):
+    venues = fields.List(fields.Nested(StatsVenueSchema))
+    bookings_per_day = fields.List(fields.Nested(StatsDaySchema))
+    totals = fields.Nested(StatsTotalsSchema)

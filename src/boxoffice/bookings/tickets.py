@@ -1,0 +1,112 @@
+"""E-tickets: the signed reference in the QR code, its check at the door, the calendar file.
+
+The QR code carries ``BX:<booking code>`` signed with the app secret (itsdangerous), never the
+database id: a ticket cannot be guessed or altered, and door staff can check it offline-safe
+against the database by scanning.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from typing import Any
+
+import segno
+from flask import current_app
+from icalendar import Calendar, Event, vText
+from itsdangerous import BadSignature, Signer
+from sqlalchemy import select
+
+from ..db_types import utcnow
+from ..extensions import db
+from .cancellation import CANCELLED
+from .models import Booking
+
+REF_PREFIX = "BX:"
+SALT = "boxoffice.ticket"
+DEFAULT_DURATION = timedelta(minutes=150)
+
+
+def _signer() -> Signer:
+    return Signer(current_app.config["BOXOFFICE"].secret_key, salt=SALT)
+
+
+def ticket_ref(booking: Booking) -> str:
+    """The signed reference printed in the QR code: ``BX:<code>.<signature>``."""
+    return _signer().sign(f"{REF_PREFIX}{booking.code}").decode()
+
+
+def _qr(booking: Booking, kind: str, **options: Any) -> bytes:
+    buffer = io.BytesIO()
+    segno.make(ticket_ref(booking), error="m").save(
+        buffer, kind=kind, scale=6, border=2, **options
+    )
+    return buffer.getvalue()
+
+
+def qr_svg(booking: Booking) -> bytes:
+    """The e-ticket QR code for the web page."""
+    return _qr(booking, "svg", title=f"Ticket {booking.code}")
+
+
+def ticket_qr_png(booking: Booking) -> bytes:
+    """The same QR code as PNG, for mail clients that do not show SVG."""
+    return _qr(booking, "png")
+
+
+def verify_ref(ref: str) -> dict[str, Any]:
+    """What door staff see after scanning: is this a real, live ticket, and for what."""
+    try:
+        value = _signer().unsign(ref.strip()).decode()
+    except (BadSignature, UnicodeDecodeError):
+        return {"valid": False, "reason": "forged", "booking": None}
+    if not value.startswith(REF_PREFIX):
+        return {"valid": False, "reason": "forged", "booking": None}
+    code = value.removeprefix(REF_PREFIX)
+    booking = db.session.scalar(select(Booking).where(Booking.code == code))
+    if booking is None:
+        return {"valid": False, "reason": "unknown", "booking": None}
+    summary = {
+        "code": booking.code,
+        "status": booking.status,
+        "title": booking.show_title,
+        "starts_at": booking.show_starts_at,
+        "venue": {"name": booking.venue_name, "location": booking.venue_location},
+        "seats": list(booking.seats),
+        "holder": booking.user.name,
+    }
+    if booking.status == CANCELLED:
+        return {"valid": False, "reason": "cancelled", "booking": summary}
+    if booking.show_starts_at + _duration(booking) < utcnow():
+        return {"valid": False, "reason": "show_over", "booking": summary}
+    return {"valid": True, "reason": "ok", "booking": summary}
+
+
+def _duration(booking: Booking) -> timedelta:
+    show = booking.show
+    return timedelta(minutes=show.duration_minutes) if show is not None else DEFAULT_DURATION
+
+
+def booking_calendar(booking: Booking) -> bytes:
+    """An iCalendar file with one event for the booked show (also attached to the mail)."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//BoxOffice//Tickets//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    event = Event()
+    event.add("uid", f"booking-{booking.code}@boxoffice")
+    event.add("dtstamp", utcnow())
+    event.add("dtstart", booking.show_starts_at)
+    event.add("dtend", booking.show_starts_at + _duration(booking))
+    event.add("summary", f"{booking.show_title} — {booking.venue_name}")
+    event["location"] = vText(f"{booking.venue_name}, {booking.venue_location}")
+    seats = ", ".join(booking.seats)
+    event.add(
+        "description",
+        f"Booking {booking.code}\nSeats: {seats}\nTotal: {booking.total:.2f}\n"
+        "Show the QR code of your e-ticket at the entrance.",
+    )
+    event.add("status", "CANCELLED" if booking.status == CANCELLED else "CONFIRMED")
+    event.add("url", f"{current_app.config['BOXOFFICE'].public_url}/bookings/{booking.id}")
+    calendar.add_component(event)
+    return bytes(calendar.to_ical())
