@@ -38,3 +38,18 @@ def seat_status(client: FlaskClient, show_id: int, who: Account | None = None) -
     headers = who.headers if who else {}
     body = client.get("/api/show/seats", query_string={"show_id": show_id}, headers=headers)
     return {seat["seat"]: seat["status"] for seat in body.get_json()["seats"]}
+
+
+def soon_show(minutes: int = 30, **kwargs: Any) -> Show:
+    """A show starting shortly, for tests that move the clock past its start or cutoff."""
+    venue = make_venue(name=f"Studio {minutes}", rows=2, seats_per_row=4)
+    return make_show(venue, starts_in=timedelta(minutes=minutes), **kwargs)
+
+
+def later(minutes: float) -> Any:
+    """Move the clock forward (time-machine), leaving it still so tests are exact."""
+    import time_machine
+
+    from boxoffice.db_types import utcnow
+
+    return time_machine.travel(utcnow() + timedelta(minutes=minutes), tick=False)

@@ -1,0 +1,214 @@
+"""Booking: from a hold or directly, all or nothing, priced on the server, never twice."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+import redis
+from bookings.conftest import CAPACITY, book, hold, later, seat_status, soon_show
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from support import Account, assert_error
+
+from boxoffice.bookings import services
+from boxoffice.bookings.events import channel
+from boxoffice.bookings.models import Booking, Hold, SeatClaim
+from boxoffice.catalog.models import Show
+from boxoffice.extensions import db
+from boxoffice.reports.models import MailLog
+
+CODE = re.compile(r"^[2-9A-HJ-NP-Z]{8}$")
+
+
+def _booked_count(show_id: int) -> tuple[int, int]:
+    """(shows.seats_booked, booked claims): the counter must match the rows."""
+    db.session.expire_all()
+    counter = db.session.get(Show, show_id).seats_booked
+    rows = db.session.scalar(
+        select(func.count(SeatClaim.id)).where(
+            SeatClaim.show_id == show_id, SeatClaim.booking_id.is_not(None)
+        )
+    )
+    return counter, rows or 0
+
+
+def test_book_a_hold(client: FlaskClient, show, user: Account):
+    held = hold(client, user, show.id, ["E3", "E4"]).get_json()
+    response = book(client, user, hold_id=held["hold_id"], total="1.00", status="cancelled")
+    assert response.status_code == 201, response.get_json()
+    booking = response.get_json()["booking"]
+    assert CODE.match(booking["code"])
+    assert booking["seats"] == ["E3", "E4"]
+    assert booking["total"] == "700.00"  # (200 + 150) x 2, whatever the client sent
+    assert booking["status"] == "confirmed" and booking["cancelled_at"] is None
+    assert booking["can_cancel"] is True
+    assert booking["show"] == {
+        "show_id": show.id,
+        "title": "Leo",
+        "starts_at": booking["show"]["starts_at"],
+        "venue": {"name": "Hall", "location": "Chennai"},
+    }
+    assert booking["qr_url"] == f"/api/booking/qr?booking_id={booking['booking_id']}"
+    assert booking["ics_url"] == f"/api/booking/ics?booking_id={booking['booking_id']}"
+    assert seat_status(client, show.id)["E3"] == "booked"
+    assert db.session.scalar(select(func.count(Hold.id))) == 0
+    assert _booked_count(show.id) == (2, 2)
+    # The same hold cannot be booked twice.
+    assert_error(book(client, user, hold_id=held["hold_id"]), 404, "not_found")
+
+
+def test_book_seats_directly(client: FlaskClient, show, user: Account):
+    response = book(client, user, show_id=show.id, seats=["b1", "B2"], price="0.01")
+    assert response.status_code == 201, response.get_json()
+    booking = response.get_json()["booking"]
+    assert booking["seats"] == ["B1", "B2"] and booking["total"] == "400.00"
+    assert _booked_count(show.id) == (2, 2)
+
+
+def test_direct_booking_replaces_own_hold(client: FlaskClient, show, user: Account):
+    hold(client, user, show.id, ["C1", "C2"])
+    assert book(client, user, show_id=show.id, seats=["C2", "C3"]).status_code == 201
+    statuses = seat_status(client, show.id)
+    assert (statuses["C1"], statuses["C2"], statuses["C3"]) == ("free", "booked", "booked")
+    assert db.session.scalar(select(func.count(Hold.id))) == 0
+
+
+def test_seats_held_or_booked_by_others_are_409(
+    client: FlaskClient, show, user: Account, other_user: Account
+):
+    hold(client, other_user, show.id, ["A1"])
+    book(client, other_user, show_id=show.id, seats=["A8"])  # replaces their hold on A1
+    hold(client, other_user, show.id, ["A2"])
+    error = assert_error(
+        book(client, user, show_id=show.id, seats=["A2", "A3", "A8"]), 409, "seat_taken"
+    )
+    assert error["details"]["seats"] == ["A2", "A8"]
+    assert "A2" in error["message"] and "A8" in error["message"]
+    assert seat_status(client, show.id)["A3"] == "free"
+    assert db.session.scalar(select(func.count(Booking.id))) == 1
+
+
+def test_someone_elses_hold_is_404(client: FlaskClient, show, user: Account, other_user):
+    held = hold(client, other_user, show.id, ["D1"]).get_json()
+    assert_error(book(client, user, hold_id=held["hold_id"]), 404, "not_found")
+    assert_error(book(client, user, hold_id="00000000-0000-0000-0000-000000000000"), 404)
+
+
+def test_expired_hold_is_409(client: FlaskClient, show, user: Account):
+    held = hold(client, user, show.id, ["D2"]).get_json()
+    with later(8.5):
+        assert_error(book(client, user, hold_id=held["hold_id"]), 409, "hold_expired")
+    assert _booked_count(show.id) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"hold_id": "abc", "seats": ["A1"]},
+        {"seats": ["A1"]},
+        {"show_id": 1},
+        {"show_id": 1, "seats": []},
+        {"show_id": 1, "seats": ["A1", "A1"]},
+        {"show_id": 1, "seats": ["A1", "A2", "A3", "A4", "A6", "A7", "A8", "B1", "B2", "B3", "B4"]},
+        {"show_id": 1, "seats": ["Q1"]},
+        {"show_id": 1, "seats": ["A5"]},
+        {"show_id": -5, "seats": ["A1"]},
+        {"show_id": 2**40, "seats": ["A1"]},
+        {"hold_id": ""},
+        {"hold_id": 12},
+    ],
+)
+def test_invalid_booking_requests_are_422(client: FlaskClient, show, user: Account, body):
+    assert show.id == 1
+    assert_error(book(client, user, **body), 422, "validation_failed")
+    assert db.session.scalar(select(func.count(Booking.id))) == 0
+
+
+def test_unknown_show_is_404(client: FlaskClient, user: Account):
+    assert_error(book(client, user, show_id=4242, seats=["A1"]), 404, "not_found")
+
+
+def test_started_show_is_422(client: FlaskClient, user: Account):
+    show = soon_show(minutes=20)
+    held = hold(client, user, show.id, ["A1"]).get_json()
+    with later(21):
+        assert_error(book(client, user, show_id=show.id, seats=["A2"]), 422, "show_started")
+        assert_error(book(client, user, hold_id=held["hold_id"]), 422, "show_started")
+
+
+def test_anonymous_cannot_book(client: FlaskClient, show):
+    assert_error(client.post("/api/bookticket", json={"show_id": show.id, "seats": ["A1"]}), 401)
+
+
+def test_sold_out_show(client: FlaskClient, user: Account, other_user: Account):
+    show = soon_show(minutes=600)  # 2 x 4 seats
+    assert book(client, user, show_id=show.id, seats=["A1", "A2", "A3", "A4"]).status_code == 201
+    assert book(client, user, show_id=show.id, seats=["B1", "B2", "B3", "B4"]).status_code == 201
+    assert_error(book(client, other_user, show_id=show.id, seats=["B4"]), 409, "seat_taken")
+    assert _booked_count(show.id) == (8, 8)
+
+
+def test_database_constraint_turns_a_bypassed_check_into_409(
+    client: FlaskClient, show, user: Account, other_user: Account, monkeypatch
+):
+    """Even if the availability check had a bug, the unique constraint refuses the seat."""
+    assert book(client, other_user, show_id=show.id, seats=["C6"]).status_code == 201
+    monkeypatch.setattr(services, "make_room", lambda *args: [])
+    error = assert_error(book(client, user, show_id=show.id, seats=["C6", "C7"]), 409, "seat_taken")
+    assert error["details"]["seats"] == ["C6"]
+    assert _booked_count(show.id) == (1, 1)
+
+
+def test_colliding_booking_code_is_drawn_again(
+    client: FlaskClient, show, user: Account, monkeypatch
+):
+    codes = iter(["AAAA2222", "AAAA2222", "BBBB3333"])
+    monkeypatch.setattr(services, "new_code", lambda: next(codes))
+    first = book(client, user, show_id=show.id, seats=["A1"]).get_json()["booking"]
+    second = book(client, user, show_id=show.id, seats=["A2"]).get_json()["booking"]
+    assert (first["code"], second["code"]) == ("AAAA2222", "BBBB3333")
+
+
+def test_confirmation_is_recorded_only_for_committed_bookings(
+    client: FlaskClient, show, user: Account, other_user: Account
+):
+    booking = book(client, user, show_id=show.id, seats=["D6"]).get_json()["booking"]
+    assert_error(book(client, other_user, show_id=show.id, seats=["D6"]), 409)
+    rows = db.session.execute(select(MailLog.kind, MailLog.period, MailLog.recipient)).all()
+    assert rows == [("booking_confirmed", f"booking:{booking['booking_id']}", user.email)]
+
+
+def test_seat_events_are_published_after_commit_only(
+    client: FlaskClient, app, show, user: Account, other_user: Account
+):
+    pubsub = redis.Redis.from_url(app.config["BOXOFFICE"].redis_url).pubsub()
+    pubsub.subscribe(channel(show.id))
+    assert pubsub.get_message(timeout=1)["type"] == "subscribe"
+    hold(client, user, show.id, ["B6"])
+    book(client, user, show_id=show.id, seats=["B7"])
+    assert_error(book(client, other_user, show_id=show.id, seats=["B7", "B8"]), 409)
+    messages = []
+    while (message := pubsub.get_message(timeout=0.5)) is not None:
+        messages.append(json.loads(message["data"]))
+    pubsub.close()
+    assert messages == [
+        {"seats": [{"seat": "B6", "status": "held"}]},
+        {"seats": [{"seat": "B6", "status": "free"}, {"seat": "B7", "status": "booked"}]},
+    ]
+
+
+def test_capacity_invariant_after_many_operations(client: FlaskClient, show, user, other_user):
+    book(client, user, show_id=show.id, seats=["A1", "A2"])
+    second = book(client, other_user, show_id=show.id, seats=["A3"]).get_json()["booking"]
+    cancel = {"booking_id": second["booking_id"]}
+    client.post("/api/booking/cancel", json=cancel, headers=other_user.headers)
+    book(client, other_user, show_id=show.id, seats=["A3", "A4"])
+    statuses = seat_status(client, show.id)
+    booked = sum(1 for status in statuses.values() if status == "booked")
+    free = sum(1 for status in statuses.values() if status == "free")
+    assert booked + free == CAPACITY and booked == 4
+    assert _booked_count(show.id) == (4, 4)
+    assert db.session.get(Show, show.id).free_seats == CAPACITY - 4

@@ -1,0 +1,174 @@
+"""Holds: all or nothing, replaced by the next hold, released, expiring without any job."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+import pytest
+from bookings.conftest import book, hold, later, seat_status, soon_show
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from support import Account, assert_error
+
+from boxoffice.bookings.models import Hold, SeatClaim
+from boxoffice.bookings.tasks import purge_expired_holds
+from boxoffice.db_types import utcnow
+from boxoffice.extensions import db
+
+
+def _claims() -> int:
+    return db.session.scalar(select(func.count(SeatClaim.id))) or 0
+
+
+def test_hold_returns_id_expiry_seats_and_server_total(client: FlaskClient, show, user: Account):
+    response = client.post(
+        "/api/hold",
+        json={"show_id": show.id, "seats": ["E1", "a2"], "total": "1.00", "price": "0"},
+        headers=user.headers,
+    )
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["seats"] == ["E1", "A2"]
+    assert body["total"] == "550.00"  # 200 + 150 premium, 200; the client's total is ignored
+    expires = datetime.fromisoformat(body["expires_at"])
+    assert expires.utcoffset() is not None
+    assert abs(expires - (utcnow() + timedelta(minutes=8))) < timedelta(seconds=5)
+    assert seat_status(client, show.id)["E1"] == "held"
+
+
+def test_all_or_nothing(client: FlaskClient, show, user: Account, other_user: Account):
+    assert hold(client, other_user, show.id, ["B2"]).status_code == 201
+    error = assert_error(hold(client, user, show.id, ["B1", "B2", "B3"]), 409, "seat_taken")
+    assert error["details"]["seats"] == ["B2"]
+    statuses = seat_status(client, show.id)
+    assert statuses["B1"] == statuses["B3"] == "free"
+    assert _claims() == 1
+
+
+def test_new_hold_replaces_previous_one_for_that_show(client: FlaskClient, show, user: Account):
+    first = hold(client, user, show.id, ["A1", "A2"]).get_json()
+    second = hold(client, user, show.id, ["A2", "A3"])  # may overlap one's own hold
+    assert second.status_code == 201
+    assert second.get_json()["hold_id"] != first["hold_id"]
+    statuses = seat_status(client, show.id)
+    assert statuses["A1"] == "free" and statuses["A2"] == statuses["A3"] == "held"
+    assert db.session.scalar(select(func.count(Hold.id))) == 1
+    assert_error(book(client, user, hold_id=first["hold_id"]), 404, "not_found")
+
+
+def test_holds_on_other_shows_are_kept(client: FlaskClient, show, user: Account):
+    other = soon_show(minutes=600)
+    hold(client, user, show.id, ["A1"])
+    hold(client, user, other.id, ["A1"])
+    assert seat_status(client, show.id)["A1"] == "held"
+    assert seat_status(client, other.id)["A1"] == "held"
+
+
+@pytest.mark.parametrize(
+    "seats, field",
+    [
+        ([], "seats"),
+        ([f"A{n}" for n in (1, 2, 3, 4, 6, 7, 8)] + ["B1", "B2", "B3", "B4"], "seats"),  # 11
+        (["A1", "A1"], "seats"),
+        (["A1", "a1"], "seats"),  # the same seat in two spellings
+        (["Z9"], "seats"),
+        (["A9"], "seats"),  # past the end of the row
+        (["A5"], "seats"),  # a removed seat (aisle)
+        (["A0"], "seats"),
+        (["1A"], "seats"),
+        ([""], "seats"),
+        ([7], "seats"),
+        ("A1", "seats"),
+        (None, "seats"),
+    ],
+)
+def test_bad_seat_lists_are_422(client: FlaskClient, show, user: Account, seats, field):
+    response = client.post(
+        "/api/hold", json={"show_id": show.id, "seats": seats}, headers=user.headers
+    )
+    error = assert_error(response, 422, "validation_failed")
+    assert field in error["details"]
+    assert _claims() == 0
+
+
+@pytest.mark.parametrize("show_id", [-1, 0, 2**31, "1", 1.5, True, None])
+def test_bad_show_ids_are_422(client: FlaskClient, user: Account, show_id):
+    response = client.post(
+        "/api/hold", json={"show_id": show_id, "seats": ["A1"]}, headers=user.headers
+    )
+    assert_error(response, 422, "validation_failed")
+
+
+def test_unknown_show_is_404_and_anonymous_is_401(client: FlaskClient, show, user: Account):
+    assert_error(hold(client, user, 9999, ["A1"]), 404, "not_found")
+    response = client.post("/api/hold", json={"show_id": show.id, "seats": ["A1"]})
+    assert_error(response, 401)
+
+
+def test_started_show_cannot_be_held(client: FlaskClient, user: Account):
+    show = soon_show(minutes=30)
+    with later(31):
+        error = assert_error(hold(client, user, show.id, ["A1"]), 422, "show_started")
+    assert "show_id" in error["details"]
+
+
+def test_expired_hold_frees_seats_without_any_job(
+    client: FlaskClient, show, user: Account, other_user: Account
+):
+    mine = hold(client, user, show.id, ["C1", "C2"]).get_json()
+    with later(7.9):
+        assert_error(hold(client, other_user, show.id, ["C2"]), 409, "seat_taken")
+    with later(8.1):
+        taken = hold(client, other_user, show.id, ["C2", "C3"])
+        assert taken.status_code == 201, taken.get_json()
+        assert_error(book(client, user, hold_id=mine["hold_id"]), 409, "hold_expired")
+        statuses = seat_status(client, show.id)
+    assert statuses["C1"] == "free" and statuses["C2"] == "held"
+
+
+def test_release_frees_seats_for_owner_only(
+    client: FlaskClient, show, user: Account, other_user: Account
+):
+    held = hold(client, user, show.id, ["D3", "D4"]).get_json()
+    body = {"hold_id": held["hold_id"]}
+    assert_error(client.post("/api/hold/release", json=body, headers=other_user.headers), 404)
+    assert seat_status(client, show.id)["D3"] == "held"
+    response = client.post("/api/hold/release", json=body, headers=user.headers)
+    assert response.status_code == 200
+    assert response.get_json()["seats"] == ["D3", "D4"]
+    assert seat_status(client, show.id)["D3"] == "free"
+    assert_error(client.post("/api/hold/release", json=body, headers=user.headers), 404)
+    unknown = {"hold_id": "no-such-hold"}
+    assert_error(client.post("/api/hold/release", json=unknown, headers=user.headers), 404)
+    too_long = {"hold_id": "x" * 37}
+    assert_error(client.post("/api/hold/release", json=too_long, headers=user.headers), 422)
+
+
+def test_purge_task_deletes_only_expired_holds_and_is_idempotent(
+    client: FlaskClient, show, user: Account, other_user: Account
+):
+    hold(client, user, show.id, ["A1", "A2"])
+    assert book(client, other_user, show_id=show.id, seats=["B1"]).status_code == 201
+    with later(5):
+        hold(client, other_user, show.id, ["C1"])
+    with later(9):
+        assert purge_expired_holds.run() == 1
+        assert purge_expired_holds.run() == 0
+    remaining = set(db.session.scalars(select(SeatClaim.seat)))
+    assert remaining == {"B1", "C1"}
+    assert db.session.scalar(select(func.count(Hold.id))) == 1
+
+
+class TestRateLimit:
+    @pytest.fixture
+    def settings(self, settings):
+        return replace(settings, hold_rate_limit="3 per minute")
+
+    def test_holds_are_rate_limited_per_account(
+        self, client: FlaskClient, show, user: Account, other_user: Account
+    ):
+        for seat in ("A1", "A2", "A3"):
+            assert hold(client, user, show.id, [seat]).status_code == 201
+        assert_error(hold(client, user, show.id, ["A4"]), 429, "rate_limited")
+        assert hold(client, other_user, show.id, ["B1"]).status_code == 201

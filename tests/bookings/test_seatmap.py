@@ -1,0 +1,87 @@
+"""The seat map: every seat with status and price; one's own hold marked, nobody else's."""
+
+from __future__ import annotations
+
+from bookings.conftest import CAPACITY, book, hold, later
+from flask.testing import FlaskClient
+from support import PASSWORD, Account, assert_error
+
+
+def _map(client: FlaskClient, show_id: int, headers: dict[str, str] | None = None) -> dict:
+    response = client.get("/api/show/seats", query_string={"show_id": show_id}, headers=headers)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def test_anonymous_map_lists_every_seat_of_the_layout(client: FlaskClient, show):
+    body = _map(client, show.id)
+    assert body["show_id"] == show.id and body["rows"] == 5 and body["seats_per_row"] == 8
+    labels = [seat["seat"] for seat in body["seats"]]
+    assert len(labels) == CAPACITY == len(set(labels))
+    assert "A5" not in labels and "E5" not in labels  # the aisle
+    assert labels[:5] == ["A1", "A2", "A3", "A4", "A6"]
+    first = body["seats"][0]
+    assert first == {
+        "seat": "A1",
+        "row": "A",
+        "number": 1,
+        "status": "free",
+        "mine": False,
+        "price": "200.00",
+        "category": "Standard",
+    }
+    premium = next(seat for seat in body["seats"] if seat["seat"] == "E8")
+    assert (premium["price"], premium["category"]) == ("350.00", "Premium")
+    assert body["hold"] is None
+
+
+def test_statuses_and_own_hold(client: FlaskClient, show, user: Account, other_user: Account):
+    held = hold(client, user, show.id, ["C3", "C4"]).get_json()
+    assert book(client, other_user, show_id=show.id, seats=["A1"]).status_code == 201
+
+    mine = _map(client, show.id, user.headers)
+    by_label = {seat["seat"]: seat for seat in mine["seats"]}
+    assert by_label["C3"]["status"] == "held" and by_label["C3"]["mine"] is True
+    assert by_label["A1"]["status"] == "booked" and by_label["A1"]["mine"] is False
+    assert by_label["B1"]["status"] == "free"
+    assert mine["hold"]["hold_id"] == held["hold_id"]
+    assert mine["hold"]["seats"] == ["C3", "C4"]
+    assert mine["hold"]["expires_at"] == held["expires_at"]
+    assert mine["hold"]["total"] == "400.00"
+
+    for headers in (other_user.headers, None):
+        theirs = _map(client, show.id, headers)
+        c3 = next(seat for seat in theirs["seats"] if seat["seat"] == "C3")
+        assert c3["status"] == "held" and c3["mine"] is False
+        assert theirs["hold"] is None
+        # Nothing in the answer says who holds or booked a seat.
+        assert "user" not in str(theirs) and str(user.user_id) not in str(c3)
+
+
+def test_cookie_session_marks_own_hold(client: FlaskClient, show, user: Account):
+    hold(client, user, show.id, ["B2"])
+    login = client.post("/api/login", json={"email": user.email, "password": PASSWORD})
+    assert login.status_code == 200
+    body = _map(client, show.id)  # the httpOnly cookie, no Authorization header
+    assert body["hold"]["seats"] == ["B2"]
+
+
+def test_bad_token_is_treated_as_anonymous(client: FlaskClient, show):
+    body = _map(client, show.id, {"Authorization": "Bearer not.a.token"})
+    assert body["hold"] is None
+
+
+def test_expired_hold_shows_free(client: FlaskClient, show, user: Account):
+    hold(client, user, show.id, ["D1"])
+    with later(9):
+        body = _map(client, show.id, user.headers)
+    d1 = next(seat for seat in body["seats"] if seat["seat"] == "D1")
+    assert d1["status"] == "free" and d1["mine"] is False and body["hold"] is None
+
+
+def test_unknown_show_and_bad_ids(client: FlaskClient):
+    assert_error(client.get("/api/show/seats", query_string={"show_id": 999}), 404, "not_found")
+    for bad in ("-1", "0", "abc", str(2**31), "1.5", ""):
+        response = client.get("/api/show/seats", query_string={"show_id": bad})
+        assert_error(response, 422, "validation_failed")
+    assert_error(client.get("/api/show/seats"), 422, "validation_failed")
