@@ -148,7 +148,6 @@ def compose(
     message["Subject"] = subject
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = make_msgid(domain=domain)
-    message["Content-Language"] = language
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: vacation responders stay quiet
     message.set_content(text)
     message.add_alternative(html, subtype="html")
@@ -165,9 +164,18 @@ def compose(
                 disposition="inline",
             )
         else:
+            # Text attachments (calendar, CSV) are UTF-8; without the charset parameter
+            # clients decode them as ASCII and mangle every non-ASCII character.
+            params = {"charset": "utf-8"} if maintype == "text" else None
             message.add_attachment(
-                item.content, maintype=maintype, subtype=subtype, filename=item.filename
+                item.content,
+                maintype=maintype,
+                subtype=subtype,
+                filename=item.filename,
+                params=params,
             )
+    # Last: set_content and add_alternative move or drop every Content-* header set before.
+    message["Content-Language"] = language
     return message
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,12 +19,13 @@ import redis
 from defusedcsv import csv
 from flask import current_app
 from kombu.exceptions import OperationalError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from ..auth.models import User
 from ..bookings.models import Booking
 from ..catalog.models import Show, Venue
 from ..config import Settings
+from ..database import write_transaction
 from ..db_types import utcnow
 from ..errors import ApiError, NotFound
 from ..extensions import db
@@ -117,24 +118,50 @@ def _venue_rows(venue: Venue) -> Iterator[list[object]]:
 
 def run(job_id: str) -> str:
     """Build the file for one job. Safe to run again: a finished job is left alone."""
-    job = db.session.get(ExportJob, job_id)
-    if job is None or job.state == DONE:
-        return "gone" if job is None else DONE
-    venue = db.session.get(Venue, job.venue_id) if job.venue_id is not None else None
-    if venue is None:
-        fail(job_id, "The venue no longer exists.")
-        return FAILED
-    job.state, job.progress = RUNNING, 0
-    db.session.commit()
+    # Each state change is its own write transaction that takes the lock first (SQLite
+    # cannot turn a transaction that has read into a writer once others have written).
+    with write_transaction():
+        job = db.session.get(ExportJob, job_id)
+        if job is None or job.state == DONE:
+            return "gone" if job is None else DONE
+        venue_id = job.venue_id
+        if venue_id is None or db.session.get(Venue, venue_id) is None:
+            job.state, job.error, job.finished_at = FAILED, "The venue no longer exists.", utcnow()
+            return FAILED
+        job.state, job.progress, job.error = RUNNING, 0, None
+        name = _file_name(job)
 
-    tz = _settings().tz
+    venue = db.session.get(Venue, venue_id)
+    assert venue is not None
     shows = list(
-        db.session.scalars(select(Show).where(Show.venue_id == venue.id).order_by(Show.starts_at))
+        db.session.scalars(select(Show).where(Show.venue_id == venue_id).order_by(Show.starts_at))
     )
+    _write_csv(venue, shows, name, lambda percent: _set_progress(job_id, percent))
+
+    with write_transaction():
+        job = db.session.get(ExportJob, job_id)
+        if job is None:
+            return "gone"
+        job.file_name, job.show_count = name, len(shows)
+        job.state, job.progress, job.finished_at = DONE, 100, utcnow()
+        requester = db.session.get(User, job.requested_by) if job.requested_by else None
+        row = outbox.record(EXPORT_READY, f"export:{job.id}", requester) if requester else None
+        mail_id = row.id if row is not None else None
+    if mail_id is not None:
+        outbox.queue(mail_id)
+    return DONE
+
+
+def _set_progress(job_id: str, percent: int) -> None:
+    with write_transaction() as session:
+        session.execute(update(ExportJob).where(ExportJob.id == job_id).values(progress=percent))
+
+
+def _write_csv(venue: Venue, shows: list[Show], name: str, progress: Callable[[int], None]) -> None:
+    tz = _settings().tz
     revenue = _revenue_by_show(venue.id)
     directory = exports_dir()
     directory.mkdir(parents=True, exist_ok=True)
-    name = _file_name(job)
     # Written to a temporary file and renamed, so a download never sees half a file.
     fd, temporary = tempfile.mkstemp(dir=directory, suffix=".part")
     with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
@@ -157,28 +184,13 @@ def run(job_id: str) -> str:
                 ]
             )
             if index % PROGRESS_EVERY == 0:
-                job.progress = min(99, index * 100 // len(shows))
-                db.session.commit()
+                progress(min(99, index * 100 // len(shows)))
     os.replace(temporary, directory / name)
-
-    job.file_name = name
-    job.show_count = len(shows)
-    job.state, job.progress, job.finished_at = DONE, 100, utcnow()
-    requester = db.session.get(User, job.requested_by) if job.requested_by else None
-    mail_id = None
-    if requester is not None:
-        row = outbox.record(EXPORT_READY, f"export:{job.id}", requester)
-        mail_id = row.id if row is not None else None
-    db.session.commit()
-    if mail_id is not None:
-        outbox.queue(mail_id)
-    return DONE
 
 
 def fail(job_id: str, reason: str) -> None:
     db.session.rollback()
-    job = db.session.get(ExportJob, job_id)
-    if job is None or job.state == DONE:
-        return
-    job.state, job.error, job.finished_at = FAILED, reason, utcnow()
-    db.session.commit()
+    with write_transaction():
+        job = db.session.get(ExportJob, job_id)
+        if job is not None and job.state != DONE:
+            job.state, job.error, job.finished_at = FAILED, reason, utcnow()

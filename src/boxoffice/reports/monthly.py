@@ -21,6 +21,7 @@ from sqlalchemy import select
 from ..auth.models import User
 from ..bookings.models import Booking
 from ..config import Settings
+from ..database import write_transaction
 from ..db_types import utcnow
 from ..extensions import db
 from . import outbox
@@ -130,11 +131,13 @@ def run(month: Month | None = None, now: datetime | None = None) -> tuple[Month,
     if month is None:
         month = Month.before((now or utcnow()).astimezone(settings.tz).date())
     queued = []
-    for user in recipients(month, settings.tz):
-        row = outbox.record(MONTHLY_REPORT, str(month), user)
-        if row is not None:
-            queued.append(row.id)
-    db.session.commit()
+    # Chosen and recorded under the write lock: a concurrent second run waits, then finds
+    # every (report, month, user) key taken.
+    with write_transaction():
+        for user in recipients(month, settings.tz):
+            row = outbox.record(MONTHLY_REPORT, str(month), user)
+            if row is not None:
+                queued.append(row.id)
     for log_id in queued:
         outbox.queue(log_id)
     return month, queued

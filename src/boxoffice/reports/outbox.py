@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 import redis
 from kombu.exceptions import OperationalError
@@ -18,6 +19,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import User
+from ..database import write_transaction
 from ..db_types import utcnow
 from ..extensions import db
 from ..transactions import after_commit
@@ -101,44 +103,53 @@ def queue(log_id: int, countdown: float | None = None) -> bool:
     return True
 
 
+def _update(log_id: int, *conditions: Any, **values: Any) -> bool:
+    """One UPDATE in its own write transaction; whether it matched the row.
+
+    A fresh transaction that takes the write lock first: on SQLite a transaction that has
+    read (the row, the booking for the mail) cannot later write once another connection
+    has committed meanwhile, which the worker's SMTP round trip makes likely.
+    """
+    with write_transaction() as session:
+        result = session.execute(
+            update(MailLog).where(MailLog.id == log_id, *conditions).values(**values)
+        )
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
 def claim(log_id: int) -> MailLog | None:
     """Take the row for one delivery attempt, or ``None`` if it is sent, failed or busy."""
     now = utcnow()
-    taken = db.session.execute(
-        update(MailLog)
-        .where(
-            MailLog.id == log_id,
-            or_(
-                MailLog.status.in_((QUEUED, RETRYING)),
-                # A worker that died mid-send leaves SENDING behind; its lease runs out.
-                (MailLog.status == SENDING) & (MailLog.next_attempt_at < now),
-            ),
-        )
-        .values(status=SENDING, next_attempt_at=now + LEASE, attempts=MailLog.attempts + 1)
+    taken = _update(
+        log_id,
+        or_(
+            MailLog.status.in_((QUEUED, RETRYING)),
+            # A worker that died mid-send leaves SENDING behind; its lease runs out.
+            (MailLog.status == SENDING) & (MailLog.next_attempt_at < now),
+        ),
+        status=SENDING,
+        next_attempt_at=now + LEASE,
+        attempts=MailLog.attempts + 1,
     )
-    db.session.commit()
-    if taken.rowcount != 1:  # type: ignore[attr-defined]
-        return None
-    return db.session.get(MailLog, log_id)
+    return db.session.get(MailLog, log_id) if taken else None
 
 
 def finish(row: MailLog, status: str, *, message_id: str | None = None, error: str = "") -> None:
-    row.status = status
-    row.next_attempt_at = None
+    values: dict[str, Any] = {"status": status, "next_attempt_at": None}
     if status == SENT:
-        row.sent_at = utcnow()
-        row.message_id = message_id
-        row.error = None
+        values.update(sent_at=utcnow(), message_id=message_id, error=None)
     else:
-        row.error = error[:2000] or None
-    db.session.commit()
+        values.update(error=error[:2000] or None)
+    _update(row.id, **values)
 
 
 def schedule_retry(row: MailLog, delay: float, error: str) -> None:
-    row.status = RETRYING
-    row.error = error[:2000]
-    row.next_attempt_at = utcnow() + timedelta(seconds=delay)
-    db.session.commit()
+    _update(
+        row.id,
+        status=RETRYING,
+        error=error[:2000],
+        next_attempt_at=utcnow() + timedelta(seconds=delay),
+    )
 
 
 def stale_ids(now: datetime | None = None) -> list[int]:

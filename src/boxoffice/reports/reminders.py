@@ -18,6 +18,7 @@ from ..auth.models import User
 from ..bookings.models import Booking
 from ..catalog.models import Show
 from ..config import Settings
+from ..database import write_transaction
 from ..db_types import utcnow
 from ..extensions import db
 from . import outbox
@@ -101,18 +102,20 @@ def run(now: datetime | None = None) -> RunSummary:
     settings: Settings = current_app.config["BOXOFFICE"]
     now = now or utcnow()
     summary = RunSummary()
-    for booking in _upcoming_bookings(now, settings):
-        row = outbox.record(SHOW_REMINDER, outbox.booking_period(booking.id), booking.user)
-        if row is not None:
-            summary.show_reminders += 1
-            summary.queued.append(row.id)
-    for user, anchor in _inactive_users(now, settings):
-        period = miss_you_period(anchor, now, settings.reminder_inactive_days)
-        row = outbox.record(MISS_YOU, period, user)
-        if row is not None:
-            summary.miss_you += 1
-            summary.queued.append(row.id)
-    db.session.commit()
+    # One write transaction for choosing and recording, holding the write lock from the start:
+    # two runs at once then serialise, and the second finds every period key already taken.
+    with write_transaction():
+        for booking in _upcoming_bookings(now, settings):
+            row = outbox.record(SHOW_REMINDER, outbox.booking_period(booking.id), booking.user)
+            if row is not None:
+                summary.show_reminders += 1
+                summary.queued.append(row.id)
+        for user, anchor in _inactive_users(now, settings):
+            period = miss_you_period(anchor, now, settings.reminder_inactive_days)
+            row = outbox.record(MISS_YOU, period, user)
+            if row is not None:
+                summary.miss_you += 1
+                summary.queued.append(row.id)
     for log_id in summary.queued:
         outbox.queue(log_id)
     return summary
