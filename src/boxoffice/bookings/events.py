@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 import redis
 
@@ -26,6 +28,17 @@ HEARTBEAT_SECONDS = 15.0
 # map, so no thread is tied up forever by a tab left open.
 MAX_STREAM_SECONDS = 30 * 60
 RETRY_MS = 3000
+
+
+def heartbeat_seconds(extra: dict[str, Any], environ: Mapping[str, str] | None = None) -> float:
+    """The keep-alive interval; ``BOXOFFICE_SSE_HEARTBEAT_SECONDS`` shortens it in tests."""
+    environ = os.environ if environ is None else environ
+    raw = extra.get("sse_heartbeat_seconds", environ.get("BOXOFFICE_SSE_HEARTBEAT_SECONDS", ""))
+    try:
+        value = float(str(raw).strip() or HEARTBEAT_SECONDS)
+    except ValueError:
+        return HEARTBEAT_SECONDS
+    return min(max(value, 0.05), 60.0)
 
 
 def channel(show_id: int) -> str:

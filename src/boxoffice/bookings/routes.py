@@ -103,8 +103,7 @@ def seat_events(query: dict[str, Any]) -> ResponseReturnValue:
     show_id = query["show_id"]
     seatmap.show_layout(show_id)  # 404 for an unknown show
     client = get_redis()
-    extra = current_app.config["BOXOFFICE"].extra
-    heartbeat = float(extra.get("sse_heartbeat_seconds", events.HEARTBEAT_SECONDS))
+    heartbeat = events.heartbeat_seconds(current_app.config["BOXOFFICE"].extra)
     # The stream may stay open for many minutes: give the database connection back now.
     db.session.remove()
     response = Response(events.stream(client, show_id, heartbeat), mimetype="text/event-stream")
