@@ -65,3 +65,13 @@ export function categoryOrder(seats: Seat[]): string[] {
   for (const s of seats) if (!names.includes(s.category)) names.push(s.category)
   return names
 }
+
+/** "E7, E6, A10, A9" -> "A9, A10, E6, E7": seat order a person reads. */
+export function sortSeatLabels(labels: string[]): string[] {
+  const key = (l: string) => parseSeatLabel(l) ?? { row: l, number: 0 }
+  return [...labels].sort((a, b) => {
+    const ka = key(a)
+    const kb = key(b)
+    return ka.row.localeCompare(kb.row) || ka.number - kb.number
+  })
+}

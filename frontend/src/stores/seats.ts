@@ -166,11 +166,17 @@ export const useSeatsStore = defineStore('seats', () => {
   function applyEvent(event: SeatEvent): void {
     for (const { seat: label, status } of event.seats ?? []) {
       const ours = hold.value?.seats.includes(label) ?? false
-      // Our own hold is reported as "held" like anyone's; it stays "mine" here.
-      if (ours && status === 'held') continue
-      if (status !== 'free' && selected.value.includes(label) && !ours) {
+      const picked = selected.value.includes(label)
+      // Our own hold is reported as "held" like anyone's, and the event can arrive before the
+      // hold response does, so a "held" seat we picked stays ours; if someone else really got
+      // it first, the pending hold request answers 409 seat_taken and we drop it then.
+      if (status === 'held' && (ours || picked)) {
+        setStatus(label, 'held', ours)
+        continue
+      }
+      if (status === 'booked' && picked && !ours) {
         selected.value = selected.value.filter((s) => s !== label)
-        notices.push('info', `Seat ${label} was just taken by someone else.`)
+        notices.push('info', `Seat ${label} was just booked by someone else.`)
       }
       setStatus(label, status, ours && status === 'booked')
     }

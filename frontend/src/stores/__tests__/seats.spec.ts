@@ -94,6 +94,18 @@ describe('seats store', () => {
     expect(status('B4')).toBe('free')
   })
 
+  it('keeps a pick whose own "held" event arrives before the hold response', async () => {
+    const store = await loaded()
+    let answer: (value: ReturnType<typeof hold>) => void = () => undefined
+    vi.spyOn(api, 'hold').mockImplementation((_id, seats) => new Promise((resolve) => (answer = () => resolve(hold(seats)))))
+    store.toggle('A2')
+    store.applyEvent({ seats: [{ seat: 'A2', status: 'held' }] })
+    expect(store.selected).toEqual(['A2'])
+    answer(hold(['A2']))
+    await vi.waitFor(() => expect(store.inSync).toBe(true))
+    expect(store.selected).toEqual(['A2'])
+  })
+
   it('drops a pending pick that someone else got first', async () => {
     const store = await loaded()
     store.selected = ['A2'] // picked, hold not yet confirmed
