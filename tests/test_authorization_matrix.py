@@ -61,6 +61,10 @@ ENDPOINTS = [
         "/api/show/update", lambda ctx: {"show_id": ctx["show_id"], "title": "Renamed"}, "admin"
     ),
     Endpoint("/api/show/delete", lambda ctx: {"show_id": ctx["spare_show_id"]}, "admin"),
+    Endpoint("/api/hold", lambda ctx: {"show_id": ctx["show_id"], "seats": ["A1"]}, "user"),
+    Endpoint(
+        "/api/bookticket", lambda ctx: {"show_id": ctx["show_id"], "seats": ["A2"]}, "user"
+    ),
 ]
 
 

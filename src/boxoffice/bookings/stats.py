@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from ..catalog.layout import capacity_of
 from ..catalog.models import Show, Venue
-from ..db_types import Money, utcnow
+from ..db_types import utcnow
 from ..extensions import db
 from .cancellation import CONFIRMED
 from .models import Booking, SeatClaim
@@ -44,16 +44,20 @@ def admin_stats(tz: ZoneInfo) -> dict[str, Any]:
         .where(SeatClaim.booking_id.is_not(None))
         .group_by(SeatClaim.show_id)
     ).all()
-    money = Money()
-    revenue = {
-        show_id: money.process_result_value(total, db.engine.dialect) or Decimal("0.00")
-        for show_id, total in revenue_rows
-    }
+    # SUM over a Money column is typed Money, so these are already Decimal amounts.
+    revenue: dict[int, Decimal] = dict(revenue_rows)
 
     shows_by_venue: dict[int, list[dict[str, Any]]] = defaultdict(list)
     shows = db.session.execute(
-        select(Show.id, Show.venue_id, Show.title, Show.starts_at, Show.duration_minutes,
-               Show.capacity, Show.seats_booked)
+        select(
+            Show.id,
+            Show.venue_id,
+            Show.title,
+            Show.starts_at,
+            Show.duration_minutes,
+            Show.capacity,
+            Show.seats_booked,
+        )
         .where(Show.starts_at < horizon)
         .order_by(Show.starts_at, Show.id)
     ).all()
@@ -118,7 +122,7 @@ def _totals() -> dict[str, Any]:
         select(func.count(SeatClaim.id)).where(SeatClaim.booking_id.is_not(None))
     )
     return {
-        "revenue": Money().process_result_value(revenue, db.engine.dialect),
+        "revenue": revenue,
         "tickets": tickets or 0,
         "bookings": bookings,
     }

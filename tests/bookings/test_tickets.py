@@ -1,0 +1,106 @@
+"""E-tickets: QR code with a signed reference, the door check, the calendar file."""
+
+from __future__ import annotations
+
+import pytest
+from bookings.conftest import book
+from flask.testing import FlaskClient
+from icalendar import Calendar
+from support import Account, assert_error
+
+from boxoffice.bookings import tickets
+from boxoffice.bookings.models import Booking
+from boxoffice.extensions import db
+
+
+@pytest.fixture
+def booking(client: FlaskClient, show, user: Account) -> dict:
+    return book(client, user, show_id=show.id, seats=["B1", "B2"]).get_json()["booking"]
+
+
+def _ref(booking: dict) -> str:
+    return tickets.ticket_ref(db.session.get(Booking, booking["booking_id"]))
+
+
+def _verify(client: FlaskClient, who: Account | None, ref: str) -> object:
+    headers = who.headers if who else {}
+    return client.get("/api/ticket/verify", query_string={"ref": ref}, headers=headers)
+
+
+def test_qr_is_svg_for_the_owner_only(client, booking, user: Account, other_user: Account):
+    response = client.get(booking["qr_url"], headers=user.headers)
+    assert response.status_code == 200
+    assert response.mimetype == "image/svg+xml"
+    assert b"<svg" in response.data and b"Ticket " + booking["code"].encode() in response.data
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert_error(client.get(booking["qr_url"], headers=other_user.headers), 404)
+    assert_error(client.get(booking["qr_url"]), 401)
+
+
+def test_reference_is_signed_code_not_database_id(booking: dict):
+    ref = _ref(booking)
+    assert ref.startswith(f"BX:{booking['code']}.")
+    png = tickets.ticket_qr_png(db.session.get(Booking, booking["booking_id"]))
+    assert png.startswith(b"\x89PNG")
+
+
+def test_door_check(client: FlaskClient, booking: dict, user: Account, admin: Account):
+    body = _verify(client, admin, _ref(booking)).get_json()
+    assert body["valid"] is True and body["reason"] == "ok"
+    assert body["booking"]["code"] == booking["code"]
+    assert body["booking"]["seats"] == ["B1", "B2"]
+    assert body["booking"]["holder"] == "asha"
+
+    code = booking["code"]
+    forged = [
+        f"BX:{code}",  # no signature
+        _ref(booking).replace(code, "ZZZZZZZZ"),  # another code, same signature
+        _ref(booking)[:-2] + "xx",
+        "garbage",
+    ]
+    for ref in forged:
+        assert _verify(client, admin, ref).get_json() == {
+            "valid": False,
+            "reason": "forged",
+            "booking": None,
+        }
+
+    client.post("/api/booking/cancel", json={"booking_id": booking["booking_id"]},
+                headers=user.headers)  # fmt: skip
+    cancelled = _verify(client, admin, _ref(booking)).get_json()
+    assert (cancelled["valid"], cancelled["reason"]) == (False, "cancelled")
+
+
+def test_door_check_is_for_admins(client: FlaskClient, booking: dict, user: Account):
+    assert_error(_verify(client, user, _ref(booking)), 403, "admin_only")
+    assert_error(_verify(client, None, _ref(booking)), 401)
+
+
+def test_door_check_needs_a_reference(client: FlaskClient, admin: Account):
+    assert_error(client.get("/api/ticket/verify", headers=admin.headers), 422)
+    assert_error(_verify(client, admin, "x" * 201), 422)
+
+
+def test_calendar_file(client: FlaskClient, show, booking: dict, user: Account):
+    response = client.get(booking["ics_url"], headers=user.headers)
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    disposition = response.headers["Content-Disposition"]
+    assert disposition == f'attachment; filename="boxoffice-{booking["code"]}.ics"'
+    event = next(iter(Calendar.from_ical(response.data).walk("VEVENT")))
+    assert event["UID"] == f"booking-{booking['code']}@boxoffice"
+    assert str(event["SUMMARY"]).startswith("Leo")
+    assert event.decoded("DTSTART") == show.starts_at.replace(microsecond=0)
+    assert (event.decoded("DTEND") - event.decoded("DTSTART")).total_seconds() == 120 * 60
+    assert "B1, B2" in str(event["DESCRIPTION"])
+    assert str(event["STATUS"]) == "CONFIRMED"
+
+
+def test_calendar_of_someone_elses_booking_is_404(client, booking: dict, other_user: Account):
+    assert_error(client.get(booking["ics_url"], headers=other_user.headers), 404)
+
+
+def test_booking_calendar_works_without_the_show(booking: dict):
+    row = db.session.get(Booking, booking["booking_id"])
+    row.show = None
+    text = tickets.booking_calendar(row).decode()
+    assert "BEGIN:VEVENT" in text and booking["code"] in text
