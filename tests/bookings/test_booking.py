@@ -184,8 +184,9 @@ def test_confirmation_is_recorded_only_for_committed_bookings(
 def test_seat_events_are_published_after_commit_only(
     client: FlaskClient, app, show, user: Account, other_user: Account
 ):
-    pubsub = redis.Redis.from_url(app.config["BOXOFFICE"].redis_url).pubsub()
-    pubsub.subscribe(channel(show.id))
+    server = redis.Redis.from_url(app.config["BOXOFFICE"].redis_url)
+    pubsub = server.pubsub()
+    pubsub.subscribe(channel(show.id, server))
     assert pubsub.get_message(timeout=1)["type"] == "subscribe"
     hold(client, user, show.id, ["B6"])
     book(client, user, show_id=show.id, seats=["B7"])

@@ -23,7 +23,8 @@ from boxoffice.extensions import db
 
 
 def _subscribers(client: redis.Redis, show_id: int) -> int:
-    return int(dict(client.pubsub_numsub(events.channel(show_id)))[events.channel(show_id)])
+    name = events.channel(show_id, client)
+    return int(dict(client.pubsub_numsub(name))[name])
 
 
 def test_stream_sends_changes_heartbeats_and_unsubscribes_when_closed(app):
@@ -31,7 +32,7 @@ def test_stream_sends_changes_heartbeats_and_unsubscribes_when_closed(app):
     stream = events.stream(client, 7, heartbeat=0.2)
     assert next(stream).endswith(": connected\n\n")
     assert _subscribers(client, 7) == 1
-    client.publish(events.channel(7), '{"seats":[{"seat":"A1","status":"held"}]}')
+    client.publish(events.channel(7, client), '{"seats":[{"seat":"A1","status":"held"}]}')
     assert next(stream) == 'data: {"seats":[{"seat":"A1","status":"held"}]}\n\n'
     assert next(stream) == ": keep-alive\n\n"
     stream.close()  # what the WSGI server does when the browser goes away

@@ -22,7 +22,9 @@ from ..transactions import after_commit
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "boxoffice:seats:{show_id}"
+# Pub/sub channels are global to a Redis server, not per database number; the number is part
+# of the name so that two deployments sharing one Redis server never see each other's seats.
+CHANNEL = "boxoffice:{db}:seats:{show_id}"
 HEARTBEAT_SECONDS = 15.0
 # A stream ends after this long; EventSource reconnects by itself and the page refetches the
 # map, so no thread is tied up forever by a tab left open.
@@ -41,8 +43,8 @@ def heartbeat_seconds(extra: dict[str, Any], environ: Mapping[str, str] | None =
     return min(max(value, 0.05), 60.0)
 
 
-def channel(show_id: int) -> str:
-    return CHANNEL.format(show_id=show_id)
+def channel(show_id: int, client: redis.Redis) -> str:
+    return CHANNEL.format(db=client.connection_pool.connection_kwargs.get("db", 0), show_id=show_id)
 
 
 def publish_after_commit(show_id: int, changes: Iterable[tuple[str, str]]) -> None:
@@ -55,7 +57,7 @@ def publish_after_commit(show_id: int, changes: Iterable[tuple[str, str]]) -> No
 
     def _publish() -> None:
         try:
-            client.publish(channel(show_id), message)
+            client.publish(channel(show_id, client), message)
         except redis.RedisError as error:
             # The booking has committed; a lost live update only costs a stale map until
             # the page refetches, so it must not turn the booking into an error.
@@ -77,7 +79,7 @@ def stream(
     """
     pubsub = client.pubsub(ignore_subscribe_messages=True)
     try:
-        pubsub.subscribe(channel(show_id))
+        pubsub.subscribe(channel(show_id, client))
         yield f"retry: {RETRY_MS}\n: connected\n\n"
         started = last_sent = time.monotonic()
         while time.monotonic() - started < max_seconds:
