@@ -97,7 +97,9 @@ def queue(log_id: int, countdown: float | None = None) -> bool:
 
     try:
         send_mail.apply_async((log_id,), countdown=countdown)
-    except (OperationalError, redis.exceptions.ConnectionError, OSError) as error:
+    except (OperationalError, redis.exceptions.RedisError, OSError) as error:
+        # Usually called after a commit: the booking stands, and the row stays queued for
+        # the sweep, so a broker outage must not turn into an error for the user.
         log.warning("mail %s not queued (broker unreachable, the sweep retries): %s", log_id, error)
         return False
     return True

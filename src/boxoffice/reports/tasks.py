@@ -16,7 +16,12 @@ from . import delivery, export, monthly, outbox, reminders
 log = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, name="boxoffice.reports.tasks.send_mail", max_retries=None)
+# Fire-and-forget tasks keep their state in the database and ignore Celery results: a caller
+# that asks for a result subscribes to the result backend first, which blocks a web request
+# for a long time when Redis is down.
+@shared_task(
+    bind=True, name="boxoffice.reports.tasks.send_mail", max_retries=None, ignore_result=True
+)
 def send_mail(self: Task, log_id: int) -> str:
     """Deliver one outbox mail; transient SMTP failures come back here with growing delays."""
     outcome = delivery.attempt(log_id)
@@ -39,7 +44,7 @@ def send_monthly_reports(month: str | None = None) -> dict[str, Any]:
     return {"month": str(done_month), "queued": len(queued)}
 
 
-@shared_task(name="boxoffice.reports.tasks.run_export")
+@shared_task(name="boxoffice.reports.tasks.run_export", ignore_result=True)
 def run_export(job_id: str) -> str:
     try:
         return export.run(job_id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..auth.models import User
+from ..database import write_transaction
 from ..errors import ApiError
 from ..extensions import db
 
@@ -40,10 +41,10 @@ def unsubscribe(token: str) -> User:
         user_id, email = int(payload["u"]), str(payload["e"])
     except (BadSignature, KeyError, TypeError, ValueError):
         raise ApiError(400, "invalid_token", "This unsubscribe link is not valid.") from None
-    user = db.session.get(User, user_id)
-    if user is None or user.email != email:
-        raise ApiError(400, "invalid_token", "This unsubscribe link is no longer valid.")
-    if user.reminders_enabled:
+    # Read and write in one transaction that holds the write lock from the start (SQLite).
+    with write_transaction():
+        user = db.session.get(User, user_id)
+        if user is None or user.email != email:
+            raise ApiError(400, "invalid_token", "This unsubscribe link is no longer valid.")
         user.reminders_enabled = False
-        db.session.commit()
     return user
