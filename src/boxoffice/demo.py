@@ -10,11 +10,14 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from .auth.models import User
 from .auth.services import make_admin, register_user
-from .catalog.layout import capacity_of, normalise_layout
+from .bookings.models import Booking, SeatClaim
+from .bookings.services import new_code
+from .catalog.layout import capacity_of, normalise_layout, seats_of
 from .catalog.models import Show, Venue
 from .config import Settings
 from .extensions import db
@@ -221,6 +224,130 @@ def seed(settings: Settings, only_if_empty: bool = False, seed_value: int = 7) -
     )
 
 
+FILM_GOERS = [
+    ("priya.sharma@boxoffice.local", "Priya Sharma", "hi"),
+    ("arjun.menon@boxoffice.local", "Arjun Menon", "ml"),
+    ("kavya.iyer@boxoffice.local", "Kavya Iyer", "ta"),
+    ("rohan.das@boxoffice.local", "Rohan Das", "bn"),
+    ("sneha.kulkarni@boxoffice.local", "Sneha Kulkarni", "mr"),
+    ("vikram.reddy@boxoffice.local", "Vikram Reddy", "te"),
+]
+FILM_GOER_PASSWORD = "film-goer-123"
+
+
+def _film_goers() -> list[User]:
+    people = []
+    for email, name, language in FILM_GOERS:
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None:
+            user = register_user(email, name, FILM_GOER_PASSWORD, language=language)
+        people.append(user)
+    return people
+
+
+def _past_screenings(
+    shows: list[Show], settings: Settings, rng: random.Random
+) -> list[tuple[Venue, dict[str, Any], datetime]]:
+    """Screenings of the last month: gone from the catalogue, kept in people's history."""
+    today = datetime.now(settings.tz).date()
+    venues = list(dict.fromkeys(show.venue for show in shows))
+    screenings = []
+    for n in range(8):
+        day = today - timedelta(days=3 + n * 3 + rng.randint(0, 2))
+        starts_at = datetime.combine(day, SHOW_TIMES[n % len(SHOW_TIMES)], tzinfo=settings.tz)
+        screenings.append((venues[n % len(venues)], FILMS[(n * 3) % len(FILMS)], starts_at))
+    return screenings
+
+
+def _adjacent_free(venue: Venue, taken: set[str], count: int, rng: random.Random) -> list[str]:
+    """``count`` seats next to each other in one row, or [] if none was found quickly."""
+    seats = seats_of(venue.rows, venue.seats_per_row, venue.layout)
+    labels = {seat.label for seat in seats}
+    for _ in range(30):
+        seat = rng.choice(seats)
+        block = [f"{seat.row}{seat.number + n}" for n in range(count)]
+        if all(label in labels and label not in taken for label in block):
+            return block
+    return []
+
+
+def _book(
+    show: Show | None,
+    venue: Venue,
+    facts: dict[str, Any],
+    user: User,
+    labels: list[str],
+    booked_at: datetime,
+) -> Booking:
+    """A confirmed booking (with its seat claims while the show exists), written directly:
+    demo data sends no mail."""
+    layout = seats_of(venue.rows, venue.seats_per_row, venue.layout)
+    surcharges = {seat.label: seat.surcharge for seat in layout}
+    prices = {label: Decimal(facts["price"]) + surcharges[label] for label in labels}
+    booking = Booking(
+        code=new_code(),
+        user=user,
+        show=show,
+        show_title=facts["title"],
+        show_starts_at=facts["starts_at"],
+        show_language=facts["language"],
+        venue_name=venue.name,
+        venue_location=venue.location,
+        seats=labels,
+        total=sum(prices.values(), Decimal("0.00")),
+        status="confirmed",
+        booked_at=booked_at,
+    )
+    db.session.add(booking)
+    db.session.flush()
+    if show is not None:
+        db.session.add_all(
+            SeatClaim(
+                show_id=show.id, seat=label, user_id=user.id, booking_id=booking.id, price=price
+            )
+            for label, price in prices.items()
+        )
+        show.seats_booked += len(labels)
+    return booking
+
+
 def _demo_bookings(shows: list[Show], rng: random.Random) -> int:
-    """Bookings by a handful of demo film-goers so that seat maps and reports look alive."""
-    return 0
+    """Bookings by a handful of demo film-goers so that seat maps and reports look alive.
+
+    About a third of the upcoming shows get a few bookings, and a few screenings of the last
+    month (no longer in the catalogue) give the monthly report and booking history something
+    to show.
+    """
+    settings: Settings = current_app.config["BOXOFFICE"]
+    people = _film_goers()
+    now = datetime.now(settings.tz)
+    made = 0
+    plans: list[tuple[Show | None, Venue, dict[str, Any], int]] = [
+        (show, show.venue, _facts(show), rng.randint(1, 6)) for show in shows if rng.random() < 0.35
+    ]
+    plans += [
+        (None, venue, {**film, "starts_at": starts_at}, rng.randint(2, 5))
+        for venue, film, starts_at in _past_screenings(shows, settings, rng)
+    ]
+    for show, venue, facts, count in plans:
+        taken: set[str] = set()
+        for _ in range(count):
+            labels = _adjacent_free(venue, taken, rng.randint(1, 4), rng)
+            if not labels:
+                continue
+            lead = timedelta(days=rng.randint(1, 6), minutes=rng.randint(0, 600))
+            booked_at = min(now, facts["starts_at"]) - lead
+            _book(show, venue, facts, rng.choice(people), labels, booked_at)
+            taken.update(labels)
+            made += 1
+    db.session.commit()
+    return made
+
+
+def _facts(show: Show) -> dict[str, Any]:
+    return {
+        "title": show.title,
+        "starts_at": show.starts_at,
+        "language": show.language,
+        "price": show.price,
+    }

@@ -72,9 +72,10 @@ def test_open_seat_map_receives_another_users_hold(base_settings: Settings, tmp_
             show_id, token = show.id, create_access_token(identity=user)
         pubsub_client = redis.Redis.from_url(base_settings.redis_url or "", decode_responses=True)
 
-        with server.client() as browser, browser.stream(
-            "GET", "/api/show/events", params={"show_id": show_id}
-        ) as stream:
+        with (
+            server.client() as browser,
+            browser.stream("GET", "/api/show/events", params={"show_id": show_id}) as stream,
+        ):
             assert stream.status_code == 200
             assert stream.headers["content-type"].startswith("text/event-stream")
             lines = stream.iter_lines()

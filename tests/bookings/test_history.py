@@ -103,9 +103,10 @@ def test_cancel_is_refused_within_the_cutoff(client: FlaskClient, user: Account)
     booking = book(client, user, show_id=show.id, seats=["A1"]).get_json()["booking"]
     assert booking["can_cancel"] is True
     with later(31):
-        assert _get(client, user, booking_id=booking["booking_id"]).get_json()["booking"][
-            "can_cancel"
-        ] is False
+        assert (
+            _get(client, user, booking_id=booking["booking_id"]).get_json()["booking"]["can_cancel"]
+            is False
+        )
         error = assert_error(_cancel(client, user, booking["booking_id"]), 409, "cancel_too_late")
     assert error["details"] == {"cutoff_minutes": 60}
     assert seat_status(client, show.id)["A1"] == "booked"

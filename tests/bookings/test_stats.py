@@ -34,9 +34,7 @@ def test_stats_per_venue_show_and_day(
     days = body["bookings_per_day"]
     tz = app.config["BOXOFFICE"].tz
     today = utcnow().astimezone(tz).date()
-    assert [d["date"] for d in days] == [
-        (today + timedelta(days=n)).isoformat() for n in range(14)
-    ]
+    assert [d["date"] for d in days] == [(today + timedelta(days=n)).isoformat() for n in range(14)]
     show_day = show.starts_at.astimezone(tz).date().isoformat()
     assert {d["date"]: (d["bookings"], d["tickets"]) for d in days}[show_day] == (2, 3)
     assert sum(d["bookings"] for d in days) == 2

@@ -130,8 +130,9 @@ def taken_now(show_id: int, user_id: int, labels: Sequence[str]) -> Conflict:
     """After a constraint violation: which of these seats someone else has now."""
     now = utcnow()
     rows = db.session.execute(
-        select(SeatClaim.seat, SeatClaim.user_id, SeatClaim.booking_id, SeatClaim.expires_at)
-        .where(SeatClaim.show_id == show_id, SeatClaim.seat.in_(list(labels)))
+        select(SeatClaim.seat, SeatClaim.user_id, SeatClaim.booking_id, SeatClaim.expires_at).where(
+            SeatClaim.show_id == show_id, SeatClaim.seat.in_(list(labels))
+        )
     ).all()
     taken = [
         row.seat

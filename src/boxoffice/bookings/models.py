@@ -50,9 +50,7 @@ class Booking(db.Model):  # type: ignore[name-defined]
     user: Mapped[User] = relationship()
     show: Mapped[Show | None] = relationship()
 
-    __table_args__ = (
-        CheckConstraint("status IN ('confirmed', 'cancelled')", name="status_known"),
-    )
+    __table_args__ = (CheckConstraint("status IN ('confirmed', 'cancelled')", name="status_known"),)
 
 
 class SeatClaim(db.Model):  # type: ignore[name-defined]

@@ -219,4 +219,3 @@ def verify(query: dict[str, Any]) -> dict[str, Any]:
 def admin_stats() -> dict[str, Any]:
     """Occupancy and revenue of upcoming shows per venue; bookings per day by show date."""
     return stats.admin_stats(current_app.config["BOXOFFICE"].tz)
-

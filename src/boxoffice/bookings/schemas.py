@@ -183,9 +183,7 @@ class TicketSummarySchema(Schema):
 
 class VerifySchema(Schema):
     valid = fields.Boolean()
-    reason = fields.String(
-        metadata={"enum": ["ok", "forged", "unknown", "cancelled", "show_over"]}
-    )
+    reason = fields.String(metadata={"enum": ["ok", "forged", "unknown", "cancelled", "show_over"]})
     booking = fields.Nested(TicketSummarySchema, allow_none=True)
 
 

@@ -175,9 +175,7 @@ def _book_hold(user: User, hold_id: str) -> dict[str, Any]:
 
 
 def _hold_expired() -> Conflict:
-    return Conflict(
-        "hold_expired", "Your hold has expired; please choose your seats again.", {}
-    )
+    return Conflict("hold_expired", "Your hold has expired; please choose your seats again.", {})
 
 
 # ---- reading ----------------------------------------------------------------------------

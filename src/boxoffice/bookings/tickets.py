@@ -38,9 +38,7 @@ def ticket_ref(booking: Booking) -> str:
 
 def _qr(booking: Booking, kind: str, **options: Any) -> bytes:
     buffer = io.BytesIO()
-    segno.make(ticket_ref(booking), error="m").save(
-        buffer, kind=kind, scale=6, border=2, **options
-    )
+    segno.make(ticket_ref(booking), error="m").save(buffer, kind=kind, scale=6, border=2, **options)
     return buffer.getvalue()
 
 
