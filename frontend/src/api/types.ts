@@ -19,6 +19,8 @@ export interface Meta {
   languages: Record<string, string>
   locations: string[]
   tags: string[]
+  /** IANA zone the server schedules in (BOXOFFICE_TIMEZONE), e.g. "Asia/Kolkata"; optional. */
+  timezone?: string
 }
 
 export interface VenueRef {

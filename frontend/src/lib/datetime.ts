@@ -64,3 +64,23 @@ export function todayYmd(now = new Date()): string {
   const d = String(now.getDate()).padStart(2, '0')
   return `${y}-${m}-${d}`
 }
+
+/**
+ * Offset of an IANA zone at a wall-clock time ("2026-11-26T18:30" in "Asia/Kolkata" -> "+05:30"),
+ * or null if the zone is unknown to this browser.
+ */
+export function zoneOffset(timeZone: string, wallTime: string): string | null {
+  try {
+    const instant = new Date(`${wallTime.slice(0, 16)}:00Z`)
+    if (Number.isNaN(instant.getTime())) return null
+    const part = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
+      .formatToParts(instant)
+      .find((p) => p.type === 'timeZoneName')?.value
+    if (!part) return null
+    if (part === 'GMT') return '+00:00'
+    const m = /^GMT([+-])(\d{1,2})(?::(\d{2}))?$/.exec(part)
+    return m ? `${m[1]}${m[2]!.padStart(2, '0')}:${m[3] ?? '00'}` : null
+  } catch {
+    return null
+  }
+}

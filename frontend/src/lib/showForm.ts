@@ -1,5 +1,5 @@
 import type { Show, ShowInput } from '@/api/types'
-import { fromLocalInput, isoOffset, toLocalInput } from './datetime'
+import { fromLocalInput, isoOffset, toLocalInput, zoneOffset } from './datetime'
 import type { FieldErrors } from './validation'
 
 export interface ShowDraft {
@@ -35,12 +35,21 @@ export function showToDraft(s: Show): ShowDraft {
 }
 
 /**
- * Offset to attach to the typed wall-clock time: the venue's (taken from one of its shows)
- * so "7 pm" means 7 pm at the venue, falling back to the browser's.
+ * Offset to attach to the typed wall-clock time, so "7 pm" means 7 pm where the server
+ * schedules shows (not where the admin's laptop is): the server's zone if /api/meta names it,
+ * else the offset the server writes its own datetimes with, else the browser's.
  */
-export function venueOffset(shows: Show[]): string | null {
-  for (const s of shows) {
-    const off = isoOffset(s.starts_at)
+export function scheduleOffset(opts: {
+  timeZone?: string | undefined
+  wallTime: string
+  serverDatetimes: (string | undefined | null)[]
+}): string | null {
+  if (opts.timeZone && opts.wallTime) {
+    const off = zoneOffset(opts.timeZone, opts.wallTime)
+    if (off) return off
+  }
+  for (const iso of opts.serverDatetimes) {
+    const off = iso ? isoOffset(iso) : null
     if (off) return off
   }
   return null

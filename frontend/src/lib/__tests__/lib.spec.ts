@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import type { Show } from '@/api/types'
-import { formatDateTime, fromLocalInput, isoOffset, toLocalInput, wallClock } from '@/lib/datetime'
+import { formatDateTime, fromLocalInput, isoOffset, toLocalInput, wallClock, zoneOffset } from '@/lib/datetime'
 import { buildGrid, rowLetters, seatsFromLayout } from '@/lib/layout'
 import { formatMoney, fromMinor, sumMoney, toMinor } from '@/lib/money'
 import { safeNext } from '@/lib/nav'
-import { emptyShowDraft, validateShowDraft } from '@/lib/showForm'
+import { emptyShowDraft, scheduleOffset, validateShowDraft } from '@/lib/showForm'
 import { validateEmail, validatePassword } from '@/lib/validation'
 import { draftLayout, emptyDraft, validateDraft } from '@/lib/venueForm'
 
@@ -27,6 +27,18 @@ describe('datetime', () => {
     expect(formatDateTime('2026-11-26T18:30:00+05:30')).toMatch(/6:30\s?pm/i)
     expect(isoOffset('2026-11-26T18:30:00+05:30')).toBe('+05:30')
     expect(isoOffset('2026-11-26T18:30:00Z')).toBe('+00:00')
+  })
+  it('finds the offset of a named zone, with DST', () => {
+    expect(zoneOffset('Asia/Kolkata', '2026-11-26T18:30')).toBe('+05:30')
+    expect(zoneOffset('Europe/Berlin', '2026-07-01T12:00')).toBe('+02:00')
+    expect(zoneOffset('Europe/Berlin', '2026-01-01T12:00')).toBe('+01:00')
+    expect(zoneOffset('UTC', '2026-01-01T12:00')).toBe('+00:00')
+    expect(zoneOffset('Not/AZone', '2026-01-01T12:00')).toBeNull()
+  })
+  it("schedules in the server's zone, whatever the browser's", () => {
+    expect(scheduleOffset({ timeZone: 'Asia/Kolkata', wallTime: '2026-12-01T19:00', serverDatetimes: [] })).toBe('+05:30')
+    expect(scheduleOffset({ wallTime: '2026-12-01T19:00', serverDatetimes: [null, '2026-01-01T00:00:00+05:30'] })).toBe('+05:30')
+    expect(scheduleOffset({ wallTime: '', serverDatetimes: [] })).toBeNull()
   })
   it('round-trips datetime-local values', () => {
     expect(toLocalInput('2026-11-26T18:30:00+05:30')).toBe('2026-11-26T18:30')

@@ -1,0 +1,113 @@
+"""An admin signs in, creates a venue and a show, people find the show, the admin exports CSV."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.e2e
+
+
+def test_admin_creates_venue_and_show_then_exports(
+    page: Page, new_context, admin_credentials, unique, shot
+) -> None:
+    email, password = admin_credentials
+    venue_name = unique("E2E Hall ")
+    title = unique("E2E Premiere ")
+
+    # Admin pages are guarded: a guest lands on the admin sign-in.
+    page.goto("/admin")
+    expect(page).to_have_url(re.compile(r"/admin/login"))
+    shot(page, "20-admin-sign-in")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.get_by_role("button", name="Sign in as admin").click()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    expect(page.get_by_role("heading", name="Bookings per day")).to_be_visible()
+    expect(page.locator(".chart canvas").first).to_be_visible()
+    shot(page, "21-admin-dashboard")
+
+    # Venue with a live layout preview: clicking a seat removes it (an aisle).
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Venues").click()
+    expect(page.get_by_role("heading", name="Venues", exact=True)).to_be_visible()
+    expect(page.get_by_role("cell", name="Chennai").first).to_be_visible()
+    shot(page, "22-admin-venues")
+    page.get_by_role("link", name="New venue").click()
+    page.fill("input[name=name]", venue_name)
+    page.fill("input[name=location]", "Chennai")
+    page.fill("input[name=rows]", "8")
+    page.fill("input[name=seats_per_row]", "10")
+    page.get_by_label("Category 1 rows").fill("G, H")
+    preview = page.get_by_label("Seat layout preview")
+    expect(preview.locator(".seat-row")).to_have_count(8)
+    preview.locator('[data-seat="A5"]').click()
+    preview.locator('[data-seat="B5"]').click()
+    expect(preview.locator('[data-gap="A5"]')).to_be_visible()
+    expect(page.get_by_text("Removed seats: A5, B5")).to_be_visible()
+    shot(page, "23-admin-venue-editor")
+    page.get_by_role("button", name="Create venue").click()
+
+    # Straight on to its shows; a show in the past is refused on the client.
+    expect(page.get_by_role("heading", name=re.compile(venue_name))).to_be_visible()
+    venue_id = int(re.search(r"/admin/venues/(\d+)/shows", page.url).group(1))
+    page.get_by_role("link", name="New show").click()
+    page.fill("input[name=title]", title)
+    page.fill("input[name=starts_at]", "2020-01-01T19:00")
+    page.get_by_role("button", name="Create show").click()
+    expect(page.get_by_text("A show cannot start in the past.")).to_be_visible()
+    day = date.today() + timedelta(days=3)
+    page.fill("input[name=starts_at]", f"{day.isoformat()}T19:00")
+    page.fill("input[name=price]", "300.00")
+    page.fill("input[name=tags]", "drama, e2e")
+    shot(page, "24-admin-show-editor")
+    page.get_by_role("button", name="Create show").click()
+    expect(page.get_by_role("cell", name=title)).to_be_visible()
+    shot(page, "25-admin-shows")
+
+    # A second show overlapping the first is refused (client check mirrors the server's 409).
+    page.get_by_role("link", name="New show").click()
+    page.fill("input[name=title]", title + " late")
+    page.fill("input[name=starts_at]", f"{day.isoformat()}T20:00")
+    page.get_by_role("button", name="Create show").click()
+    expect(page.get_by_text(re.compile("Overlaps with"))).to_be_visible()
+
+    # Anyone can now find the show.
+    visitor = new_context().new_page()
+    visitor.goto("/")
+    visitor.get_by_label("Search movie titles").fill(title)
+    card = visitor.locator(".show-card", has=visitor.get_by_role("link", name=title))
+    expect(card).to_be_visible()
+    expect(card.get_by_text(venue_name)).to_be_visible()
+    expect(card.get_by_text("78 of 78 seats left")).to_be_visible()
+    shot(visitor, "26-visitor-finds-new-show")
+
+    # Export: start, watch progress, download the CSV.
+    page.goto(f"/admin/export?venue_id={venue_id}")
+    expect(page.get_by_label("Venue")).to_have_value(str(venue_id))
+    page.get_by_role("button", name="Start export").click()
+    download_link = page.get_by_role("link", name="Download CSV")
+    expect(download_link).to_be_visible(timeout=60_000)
+    expect(page.get_by_test_id("export-state")).to_have_text("Ready")
+    shot(page, "27-admin-export")
+    with page.expect_download() as info:
+        download_link.click()
+    csv_text = Path(info.value.path()).read_text(encoding="utf-8-sig")
+    assert title in csv_text
+    assert "," in csv_text.splitlines()[0]
+
+
+def test_normal_user_cannot_open_admin_pages(page: Page, sign_up) -> None:
+    sign_up(page)
+    page.goto("/admin/venues")
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.get_by_text("That page is only for administrators.")).to_be_visible()
+    # The separate admin sign-in refuses a normal account with the server's message.
+    page.goto("/admin/login")
+    page.fill("input[name=email]", "demo@boxoffice.local")
+    page.fill("input[name=password]", "wrong-password")
+    page.get_by_role("button", name="Sign in as admin").click()
+    expect(page.get_by_role("alert").first).to_be_visible()

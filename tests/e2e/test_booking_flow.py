@@ -1,0 +1,110 @@
+"""A person signs up, finds a show, picks seats, books, sees it in history and cancels."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.e2e
+
+
+def test_sign_up_search_book_and_cancel(page: Page, sign_up, bookable_show, shot) -> None:
+    show_id = bookable_show["show_id"]
+    title = str(bookable_show["title"])
+
+    # Sign-up validates on the client before anything is sent.
+    page.goto("/signup")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_text("Name is required.")).to_be_visible()
+    shot(page, "01-sign-up-errors")
+    sign_up(page)
+
+    # Home: search as you type, then open the show.
+    page.goto("/")
+    expect(page.locator(".show-card").first).to_be_visible()
+    shot(page, "02-home")
+    page.get_by_label("Search movie titles").fill(title[:5])
+    expect(page).to_have_url(re.compile(r"[?&]q="))
+    card = page.locator(f'.show-card a[href="/shows/{show_id}"]')
+    expect(card).to_be_visible()
+    shot(page, "03-home-search")
+    card.click()
+
+    # Seat map: pick two free seats; a hold with a countdown appears.
+    expect(page.get_by_text("Live seat updates")).to_be_visible()
+    free = page.locator('.seat-map [data-status="free"]')
+    first, second = free.nth(0).get_attribute("data-seat"), free.nth(1).get_attribute("data-seat")
+    page.locator(f'[data-seat="{first}"]').click()
+    page.locator(f'[data-seat="{second}"]').click()
+    expect(page.locator(f'[data-seat="{second}"]')).to_have_attribute("data-status", "mine")
+    expect(page.get_by_test_id("countdown")).to_have_text(re.compile(r"^\d+:\d\d$"))
+    expect(page.get_by_label("Your selection").get_by_text(str(first), exact=True)).to_be_visible()
+    shot(page, "04-seat-selection")
+
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Booking summary")).to_be_visible()
+    shot(page, "05-confirm")
+    page.get_by_role("button", name=re.compile("Confirm booking")).click()
+
+    # Done: code, QR, calendar link, link to history.
+    expect(page.get_by_role("heading", name="You're all set!")).to_be_visible()
+    code = page.get_by_test_id("booking-code").inner_text()
+    assert re.fullmatch(r"[A-Z0-9-]{4,}", code), code
+    qr = page.get_by_role("img", name=re.compile("QR e-ticket"))
+    expect(qr).to_be_visible()
+    assert page.evaluate("(img) => img.naturalWidth > 0", qr.element_handle())
+    expect(page.get_by_role("link", name="Add to calendar")).to_have_attribute(
+        "href", re.compile(r"\.ics|ics")
+    )
+    shot(page, "06-booking-done")
+
+    page.get_by_role("link", name="See all my bookings").click()
+    ticket = page.locator(".ticket", has=page.get_by_text(code, exact=True))
+    expect(ticket).to_be_visible()
+    expect(ticket.get_by_text("Confirmed")).to_be_visible()
+    shot(page, "07-my-bookings")
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    ticket.get_by_role("button", name="Cancel booking").click()
+    cancelled = page.locator(".ticket", has=page.get_by_text(code, exact=True))
+    expect(cancelled.get_by_text("Cancelled", exact=True)).to_be_visible()
+    shot(page, "08-my-bookings-cancelled")
+
+    # The seats are free again for everyone.
+    page.goto(f"/shows/{show_id}")
+    expect(page.locator(f'[data-seat="{first}"]')).to_have_attribute("data-status", "free")
+
+
+def test_profile_and_guest_redirect(page: Page, sign_up, shot) -> None:
+    # A guest opening a private page is sent to sign-in and back afterwards.
+    page.goto("/bookings")
+    expect(page).to_have_url(re.compile(r"/signin\?next=%2Fbookings|/signin\?next=/bookings"))
+    shot(page, "09-sign-in")
+    sign_up(page, name="Meera")
+    page.goto("/profile")
+    page.get_by_label("Name").fill("Meera K")
+    page.get_by_label("Preferred language").select_option("ta")
+    page.get_by_label(re.compile("reminder")).uncheck()
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("Your profile is saved.")).to_be_visible()
+    shot(page, "10-profile")
+    page.reload()
+    expect(page.get_by_label("Name")).to_have_value("Meera K")
+    expect(page.get_by_label("Preferred language")).to_have_value("ta")
+    expect(page.get_by_label(re.compile("reminder"))).not_to_be_checked()
+
+
+def test_phone_sized_screens(new_context, bookable_show, shot) -> None:
+    context = new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto("/")
+    expect(page.locator(".show-card").first).to_be_visible()
+    # Nothing wider than the screen: the seat map scrolls inside its own box.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "11-phone-home")
+    page.goto(f"/shows/{bookable_show['show_id']}")
+    expect(page.locator(".seat-map")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "12-phone-seat-map")
