@@ -174,12 +174,21 @@ def new_context(e2e_browser, e2e_server: Server) -> Iterator[Callable[..., objec
 
 @pytest.fixture
 def page(new_context):
+    """A page that fails the test on JavaScript errors and on any 5xx from the API."""
     context = new_context()
     page = context.new_page()
     errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+    page.on(
+        "response",
+        lambda r: (
+            errors.append(f"{r.status} {r.request.method} {r.url}")
+            if r.status >= 500 and "/api/" in r.url
+            else None
+        ),
+    )
     yield page
-    assert not errors, f"JavaScript errors on the page: {errors}"
+    assert not errors, f"errors while the test ran: {errors}"
 
 
 @pytest.fixture

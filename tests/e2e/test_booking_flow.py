@@ -108,3 +108,30 @@ def test_phone_sized_screens(new_context, bookable_show, shot) -> None:
     expect(page.locator(".seat-map")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "12-phone-seat-map")
+
+
+def test_seat_map_works_with_the_keyboard(new_context, api_sign_up, bookable_show) -> None:
+    context = new_context()
+    api_sign_up(context)
+    page = context.new_page()
+    page.goto(f"/shows/{bookable_show['show_id']}")
+    expect(page.get_by_text("Live seat updates")).to_be_visible()
+
+    # The map is a single tab stop; arrow keys move between seats.
+    entry = page.locator('.seat-map [tabindex="0"]')
+    expect(entry).to_have_count(1)
+    entry.focus()
+    start = page.evaluate("document.activeElement.dataset.seat")
+    page.keyboard.press("ArrowDown")
+    moved = page.evaluate("document.activeElement.dataset.seat")
+    assert moved != start and moved[0] > start[0], (start, moved)
+
+    focused = page.locator(f'[data-seat="{moved}"]')
+    if focused.get_attribute("data-status") != "free":
+        pytest.skip("the seat below the first one is taken in this demo data")
+    page.keyboard.press("Enter")
+    expect(focused).to_have_attribute("data-status", "mine")
+    expect(focused).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_test_id("countdown")).to_be_visible()
+    page.keyboard.press(" ")
+    expect(focused).to_have_attribute("data-status", "free")

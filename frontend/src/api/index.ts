@@ -3,6 +3,7 @@ import { get, post } from './client'
 import type {
   AdminStats,
   Booking,
+  BookingPage,
   ExportStatus,
   Hold,
   Meta,
@@ -75,7 +76,7 @@ export const api = {
   book: (holdId: Hold['hold_id']) => post<{ booking: Booking }>('/api/bookticket', { hold_id: holdId }),
 
   booking: (bookingId: number) => get<{ booking: Booking }>('/api/booking/get', { booking_id: bookingId }),
-  bookings: () => get<{ bookings: Booking[] }>('/api/booking/get'),
+  bookings: (page: { limit?: number; offset?: number } = {}) => get<BookingPage>('/api/booking/get', page),
   cancelBooking: (bookingId: number) =>
     post<{ booking: Booking }>('/api/booking/cancel', { booking_id: bookingId }),
 

@@ -121,6 +121,14 @@ export interface Booking {
   ics_url: string
 }
 
+/** GET /api/booking/get without an id: newest first, paged. */
+export interface BookingPage {
+  bookings: Booking[]
+  limit?: number
+  offset?: number
+  total?: number
+}
+
 export interface StatsShow {
   show_id: number
   title: string
@@ -163,6 +171,8 @@ export interface ShowFilter {
   min_rating?: number | string
   date?: string
   venue_id?: number
+  /** Page size; the server caps it (default 100, max 200). */
+  limit?: number
 }
 
 export interface ShowInput {
