@@ -14,12 +14,15 @@ export class ApiError extends Error {
     this.details = details
   }
 
-  /** 422 field errors as field -> messages; other details are ignored. */
+  /**
+   * Field errors as field -> messages: a 422's details, and also those of a conflict that names
+   * its field (409 email_taken sends {email: ["Already registered."]}). Non-text details are skipped.
+   */
   get fieldErrors(): Record<string, string[]> {
     const out: Record<string, string[]> = {}
-    if (this.status !== 422) return out
+    if (this.status !== 422 && this.status !== 409) return out
     for (const [field, value] of Object.entries(this.details)) {
-      if (Array.isArray(value)) out[field] = value.map(String)
+      if (Array.isArray(value) && value.every((v) => typeof v === 'string')) out[field] = value
       else if (typeof value === 'string') out[field] = [value]
     }
     return out

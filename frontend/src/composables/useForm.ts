@@ -1,4 +1,4 @@
-import { computed, ref } from 'vue'
+import { computed, nextTick, ref } from 'vue'
 import { ApiError } from '@/api/client'
 import { hasErrors, type FieldErrors } from '@/lib/validation'
 
@@ -21,7 +21,10 @@ export function useForm(validate: () => FieldErrors) {
     submitted.value = true
     serverErrors.value = {}
     formError.value = null
-    if (hasErrors(validate())) return false
+    if (hasErrors(validate())) {
+      await focusFirstError()
+      return false
+    }
     busy.value = true
     try {
       await action()
@@ -33,6 +36,7 @@ export function useForm(validate: () => FieldErrors) {
         // A 422 whose fields we do not show (or any other error) still needs a visible message.
         if (!hasErrors(fields) || e.status !== 422) formError.value = e.message
         else formError.value = 'Please fix the highlighted fields.'
+        await focusFirstError()
       } else {
         formError.value = 'Something went wrong. Please try again.'
       }
@@ -40,6 +44,12 @@ export function useForm(validate: () => FieldErrors) {
     } finally {
       busy.value = false
     }
+  }
+
+  /** Keyboard and screen-reader users land on the first thing to fix. */
+  async function focusFirstError() {
+    await nextTick()
+    document.querySelector<HTMLElement>('form [aria-invalid="true"]')?.focus()
   }
 
   /** Editing a field clears the server's complaint about it. */

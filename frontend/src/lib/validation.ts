@@ -21,6 +21,7 @@ export function validateName(name: string): string | null {
 export function validatePassword(password: string, email = ''): string | null {
   if (!password) return 'Password is required.'
   if (password.length < 8) return 'Password must be at least 8 characters.'
+  if (password.length > 128) return 'Password must be at most 128 characters.'
   if (email && password.trim().toLowerCase() === email.trim().toLowerCase())
     return 'Password must not be the same as your email.'
   return null

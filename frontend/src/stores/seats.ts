@@ -202,6 +202,13 @@ export const useSeatsStore = defineStore('seats', () => {
     }
   }
 
+  /** Leaving the booking flow: give the held seats back to others at once (best effort). */
+  function abandon(): void {
+    const current = hold.value
+    reset()
+    if (current) api.releaseHold(current.hold_id).catch(() => undefined) // it expires anyway
+  }
+
   function reset(): void {
     showId.value = null
     show.value = null
@@ -214,6 +221,6 @@ export const useSeatsStore = defineStore('seats', () => {
   return {
     showId, show, map, selected, hold, loading, loadError, syncing,
     selectedSeats, total, inSync,
-    displayStatus, load, refresh, toggle, suggest, syncHold, applyEvent, expire, book, reset,
+    displayStatus, load, refresh, toggle, suggest, syncHold, applyEvent, expire, book, abandon, reset,
   }
 })

@@ -76,11 +76,22 @@ describe('SignUpForm', () => {
     expect(screen.queryByText('This email is already registered.')).toBeNull()
   })
 
-  it('shows a conflict message that is not about one field', async () => {
-    const action = vi.fn().mockRejectedValue(new ApiError(409, 'email_taken', 'An account with this email already exists.'))
+  it('shows a conflict with its message and the field it names', async () => {
+    const action = vi
+      .fn()
+      .mockRejectedValue(new ApiError(409, 'email_taken', 'An account with this email already exists.', { email: ['Already registered.'] }))
     const { user } = setup(action)
     await fill(user, { name: 'Asha', email: 'asha@example.com', password: 'longenough1', confirm: 'longenough1' })
     await submit(user)
     expect(await screen.findByRole('alert')).toHaveTextContent('An account with this email already exists.')
+    expect(screen.getByText('Already registered.')).toBeInTheDocument()
+    expect(screen.getByLabelText(/^Email/)).toHaveFocus()
+  })
+
+  it('moves focus to the first invalid field', async () => {
+    const { user } = setup()
+    await fill(user, { name: 'Asha', email: 'nope' })
+    await submit(user)
+    expect(screen.getByLabelText(/^Email/)).toHaveFocus()
   })
 })

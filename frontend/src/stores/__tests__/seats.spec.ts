@@ -140,3 +140,16 @@ describe('seats store', () => {
     expect(store.inSync).toBe(true)
   })
 })
+
+describe('leaving the flow', () => {
+  it('releases the hold and forgets the selection', async () => {
+    vi.spyOn(api, 'seats').mockResolvedValue(seatMap(hold(['A1'], 12)))
+    const store = useSeatsStore()
+    await store.load(7)
+    const release = vi.spyOn(api, 'releaseHold').mockResolvedValue({})
+    store.abandon()
+    expect(release).toHaveBeenCalledWith(12)
+    expect(store.selected).toEqual([])
+    expect(store.hold).toBeNull()
+  })
+})
