@@ -65,6 +65,7 @@ ENDPOINTS = [
     Endpoint(
         "/api/bookticket", lambda ctx: {"show_id": ctx["show_id"], "seats": ["A2"]}, "user"
     ),
+    Endpoint("/api/export", lambda ctx: {"venue_id": ctx["venue_id"]}, "admin"),
 ]
 
 

@@ -2,8 +2,10 @@
 
 The file is written by a Celery task under ``instance/exports/`` with a name we generate (never
 one from the request), and mailed to the admin who asked. Every cell goes through defusedcsv,
-which prefixes cells starting with ``= + - @``, tab or CR so spreadsheets do not run them as
-formulas (a show titled ``=HYPERLINK(...)`` is just text).
+which prefixes cells starting with ``= + - @ | %`` with a quote so spreadsheets do not run them
+as formulas (a show titled ``=HYPERLINK(...)`` is just text). defusedcsv leaves a leading tab or
+carriage return alone, which OWASP also lists (some spreadsheets skip them and then see the
+formula), so those are quoted here first.
 """
 
 from __future__ import annotations
@@ -70,13 +72,18 @@ def start(venue_id: int, admin: User) -> ExportJob:
     """Create the job, commit it (the task must find it), then queue its task."""
     from .tasks import run_export
 
-    if db.session.get(Venue, venue_id) is None:
-        raise NotFound("That venue")
-    job = ExportJob(
-        id=str(uuid.uuid4()), venue_id=venue_id, requested_by=admin.id, state=PENDING, progress=0
-    )
-    db.session.add(job)
-    db.session.commit()
+    with write_transaction():
+        if db.session.get(Venue, venue_id) is None:
+            raise NotFound("That venue")
+        job = ExportJob(
+            id=str(uuid.uuid4()),
+            venue_id=venue_id,
+            requested_by=admin.id,
+            state=PENDING,
+            progress=0,
+            show_count=0,
+        )
+        db.session.add(job)
     try:
         run_export.delay(job.id)
     except (OperationalError, redis.exceptions.ConnectionError, OSError) as error:
@@ -101,6 +108,16 @@ def _revenue_by_show(venue_id: int) -> dict[int, Decimal]:
         .group_by(Booking.show_id)
     ).all()
     return {show_id: total for show_id, total in rows if show_id is not None}
+
+
+def _neutralise(value: object) -> object:
+    if isinstance(value, str) and value.startswith(("\t", "\r")):
+        return "'" + value
+    return value
+
+
+def _safe_row(row: list[object]) -> list[object]:
+    return [_neutralise(value) for value in row]
 
 
 def _venue_rows(venue: Venue) -> Iterator[list[object]]:
@@ -145,7 +162,7 @@ def run(job_id: str) -> str:
         job.file_name, job.show_count = name, len(shows)
         job.state, job.progress, job.finished_at = DONE, 100, utcnow()
         requester = db.session.get(User, job.requested_by) if job.requested_by else None
-        row = outbox.record(EXPORT_READY, f"export:{job.id}", requester) if requester else None
+        row = outbox.record(EXPORT_READY, job.id, requester) if requester else None
         mail_id = row.id if row is not None else None
     if mail_id is not None:
         outbox.queue(mail_id)
@@ -166,22 +183,24 @@ def _write_csv(venue: Venue, shows: list[Show], name: str, progress: Callable[[i
     fd, temporary = tempfile.mkstemp(dir=directory, suffix=".part")
     with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerows(_venue_rows(venue))
+        writer.writerows(_safe_row(row) for row in _venue_rows(venue))
         writer.writerow(SHOW_COLUMNS)
         for index, show in enumerate(shows, start=1):
             local = show.starts_at.astimezone(tz)
             writer.writerow(
-                [
-                    local.strftime("%Y-%m-%d"),
-                    local.strftime("%H:%M"),
-                    show.title,
-                    show.language,
-                    f"{show.price:.2f}",
-                    show.capacity,
-                    show.seats_booked,
-                    show.free_seats,
-                    f"{revenue.get(show.id, Decimal('0.00')):.2f}",
-                ]
+                _safe_row(
+                    [
+                        local.strftime("%Y-%m-%d"),
+                        local.strftime("%H:%M"),
+                        show.title,
+                        show.language,
+                        f"{show.price:.2f}",
+                        show.capacity,
+                        show.seats_booked,
+                        show.free_seats,
+                        f"{revenue.get(show.id, Decimal('0.00')):.2f}",
+                    ]
+                )
             )
             if index % PROGRESS_EVERY == 0:
                 progress(min(99, index * 100 // len(shows)))

@@ -173,8 +173,7 @@ def monthly_report(row: MailLog) -> EmailMessage:
 
 
 def export_ready(row: MailLog) -> EmailMessage:
-    job_id = row.period.removeprefix("export:")
-    job = db.session.get(ExportJob, job_id)
+    job = db.session.get(ExportJob, row.period)  # the period of an export mail is its job id
     if job is None or job.state != export.DONE or not job.file_name:
         raise SubjectGone("the export is not available")
     path: Path = export.file_path(job)

@@ -1,0 +1,183 @@
+"""CSV export of a venue: a real worker builds the file, the admin downloads it and gets it by
+mail; formula injection is neutralised; only admins may start, poll or download."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from datetime import timedelta
+
+import pytest
+from celery import Celery
+from factories import make_show, make_venue
+from flask.testing import FlaskClient
+from reports_support import book, make_user
+from support import Account, assert_error, register_and_login
+
+from boxoffice.catalog import services as catalog_services
+from boxoffice.extensions import db
+from boxoffice.reports import export
+
+RUN_EXPORT = "boxoffice.reports.tasks.run_export"
+# Cells a spreadsheet would run as formulas (or that hide a formula behind a tab or CR).
+DANGEROUS_TITLES = [
+    "=cmd|' /C calc'!A0",
+    "+SUM(1+1)",
+    "-2+3",
+    "@SUM(A1:A2)",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+@pytest.fixture
+def admin_account(client: FlaskClient) -> Account:
+    return register_and_login(client, "admin@example.com", admin=True)
+
+
+def _start(client: FlaskClient, who: Account | None, venue_id: int):  # type: ignore[no-untyped-def]
+    headers = who.headers if who else {}
+    return client.post("/api/export", json={"venue_id": venue_id}, headers=headers)
+
+
+def _status(client: FlaskClient, who: Account, job_id: str):  # type: ignore[no-untyped-def]
+    return client.get("/api/export/status", query_string={"job_id": job_id}, headers=who.headers)
+
+
+def test_export_end_to_end(
+    client: FlaskClient, worker: Celery, inbox, task_events, admin_account: Account
+) -> None:
+    venue = make_venue(name='=HYPERLINK("http://evil")', location="Chennai")
+    leo = make_show(venue, title="Leo", starts_in=timedelta(days=2), price="200.00")
+    for day, title in enumerate(DANGEROUS_TITLES, start=3):
+        make_show(venue, title=title, starts_in=timedelta(days=day))
+    buyer = make_user(client, "asha@example.com")
+    book(buyer, leo, ["A1", "A2", "A3"])
+    inbox.next()  # the buyer's confirmation
+
+    started = _start(client, admin_account, venue.id)
+    assert started.status_code == 202
+    job_id = started.get_json()["job_id"]
+    assert uuid.UUID(job_id)
+
+    assert task_events.wait_for(RUN_EXPORT).retval == "done"
+    # The test client shares this thread's session: end its read snapshot (SQLite).
+    db.session.commit()
+    status = _status(client, admin_account, job_id).get_json()
+    assert status["state"] == "done" and status["progress"] == 100
+    assert status["download_url"] == f"/api/export/download?job_id={job_id}"
+
+    download = client.get(status["download_url"], headers=admin_account.headers)
+    assert download.status_code == 200
+    assert download.mimetype == "text/csv"
+    disposition = download.headers["Content-Disposition"]
+    assert disposition.startswith("attachment; filename=venue-")
+    assert "HYPERLINK" not in disposition and disposition.endswith(".csv")
+    content = download.get_data(as_text=True)
+    download.close()
+    rows = list(csv.reader(io.StringIO(content)))
+
+    assert rows[0] == ["Venue", '\'=HYPERLINK("http://evil")']
+    assert rows[1] == ["Location", "Chennai"]
+    header_at = rows.index(export.SHOW_COLUMNS)
+    shows = [dict(zip(export.SHOW_COLUMNS, row, strict=True)) for row in rows[header_at + 1 :]]
+    assert len(shows) == 1 + len(DANGEROUS_TITLES)
+    first = shows[0]
+    assert (first["Title"], first["Price"], first["Capacity"]) == ("Leo", "200.00", "40")
+    assert (first["Booked"], first["Free"], first["Revenue"]) == ("3", "37", "600.00")
+    for show, dangerous in zip(shows[1:], DANGEROUS_TITLES, strict=True):
+        # defusedcsv prefixes a quote (and escapes the pipe of DDE payloads): the cell is
+        # text to a spreadsheet, shown as the title was typed.
+        assert show["Title"].startswith("'")
+        assert show["Title"][1:].replace("\\|", "|") == dangerous
+        assert show["Booked"] == "0" and show["Revenue"] == "0.00"
+
+    # The admin also gets the file by mail.
+    message = inbox.next().message
+    assert message["To"] == "admin <admin@example.com>"
+    (attachment,) = [p for p in message.iter_attachments()]
+    assert attachment.get_content_type() == "text/csv"
+    assert attachment.get_filename() == disposition.split("filename=", 1)[1]
+    assert attachment.get_content() == content
+
+
+def test_failed_export_reports_its_error(client: FlaskClient, admin_account: Account) -> None:
+    venue = make_venue()
+    job_id = _start(client, admin_account, venue.id).get_json()["job_id"]
+    catalog_services.delete_venue(venue.id, force=True)
+
+    assert export.run(job_id) == "failed"
+    status = _status(client, admin_account, job_id).get_json()
+    assert status["state"] == "failed"
+    assert status["error"] == "The venue no longer exists."
+    assert "download_url" not in status
+    download = client.get(
+        "/api/export/download", query_string={"job_id": job_id}, headers=admin_account.headers
+    )
+    assert_error(download, 409, "export_not_ready")
+
+
+def test_pending_export(client: FlaskClient, admin_account: Account) -> None:
+    venue = make_venue()
+    job_id = _start(client, admin_account, venue.id).get_json()["job_id"]
+    status = _status(client, admin_account, job_id).get_json()
+    assert status == {"job_id": job_id, "venue_id": venue.id, "state": "pending", "progress": 0}
+    download = client.get(
+        "/api/export/download", query_string={"job_id": job_id}, headers=admin_account.headers
+    )
+    assert_error(download, 409, "export_not_ready")
+    # Running the task twice (a redelivery) leaves one finished file.
+    assert export.run(job_id) == "done"
+    assert export.run(job_id) == "done"
+    assert len(list(export.exports_dir().glob("*.csv"))) == 1
+
+
+def test_only_admins_export(client: FlaskClient, admin_account: Account) -> None:
+    venue = make_venue()
+    user = register_and_login(client, "viewer@example.com")
+    job_id = _start(client, admin_account, venue.id).get_json()["job_id"]
+
+    assert_error(_start(client, None, venue.id), 401)
+    assert_error(_start(client, user, venue.id), 403, "admin_only")
+    for path in ("/api/export/status", "/api/export/download"):
+        assert_error(client.get(path, query_string={"job_id": job_id}), 401)
+        assert_error(
+            client.get(path, query_string={"job_id": job_id}, headers=user.headers),
+            403,
+            "admin_only",
+        )
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "code"),
+    [
+        ({"job_id": str(uuid.uuid4())}, 404, "not_found"),
+        ({"job_id": "not-a-uuid"}, 422, "validation_failed"),
+        ({"job_id": "../../etc/passwd"}, 422, "validation_failed"),
+        ({}, 422, "validation_failed"),
+    ],
+)
+def test_bad_job_ids(
+    client: FlaskClient, admin_account: Account, query: dict[str, str], status: int, code: str
+) -> None:
+    for path in ("/api/export/status", "/api/export/download"):
+        response = client.get(path, query_string=query, headers=admin_account.headers)
+        assert_error(response, status, code)
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"venue_id": 999999}, 404),
+        ({"venue_id": "1"}, 422),
+        ({"venue_id": True}, 422),
+        ({"venue_id": 0}, 422),
+        ({}, 422),
+    ],
+)
+def test_bad_export_requests(
+    client: FlaskClient, admin_account: Account, body: dict[str, object], status: int
+) -> None:
+    response = client.post("/api/export", json=body, headers=admin_account.headers)
+    assert_error(response, status)
