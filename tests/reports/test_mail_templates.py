@@ -1,0 +1,170 @@
+"""Templates and translations: every string a template asks for is translated, every mail kind
+renders in every language, and settings for the jobs are checked at start-up."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from reports_support import make_user
+from support import assert_error
+
+from boxoffice import mail
+from boxoffice.celery_app import beat_schedule, celery_config
+from boxoffice.config import ConfigError, Settings
+from boxoffice.extensions import db
+from boxoffice.reports import unsubscribe
+
+TEMPLATES = Path(mail.__file__).parent / "templates" / "mail"
+MSGID = re.compile(r"""_\((["'])(.+?)\1""")
+# Strings built in Python (subjects, names of days, months and languages).
+PYTHON_STRINGS = {
+    "Your tickets for %(title)s (%(code)s)",
+    "Booking %(code)s cancelled",
+    "Reminder: %(title)s at %(time)s",
+    "We miss you at BoxOffice",
+    "Your BoxOffice month: %(month)s",
+    "Export ready: %(venue)s",
+    *"Mon Tue Wed Thu Fri Sat Sun".split(),
+    *"Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(),
+    *"January February March April June July August September October November".split(),
+    "December",
+    *"English Hindi Tamil Telugu Malayalam Kannada Bengali Marathi".split(),
+}
+
+
+def _template_strings() -> set[str]:
+    found = set()
+    for path in TEMPLATES.glob("*.*"):
+        found |= {match.group(2) for match in MSGID.finditer(path.read_text())}
+    return found
+
+
+@pytest.mark.parametrize("language", ["hi", "ta"])
+def test_every_string_is_translated(language: str) -> None:
+    catalog = json.loads((TEMPLATES / "i18n" / f"{language}.json").read_text())
+    wanted = _template_strings() | PYTHON_STRINGS
+    assert wanted - set(catalog) == set()
+    for english, translated in catalog.items():
+        placeholders = set(re.findall(r"%\((\w+)\)s", english))
+        assert set(re.findall(r"%\((\w+)\)s", translated)) == placeholders, english
+
+
+def test_translator_falls_back_to_english() -> None:
+    assert mail.Translator("hi").language == "hi"
+    assert mail.Translator("bn").language == "en"  # no Bengali catalog yet
+    assert mail.Translator(None).language == "en"
+    assert mail.Translator("xx")("Film") == "Film"
+    when = datetime(2026, 11, 27, 13, 0, tzinfo=ZoneInfo("UTC"))
+    assert mail.Translator("en").when(when, ZoneInfo("Asia/Kolkata")) == "Fri, 27 Nov 2026, 18:30"
+    assert mail.Translator("hi").when(when, ZoneInfo("Asia/Kolkata")) == "शुक्र, 27 नव॰ 2026, 18:30"
+
+
+@pytest.mark.parametrize("language", ["en", "hi", "ta"])
+def test_every_kind_renders_and_escapes(app: Flask, language: str) -> None:
+    booking = SimpleNamespace(
+        code="AB2CD3EF",
+        show_title="<script>alert(1)</script>",
+        show_starts_at=datetime(2026, 11, 27, 13, 0, tzinfo=ZoneInfo("UTC")),
+        venue_name="Sathyam",
+        venue_location="Chennai",
+        seats=["A1", "A2"],
+        total=Decimal("400.00"),
+    )
+    translator = mail.Translator(language)
+    common = {
+        "user_name": "Asha & Co",
+        "public_url": "https://x.test",
+        "unsubscribe_url": "https://x.test/unsubscribe?token=t",
+        "subject": "s",
+        "when": lambda value: translator.when(value, ZoneInfo("Asia/Kolkata")),
+        "money": lambda amount: f"₹{amount:,.2f}",
+    }
+    report = SimpleNamespace(
+        bookings=[booking],
+        tickets=2,
+        spend=Decimal("400.00"),
+        favourite_venue="Sathyam",
+    )
+    contexts = {
+        "booking_confirmed": {"booking": booking, "qr_cid": "qr@x", "booking_url": "u"},
+        "booking_cancelled": {"booking": booking},
+        "show_reminder": {"booking": booking, "booking_url": "u"},
+        "miss_you": {"shows": [], "browse_url": "u"},
+        "monthly_report": {
+            "report": report,
+            "month_name": "November 2026",
+            "favourite_language_name": "Tamil",
+        },
+        "export_ready": {
+            "venue_name": "Sathyam",
+            "show_count": 3,
+            "file_name": "venue-1.csv",
+            "download_url": "u",
+        },
+    }
+    for kind, context in contexts.items():
+        text, html = mail.render(kind, translator, {**common, **context})
+        assert text.strip() and html.strip(), kind
+        assert "<script>" not in html and "Asha &amp; Co" in html, kind
+        assert f'lang="{translator.language}"' in html
+
+
+def test_settings_for_jobs() -> None:
+    base = {"BOXOFFICE_INSTANCE_DIR": "/tmp/boxoffice-settings-test"}
+    settings = Settings.from_env(
+        {
+            **base,
+            "BOXOFFICE_MAIL_RETRY_DELAYS": "1, 2.5,4",
+            "BOXOFFICE_REMINDERS_AT": "7:05",
+            "BOXOFFICE_MONTHLY_REPORT_AT": "23:59",
+            "BOXOFFICE_TIMEZONE": "Asia/Kolkata",
+        }
+    )
+    assert settings.mail_retry_delays == (1.0, 2.5, 4.0)
+    assert settings.reminders_at == "07:05"
+    schedule = beat_schedule(settings)
+    reminders = schedule["daily-reminders"]["schedule"]
+    assert (reminders.hour, reminders.minute) == ({7}, {5})
+    report = schedule["monthly-entertainment-report"]["schedule"]
+    assert (report.day_of_month, report.hour, report.minute) == ({1}, {23}, {59})
+    assert celery_config(settings)["timezone"] == "Asia/Kolkata"  # crontab is local time
+    assert "requeue-stale-mail" in schedule
+
+    for name, value in [
+        ("MAIL_RETRY_DELAYS", "10,soon"),
+        ("MAIL_RETRY_DELAYS", "-1"),
+        ("REMINDERS_AT", "25:00"),
+        ("MONTHLY_REPORT_AT", "eight"),
+        ("MAIL_URL", "http://mail.example.com"),
+    ]:
+        with pytest.raises(ConfigError):
+            Settings.from_env({**base, f"BOXOFFICE_{name}": value})
+
+
+def test_unsubscribe_tokens(client: FlaskClient) -> None:
+    user = make_user(client, "asha@example.com")
+    token = unsubscribe.make_token(user)
+
+    response = client.post("/api/unsubscribe", json={"token": token})
+    assert response.status_code == 200
+    assert response.get_json()["reminders_enabled"] is False
+    # Using the link again is harmless.
+    assert client.get("/api/unsubscribe", query_string={"token": token}).status_code == 200
+
+    assert_error(client.get("/api/unsubscribe", query_string={"token": token + "x"}), 400)
+    assert_error(client.get("/api/unsubscribe", query_string={"token": "garbage"}), 400)
+    assert_error(client.get("/api/unsubscribe"), 422)
+    assert_error(client.post("/api/unsubscribe", json={}), 422)
+    # A link stops working when the account changes its address.
+    user.email = "asha.new@example.com"
+    db.session.commit()
+    assert_error(client.get("/api/unsubscribe", query_string={"token": token}), 400)
