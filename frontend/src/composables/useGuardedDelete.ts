@@ -1,0 +1,34 @@
+import { ref } from 'vue'
+import { ApiError } from '@/api/client'
+import { useNoticesStore } from '@/stores/notices'
+
+/**
+ * Delete after a confirmation. When the server refuses because people hold bookings
+ * (409 `conflictCode`), ask again, explicitly, before deleting with `force` (which cancels them).
+ */
+export function useGuardedDelete(conflictCode: string) {
+  const notices = useNoticesStore()
+  const deleting = ref<number | null>(null)
+
+  async function run(id: number, question: string, remove: (force: boolean) => Promise<unknown>): Promise<boolean> {
+    if (!window.confirm(question)) return false
+    deleting.value = id
+    try {
+      try {
+        await remove(false)
+      } catch (e) {
+        if (!(e instanceof ApiError && e.code === conflictCode)) throw e
+        if (!window.confirm(`${e.message}\n\nDelete anyway and cancel those bookings?`)) return false
+        await remove(true)
+      }
+      return true
+    } catch (e) {
+      notices.error(e, 'Could not delete.')
+      return false
+    } finally {
+      deleting.value = null
+    }
+  }
+
+  return { deleting, run }
+}
