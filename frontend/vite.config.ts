@@ -19,7 +19,7 @@ export default defineConfig({
   server: {
     proxy: {
       // Same-origin in production; in dev Vite proxies the API (SSE included) to Flask.
-      '/api': { target: 'http://127.0.0.1:5000', changeOrigin: false },
+      '/api': { target: process.env.BOXOFFICE_DEV_API ?? 'http://127.0.0.1:5000', changeOrigin: false },
     },
   },
   test: {
