@@ -133,3 +133,25 @@ def test_without_smtp_mail_goes_to_the_outbox_folder(app: Flask, client: FlaskCl
 )
 def test_smtp_urls(url: str, expected: SmtpTarget) -> None:
     assert SmtpTarget.parse(url) == expected
+
+
+def test_a_mail_that_cannot_be_built_is_recorded_not_retried_forever(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from boxoffice.reports import messages
+    from boxoffice.reports.delivery import attempt
+
+    def broken(row: MailLog) -> None:
+        raise KeyError("missing_variable")
+
+    monkeypatch.setitem(messages.BUILDERS, "miss_you", broken)
+    user = make_user(client, "asha@example.com")
+    row = outbox.record("miss_you", "2026-01-01T00:00/0", user)
+    assert row is not None
+    db.session.commit()
+
+    with pytest.raises(KeyError):
+        attempt(row.id)
+    (failed,) = mail_rows()
+    assert failed.status == "failed" and "KeyError" in (failed.error or "")
+    assert outbox.stale_ids(utcnow() + timedelta(hours=1)) == []

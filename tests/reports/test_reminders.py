@@ -200,3 +200,34 @@ def test_reminder_for_a_booking_cancelled_meanwhile_is_skipped(client: FlaskClie
     assert attempt(log_id).status == "skipped"
     (row,) = mail_rows("show_reminder")
     assert row.status == "skipped" and "cancelled" in (row.error or "")
+
+
+def test_concurrent_runs_record_each_mail_once(app, client: FlaskClient) -> None:  # type: ignore[no-untyped-def]
+    """Two runs at the same moment (two beat instances by mistake): the unique key in the
+    database, not luck, keeps every mail single."""
+    import threading
+
+    _population(client)
+    db.session.commit()
+    start = threading.Barrier(4)
+    results: list[int] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                start.wait(timeout=10)
+                results.append(len(reminders.run(now=T0).queued))
+            except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert sorted(results, reverse=True)[0] <= 3 and sum(results) == 3
+    assert len(_reminder_rows()) == 3

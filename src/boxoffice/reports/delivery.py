@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 
 from flask import current_app
+from sqlalchemy.exc import SQLAlchemyError
 
 from .. import mail
 from . import outbox
@@ -30,6 +31,13 @@ def attempt(log_id: int) -> Outcome:
     except SubjectGone as gone:
         outbox.finish(row, outbox.SKIPPED, error=str(gone))
         return Outcome(outbox.SKIPPED)
+    except SQLAlchemyError:
+        raise  # the database may come back: the lease runs out and the sweep tries again
+    except Exception as error:
+        # A bug in building this mail would fail the same way on every sweep: record it
+        # (the operator sees it in mail_log) instead of looping, then let Celery log it.
+        outbox.finish(row, outbox.FAILED, error=f"building failed: {type(error).__name__}: {error}")
+        raise
     try:
         message_id = mail.deliver(message)
     except mail.TransientMailError as error:
