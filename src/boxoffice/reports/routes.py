@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 from uuid import UUID
 
 from flask import Response, send_file, url_for
@@ -11,7 +12,7 @@ from flask_jwt_extended import current_user
 from flask_smorest import Blueprint
 
 from ..auth.guards import admin_required
-from ..errors import ApiError, NotFound
+from ..errors import DEFAULT_MESSAGES, ApiError, ErrorEnvelopeSchema, NotFound
 from ..extensions import db
 from . import export, unsubscribe
 from .models import ExportJob
@@ -25,9 +26,26 @@ from .schemas import (
     UnsubscribeQuerySchema,
 )
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 blp = Blueprint("reports", __name__, url_prefix="/api", description="Exports and mail settings")
 
 ADMIN: list[dict[str, list[str]]] = [{"bearer": []}]
+
+
+def _errors(*statuses: int) -> Callable[[F], F]:
+    """Document the error envelopes an endpoint may answer with."""
+
+    def decorate(view: F) -> F:
+        for status in statuses:
+            view = blp.alt_response(
+                status,
+                schema=ErrorEnvelopeSchema,
+                description=DEFAULT_MESSAGES.get(status, "The file is no longer available."),
+            )(view)
+        return view
+
+    return decorate
 
 
 def _job(job_id: UUID) -> ExportJob:
@@ -41,6 +59,7 @@ def _job(job_id: UUID) -> ExportJob:
 @admin_required
 @blp.arguments(ExportRequestSchema)
 @blp.response(202, ExportStartedSchema)
+@_errors(401, 403, 404, 503)
 @blp.doc(security=ADMIN)
 def start_export(data: dict[str, Any]) -> dict[str, Any]:
     """Start a CSV export of one venue's shows in the background (admins)."""
@@ -52,6 +71,7 @@ def start_export(data: dict[str, Any]) -> dict[str, Any]:
 @admin_required
 @blp.arguments(JobIdQuerySchema, location="query")
 @blp.response(200, ExportStatusSchema)
+@_errors(401, 403, 404)
 @blp.doc(security=ADMIN)
 def export_status(query: dict[str, Any]) -> dict[str, Any]:
     """State (pending, running, done, failed) and progress of an export (admins)."""
@@ -73,6 +93,7 @@ def export_status(query: dict[str, Any]) -> dict[str, Any]:
 @admin_required
 @blp.arguments(JobIdQuerySchema, location="query")
 @blp.response(200, content_type="text/csv", description="The CSV file")
+@_errors(401, 403, 404, 409, 410)
 @blp.doc(security=ADMIN)
 def download_export(query: dict[str, Any]) -> Response:
     """The finished CSV file of an export (admins)."""
@@ -106,12 +127,14 @@ class Unsubscribe(MethodView):
 
     @blp.arguments(UnsubscribeQuerySchema, location="query")
     @blp.response(200, UnsubscribedSchema)
+    @_errors(400)
     def get(self, query: dict[str, Any]) -> dict[str, Any]:
         """Turn reminder and report mails off (token from the mail's link)."""
         return _unsubscribed(query["token"])
 
     @blp.arguments(UnsubscribeBodySchema)
     @blp.response(200, UnsubscribedSchema)
+    @_errors(400)
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
         """The same, for the web page the link opens."""
         return _unsubscribed(body["token"])
