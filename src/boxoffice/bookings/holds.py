@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Row, delete, insert, select
+from sqlalchemy import Row, and_, delete, insert, or_, select
 from sqlalchemy.orm import Session
 
 from ..catalog.layout import Seat
@@ -25,7 +25,7 @@ from ..db_types import utcnow
 from ..errors import ApiError, Conflict, NotFound
 from ..extensions import db
 from . import events
-from .locking import lock_show, race_pause, run_locked
+from .locking import lock_show, race_pause, read_show, run_locked
 from .models import Hold, SeatClaim
 from .seatmap import BOOKED, FREE, HELD, check_labels, seats_by_label
 
@@ -49,45 +49,46 @@ def price_of(show: Row[Any], seats: Sequence[Seat]) -> Decimal:
     return sum((show.price + seat.surcharge for seat in seats), Decimal("0.00"))
 
 
-def _drop_own_holds(session: Session, show_id: int, user_id: int) -> list[str]:
-    """Delete the caller's holds on this show (a new hold or booking replaces them)."""
-    freed = session.scalars(
+def make_room(
+    session: Session,
+    show_id: int,
+    user_id: int,
+    labels: Sequence[str],
+    now: datetime,
+    keep_hold: str | None = None,
+) -> list[str]:
+    """Under the show lock: free what may be reused, then check availability.
+
+    One statement deletes the caller's own held claims on this show (a new hold or booking
+    replaces their hold) and expired claims of others on the requested seats. Returns the
+    caller's previously held seats that the new request gives up. Raises ``seat_taken``
+    naming every requested seat that someone else holds or anyone has booked.
+    """
+    deleted = session.execute(
         delete(SeatClaim)
         .where(
             SeatClaim.show_id == show_id,
-            SeatClaim.user_id == user_id,
             SeatClaim.booking_id.is_(None),
+            or_(
+                SeatClaim.user_id == user_id,
+                and_(SeatClaim.seat.in_(labels), SeatClaim.expires_at <= now),
+            ),
         )
-        .returning(SeatClaim.seat)
+        .returning(SeatClaim.seat, SeatClaim.user_id)
     ).all()
-    session.execute(delete(Hold).where(Hold.show_id == show_id, Hold.user_id == user_id))
-    return list(freed)
-
-
-def make_room(
-    session: Session, show_id: int, user_id: int, labels: Sequence[str], now: datetime
-) -> list[str]:
-    """Inside the locked transaction: free what may be reused, then check availability.
-
-    Returns the seats the caller's previous hold gave up. Raises ``seat_taken`` naming every
-    requested seat that someone else holds or anyone has booked.
-    """
-    freed = _drop_own_holds(session, show_id, user_id)
-    session.execute(
-        delete(SeatClaim).where(
-            SeatClaim.show_id == show_id,
-            SeatClaim.seat.in_(labels),
-            SeatClaim.booking_id.is_(None),
-            SeatClaim.expires_at <= now,
-        )
-    )
+    own = [seat for seat, owner in deleted if owner == user_id]
+    if own:
+        old = delete(Hold).where(Hold.show_id == show_id, Hold.user_id == user_id)
+        if keep_hold is not None:
+            old = old.where(Hold.id != keep_hold)
+        session.execute(old)
     taken = session.scalars(
         select(SeatClaim.seat).where(SeatClaim.show_id == show_id, SeatClaim.seat.in_(labels))
     ).all()
     if taken:
         raise seat_taken(taken)
     race_pause()
-    return [seat for seat in freed if seat not in labels]
+    return [seat for seat in own if seat not in labels]
 
 
 def insert_claims(
@@ -152,10 +153,9 @@ def hold_seats(user_id: int, show_id: int, labels: list[str]) -> dict[str, Any]:
 
     def work(session: Session) -> dict[str, Any]:
         now = utcnow()
-        show = lock_show(session, show_id)
+        show = read_show(session, show_id)
         check_open(show, now)
         seats = seats_for(show, labels)
-        freed = make_room(session, show_id, user_id, labels, now)
         expires_at = now + timedelta(minutes=minutes)
         hold = Hold(
             id=str(uuid.uuid4()),
@@ -166,6 +166,8 @@ def hold_seats(user_id: int, show_id: int, labels: list[str]) -> dict[str, Any]:
         )
         session.add(hold)
         session.flush()
+        lock_show(session, show_id, timeout_set=True)
+        freed = make_room(session, show_id, user_id, labels, now, keep_hold=hold.id)
         insert_claims(session, show, user_id, seats, hold_id=hold.id, expires_at=expires_at)
         events.publish_after_commit(
             show_id, [(s, FREE) for s in freed] + [(s.label, HELD) for s in seats]

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from flask import Flask, current_app
-from sqlalchemy import Row, select, text
+from sqlalchemy import Row, func, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -111,17 +111,69 @@ SHOW_COLUMNS = (
 )
 
 
-def lock_show(session: Session, show_id: int) -> Row[Any]:
-    """The show (with its venue's layout), locked against other seat changes; 404 if unknown."""
-    query = select(*SHOW_COLUMNS).join(Venue, Venue.id == Show.venue_id).where(Show.id == show_id)
+def read_show(session: Session, show_id: int) -> Row[Any]:
+    """The show with its venue's layout (not locked); 404 if unknown.
+
+    On PostgreSQL the same round trip also sets the transaction's lock timeout (pretix: 3 s),
+    so that a stuck transaction cannot pile every web thread up behind the show lock.
+    """
+    columns: tuple[Any, ...] = SHOW_COLUMNS
     if not is_sqlite(session) and not debug_race().disable_lock:
-        session.execute(text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'"))
-        # OF shows: lock the show row only, not the venue row that every show there shares.
-        query = query.with_for_update(of=Show)
+        columns += (func.set_config("lock_timeout", LOCK_TIMEOUT, True).label("timeout"),)
+    query = select(*columns).join(Venue, Venue.id == Show.venue_id).where(Show.id == show_id)
     row = session.execute(query).first()
     if row is None:
         raise NotFound("Show")
     return row
+
+
+def lock_show(
+    session: Session, show_id: int, booked_delta: int = 0, timeout_set: bool = False
+) -> bool:
+    """Take the show's lock: the one lock every seat change of this show queues on.
+
+    Called as late as possible (rows that only reference the show, such as the new booking
+    and its outbox mail, are written before it) but before the availability check, so the
+    lock is held only for the check, the claim rows and the commit.
+
+    PostgreSQL: a row lock of ``FOR NO KEY UPDATE`` strength on the show, which, unlike
+    ``FOR UPDATE``, does not conflict with the key-share locks that inserting a booking or
+    hold (foreign keys to the show) takes, so writing those first cannot deadlock. With
+    ``booked_delta`` the lock is taken by ``UPDATE shows SET seats_booked = seats_booked +
+    delta`` itself (same lock strength, one round trip less; the CHECK constraint refuses
+    overselling the capacity on the spot). Returns whether the counter was moved.
+
+    SQLite: ``BEGIN IMMEDIATE`` already holds the database write lock; this only moves the
+    counter when asked. ``timeout_set``: ``read_show`` already set the lock timeout.
+    """
+    if debug_race().disable_lock:
+        return False
+    sqlite = is_sqlite(session)
+    if not sqlite and not timeout_set:  # ``read_show`` sets it in passing
+        session.execute(text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'"))
+    statement: Any
+    if booked_delta:
+        statement = (
+            update(Show)
+            .where(Show.id == show_id)
+            .values(seats_booked=Show.seats_booked + booked_delta)
+            .returning(Show.id)
+        )
+    elif not sqlite:
+        # key_share=True without read=True is SQLAlchemy's spelling of FOR NO KEY UPDATE.
+        statement = select(Show.id).where(Show.id == show_id).with_for_update(key_share=True)
+    else:
+        return False
+    if session.execute(statement).first() is None:
+        raise NotFound("Show")
+    return bool(booked_delta)
+
+
+def count_booked(session: Session, show_id: int, delta: int) -> None:
+    """Move the show's booked-seat counter (when ``lock_show`` did not already)."""
+    session.execute(
+        update(Show).where(Show.id == show_id).values(seats_booked=Show.seats_booked + delta)
+    )
 
 
 # ---- transactions with retries ----------------------------------------------------------
@@ -150,17 +202,24 @@ def _backoff(attempt: int) -> None:
 
 
 def _transaction(lock: bool) -> Any:
-    if lock:
-        return write_transaction()
-    return _plain_transaction()
+    if is_sqlite():
+        # BEGIN IMMEDIATE: the write lock before the availability check. Without it (the
+        # disabled-lock control run only) a deferred BEGIN, as any plain transaction.
+        return write_transaction() if lock else _plain_transaction(commit_first=True)
+    # PostgreSQL: the show row lock is taken inside; the read-only transaction that signing
+    # in opened (the user lookup) simply continues, which saves a COMMIT and a BEGIN.
+    return _plain_transaction(commit_first=False)
 
 
 class _plain_transaction:  # noqa: N801 - used like a function, as write_transaction is
-    """A transaction without ``BEGIN IMMEDIATE`` (only for the disabled-lock control run)."""
+    """Commit on success, roll back on any error."""
+
+    def __init__(self, commit_first: bool) -> None:
+        self.commit_first = commit_first
 
     def __enter__(self) -> Session:
         self.session = db.session()
-        if self.session.in_transaction():
+        if self.commit_first and self.session.in_transaction():
             self.session.commit()
         return self.session
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, json
+from flask import Response, current_app
 from flask.typing import ResponseReturnValue
 from flask_jwt_extended import current_user, get_jwt_identity, verify_jwt_in_request
 from flask_jwt_extended.exceptions import JWTExtendedException
@@ -14,7 +14,6 @@ from jwt import PyJWTError
 from ..auth.guards import admin_required, login_required
 from ..extensions import db, limiter
 from ..redis_client import get_redis
-from ..schemas import LocalDateTime
 from . import events, holds, seatmap, services, stats, tickets
 from .locking import init_debug_race
 from .schemas import (
@@ -40,8 +39,6 @@ from .suggest import best_seats
 
 blp = Blueprint("bookings", __name__, url_prefix="/api", description="Seats, holds and bookings")
 blp.record_once(lambda state: init_debug_race(state.app))
-
-_LOCAL_TIME = LocalDateTime()
 
 
 def _hold_limit() -> str:
@@ -78,12 +75,10 @@ def seats(query: dict[str, Any]) -> ResponseReturnValue:
     Signed in (Bearer or cookie), the caller's own held seats are marked ``mine`` and their
     hold is returned; nobody learns whose hold any other seat is under.
     """
-    result = seatmap.seat_map(query["show_id"], _optional_caller_id())
-    hold = result["hold"]
-    if hold is not None:
-        hold["expires_at"] = _LOCAL_TIME.serialize("expires_at", hold)
-    # The hottest read: serialised directly, without a schema pass over every seat.
-    return Response(json.dumps(result), mimetype="application/json")
+    tz = current_app.config["BOXOFFICE"].tz
+    body = seatmap.seat_map_json(query["show_id"], _optional_caller_id(), tz)
+    # The hottest read: rendered from cached fragments, without a schema pass over every seat.
+    return Response(body, mimetype="application/json")
 
 
 @blp.route("/show/suggest", methods=["GET"])

@@ -12,8 +12,9 @@ from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, select
+from sqlalchemy import String, bindparam, cast, select
 
 from ..catalog.layout import Seat, seats_of
 from ..catalog.models import Show, Venue
@@ -72,78 +73,119 @@ def _money(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
-def seat_map(show_id: int, caller_id: int | None) -> dict[str, Any]:
-    """The seat map as the API returns it; ``caller_id`` marks the caller's own hold."""
-    query = (
-        select(
-            Show.price,
-            Venue.rows,
-            Venue.seats_per_row,
-            Venue.layout,
-            SeatClaim.seat,
-            SeatClaim.booking_id,
-            SeatClaim.expires_at,
-            SeatClaim.user_id,
-            SeatClaim.hold_id,
-        )
-        .join(Venue, Venue.id == Show.venue_id)
-        .outerjoin(SeatClaim, and_(SeatClaim.show_id == Show.id))
-        .where(Show.id == show_id)
-    )
-    result = db.session.execute(query).all()
-    if not result:
-        raise NotFound("Show")
-    price, rows, per_row, layout = result[0][0], result[0][1], result[0][2], result[0][3]
-    now = utcnow()
-    claims = {
-        row.seat: ClaimState(row.seat, row.booking_id is not None, *row[6:9])
-        for row in result
-        if row.seat is not None
-    }
-    prices: dict[Decimal, str] = {}
-    seats: list[dict[str, Any]] = []
-    hold_seats: list[str] = []
-    hold_id: str | None = None
-    hold_expires: datetime | None = None
-    hold_total = Decimal("0.00")
-    for seat in layout_seats(rows, per_row, layout):
-        claim = claims.get(seat.label)
-        status = claim.status(now) if claim else FREE
-        mine = status == HELD and claim is not None and claim.user_id == caller_id
+@dataclass(frozen=True)
+class RenderedSeat:
+    """One seat's JSON, rendered once per layout and price, in its four possible states."""
+
+    label: str
+    price: Decimal
+    free: str
+    held: str
+    mine: str
+    booked: str
+
+
+@lru_cache(maxsize=512)
+def _rendered(
+    rows: int, per_row: int, layout_json: str, price: Decimal
+) -> tuple[RenderedSeat, ...]:
+    rendered = []
+    for seat in _layout_seats(rows, per_row, layout_json):
         seat_price = price + seat.surcharge
-        if mine and claim is not None:
-            hold_seats.append(seat.label)
-            hold_id, hold_expires = claim.hold_id, claim.expires_at
-            hold_total += seat_price
-        label = prices.get(seat.surcharge)
-        if label is None:
-            label = prices[seat.surcharge] = _money(seat_price)
-        seats.append(
+        fixed = json.dumps(
             {
                 "seat": seat.label,
                 "row": seat.row,
                 "number": seat.number,
-                "status": status,
-                "mine": mine,
-                "price": label,
+                "price": _money(seat_price),
                 "category": seat.category,
+            },
+            separators=(",", ":"),
+        )[:-1]
+        rendered.append(
+            RenderedSeat(
+                seat.label,
+                seat_price,
+                f'{fixed},"status":"free","mine":false}}',
+                f'{fixed},"status":"held","mine":false}}',
+                f'{fixed},"status":"held","mine":true}}',
+                f'{fixed},"status":"booked","mine":false}}',
+            )
+        )
+    return tuple(rendered)
+
+
+SEAT_MAP_QUERY = (
+    select(
+        Show.price,
+        Venue.rows,
+        Venue.seats_per_row,
+        # The layout as its stored JSON text: it is the cache key of the rendered seats, so
+        # the per-request work is one query and a loop over pre-rendered strings.
+        cast(Venue.layout, String),
+        SeatClaim.seat,
+        SeatClaim.booking_id,
+        SeatClaim.expires_at,
+        SeatClaim.user_id,
+        SeatClaim.hold_id,
+    )
+    .join(Venue, Venue.id == Show.venue_id)
+    .outerjoin(SeatClaim, SeatClaim.show_id == Show.id)
+    .where(Show.id == bindparam("show_id"))
+)
+
+
+def _read_only_rows(show_id: int) -> list[tuple[Any, ...]]:
+    if db.engine.dialect.name == "sqlite":
+        return [tuple(row) for row in db.session.execute(SEAT_MAP_QUERY, {"show_id": show_id})]
+    # PostgreSQL: an autocommit connection, so one query is one round trip (no BEGIN/ROLLBACK).
+    with db.engine.connect() as connection:
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        return [tuple(row) for row in connection.execute(SEAT_MAP_QUERY, {"show_id": show_id})]
+
+
+def seat_map_json(show_id: int, caller_id: int | None, tz: ZoneInfo) -> str:
+    """The seat map as the API's JSON; ``caller_id`` marks the caller's own hold."""
+    result = _read_only_rows(show_id)
+    if not result:
+        raise NotFound("Show")
+    price, rows, per_row, layout_json = result[0][:4]
+    now = utcnow()
+    claims = {row[4]: row for row in result if row[4] is not None}
+    parts: list[str] = []
+    hold_seats: list[str] = []
+    hold: dict[str, Any] | None = None
+    hold_total = Decimal("0.00")
+    for seat in _rendered(rows, per_row, layout_json or "{}", price):
+        claim = claims.get(seat.label)
+        if claim is None:
+            parts.append(seat.free)
+        elif claim[5] is not None:
+            parts.append(seat.booked)
+        elif claim[6] is None or claim[6] <= now:
+            parts.append(seat.free)  # an expired hold simply does not count
+        elif caller_id is not None and claim[7] == caller_id:
+            parts.append(seat.mine)
+            hold_seats.append(seat.label)
+            hold_total += seat.price
+            hold = {"hold_id": claim[8], "expires_at": claim[6]}
+        else:
+            parts.append(seat.held)
+    hold_part = "null"
+    if hold is not None:
+        expires = hold["expires_at"].astimezone(tz).isoformat(timespec="seconds")
+        hold_part = json.dumps(
+            {
+                "hold_id": hold["hold_id"],
+                "expires_at": expires,
+                "seats": hold_seats,
+                "total": _money(hold_total),
             }
         )
-    hold = None
-    if hold_id is not None and hold_expires is not None:
-        hold = {
-            "hold_id": hold_id,
-            "expires_at": hold_expires,
-            "seats": hold_seats,
-            "total": _money(hold_total),
-        }
-    return {
-        "show_id": show_id,
-        "rows": rows,
-        "seats_per_row": per_row,
-        "seats": seats,
-        "hold": hold,
-    }
+    return (
+        f'{{"show_id":{show_id},"rows":{rows},"seats_per_row":{per_row},'
+        f'"seats":[{",".join(parts)}],"hold":{hold_part}}}'
+    )
 
 
 @dataclass(frozen=True)

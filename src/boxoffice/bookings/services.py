@@ -18,14 +18,13 @@ from sqlalchemy.orm import Session
 
 from .. import notifications
 from ..auth.models import User
-from ..catalog.models import Show
 from ..db_types import utcnow
 from ..errors import Conflict, NotFound
 from ..extensions import db
 from . import events
 from .cancellation import CANCELLED, CONFIRMED, release_booking
 from .holds import check_open, insert_claims, make_room, price_of, seats_for, taken_now
-from .locking import lock_show, race_pause, run_locked
+from .locking import count_booked, lock_show, race_pause, read_show, run_locked
 from .models import Booking, Hold, SeatClaim
 from .seatmap import BOOKED, FREE
 
@@ -101,18 +100,11 @@ def _new_booking(user: User, show: Any, labels: list[str], total: Any, now: date
     return booking
 
 
-def _count_booked(session: Session, show_id: int, count: int) -> None:
-    # The CHECK constraint (0 <= seats_booked <= capacity) guards this counter in the database.
-    session.execute(
-        update(Show).where(Show.id == show_id).values(seats_booked=Show.seats_booked + count)
-    )
-
-
 def _finish(
-    session: Session, show_id: int, booking: Booking, freed: list[str], now: datetime
+    session: Session, show_id: int, booking: Booking, freed: list[str], counted: bool, now: datetime
 ) -> dict[str, Any]:
-    _count_booked(session, show_id, len(booking.seats))
-    notifications.booking_confirmed(booking.id)
+    if not counted:
+        count_booked(session, show_id, len(booking.seats))
     events.publish_after_commit(
         show_id,
         [(seat, FREE) for seat in freed] + [(seat, BOOKED) for seat in booking.seats],
@@ -123,13 +115,16 @@ def _finish(
 def _book_seats(user: User, show_id: int, labels: list[str]) -> dict[str, Any]:
     def work(session: Session) -> dict[str, Any]:
         now = utcnow()
-        show = lock_show(session, show_id)
+        show = read_show(session, show_id)
         check_open(show, now)
         seats = seats_for(show, labels)
-        freed = make_room(session, show_id, user.id, labels, now)
+        # The booking and its outbox mail only reference the show: written before the lock.
         booking = _new_booking(user, show, labels, price_of(show, seats), now)
+        notifications.booking_confirmed(booking.id)
+        counted = lock_show(session, show_id, booked_delta=len(labels), timeout_set=True)
+        freed = make_room(session, show_id, user.id, labels, now)
         insert_claims(session, show, user.id, seats, booking_id=booking.id)
-        return _finish(session, show_id, booking, freed, now)
+        return _finish(session, show_id, booking, freed, counted, now)
 
     return run_locked(work, lambda: taken_now(show_id, user.id, labels))
 
@@ -142,12 +137,12 @@ def _book_hold(user: User, hold_id: str) -> dict[str, Any]:
 
     def work(session: Session) -> dict[str, Any]:
         now = utcnow()
-        show = lock_show(session, show_id)
         held = session.execute(
             select(Hold.expires_at).where(Hold.id == hold_id, Hold.user_id == user.id)
         ).first()
         if held is None:
             raise NotFound("Hold")  # released or replaced meanwhile
+        show = read_show(session, show_id)
         check_open(show, now)
         if held.expires_at <= now:
             raise _hold_expired()
@@ -156,20 +151,24 @@ def _book_hold(user: User, hold_id: str) -> dict[str, Any]:
                 select(SeatClaim.seat).where(SeatClaim.hold_id == hold_id).order_by(SeatClaim.id)
             )
         )
+        if not labels:
+            raise _hold_expired()
         seats = seats_for(show, labels)
-        race_pause()
         booking = _new_booking(user, show, labels, price_of(show, seats), now)
+        notifications.booking_confirmed(booking.id)
+        counted = lock_show(session, show_id, booked_delta=len(labels), timeout_set=True)
+        race_pause()
         # Turn the held claims into booked ones. The row count re-checks that every claim
-        # is still there (the purge task may have removed an expired hold concurrently).
+        # is still there (a purge or a contender may have removed an expired hold's seats).
         converted = session.execute(
             update(SeatClaim)
             .where(SeatClaim.hold_id == hold_id, SeatClaim.booking_id.is_(None))
             .values(booking_id=booking.id, hold_id=None, expires_at=None)
         )
-        if not labels or converted.rowcount != len(labels):  # type: ignore[attr-defined]
+        if converted.rowcount != len(labels):  # type: ignore[attr-defined]
             raise _hold_expired()
         session.execute(Hold.__table__.delete().where(Hold.id == hold_id))
-        return _finish(session, show_id, booking, [], now)
+        return _finish(session, show_id, booking, [], counted, now)
 
     return run_locked(work, lambda: taken_now(show_id, user.id, []))
 

@@ -113,16 +113,13 @@ def _per_day(today: date, horizon: datetime, tz: ZoneInfo) -> list[dict[str, Any
 
 
 def _totals() -> dict[str, Any]:
-    bookings, revenue = db.session.execute(
-        select(func.count(Booking.id), func.coalesce(func.sum(Booking.total), 0)).where(
-            Booking.status == CONFIRMED
-        )
+    # json_array_length exists with the same meaning on SQLite and PostgreSQL; counting the
+    # booking's seats (not claim rows) also covers bookings of shows since removed.
+    bookings, revenue, tickets = db.session.execute(
+        select(
+            func.count(Booking.id),
+            func.coalesce(func.sum(Booking.total), 0),
+            func.coalesce(func.sum(func.json_array_length(Booking.seats)), 0),
+        ).where(Booking.status == CONFIRMED)
     ).one()
-    tickets = db.session.scalar(
-        select(func.count(SeatClaim.id)).where(SeatClaim.booking_id.is_not(None))
-    )
-    return {
-        "revenue": revenue,
-        "tickets": tickets or 0,
-        "bookings": bookings,
-    }
+    return {"revenue": revenue, "tickets": int(tickets), "bookings": bookings}

@@ -1,0 +1,480 @@
+"""Load and contention benchmark: ``make bench`` (or ``.venv/bin/python bench/booking.py``).
+
+Starts gunicorn (gthread workers) on a fresh PostgreSQL database and Redis, seeds the demo
+catalogue plus one big "popular" show, then drives the server from this process with an
+asyncio load generator (a minimal keep-alive HTTP/1.1 client by default, because httpx's own
+CPU cost dominated on small machines; ``--client httpx`` uses httpx) and prints, side by side:
+
+* a bare Flask "hello" on the same server (``bench/bench_wsgi.py``) as the yardstick,
+* ``GET /api/show/seats`` (a demo show's seat map), ``GET /api/filter`` (title search),
+* ``POST /api/bookticket`` by 50 users at once on the one popular show (random adjacent
+  pairs in the middle rows, so they collide): successful bookings per second, and latency
+  of every booking request (201 or 409),
+
+with the ratios to hello and the number of oversold seats afterwards (must be 0). Absolute
+numbers depend on the machine (the client shares its CPUs); the ratios are the point.
+
+Environment: ``BOXOFFICE_BENCH_PG_URL`` (a PostgreSQL server URL whose user may create
+databases; default ``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``) and
+``BOXOFFICE_BENCH_REDIS_URL`` (default ``redis://127.0.0.1:6379/13``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import httpx
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[1]
+SECRET = "bench-secret-key-0123456789-abcdefghijklmnop"
+POPULAR_ROWS, POPULAR_PER_ROW = 26, 60
+TARGETS = {"seats": 0.40, "filter": 0.40, "booking": 0.20}
+BOOKING_P99_MS = 100.0
+
+
+@dataclass
+class Scenario:
+    seat_map_show: int
+    popular_show: int
+    tokens: list[str]
+    search: str
+
+
+@dataclass
+class Result:
+    name: str
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)  # ms, every request
+    statuses: Counter[int] = field(default_factory=Counter)
+
+    @property
+    def ok(self) -> int:
+        return sum(n for status, n in self.statuses.items() if status < 300)
+
+    @property
+    def rate(self) -> float:
+        return self.ok / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies)
+        if not ordered:
+            return float("nan")
+        return ordered[min(len(ordered) - 1, int(len(ordered) * p))]
+
+
+# ---- set-up -----------------------------------------------------------------------------
+
+
+def _create_database(admin_url: str) -> str:
+    name = f"boxoffice_bench_{uuid.uuid4().hex[:8]}"
+    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return admin_url.rsplit("/", 1)[0] + "/" + name
+
+
+def _drop_database(admin_url: str, url: str) -> None:
+    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
+    engine.dispose()
+
+
+def _environment(database_url: str, redis_url: str, instance: Path) -> dict[str, str]:
+    return {
+        "BOXOFFICE_DATABASE_URL": database_url,
+        "BOXOFFICE_REDIS_URL": redis_url,
+        "BOXOFFICE_INSTANCE_DIR": str(instance),
+        "BOXOFFICE_SECRET_KEY": SECRET,
+        "BOXOFFICE_RATELIMIT_ENABLED": "false",
+    }
+
+
+def prepare(environment: dict[str, str], users: int) -> Scenario:
+    """Migrate, seed the demo catalogue, add the popular show and the bench users."""
+    from flask_jwt_extended import create_access_token
+    from flask_migrate import upgrade
+    from sqlalchemy import func, select
+
+    from boxoffice import create_app
+    from boxoffice.auth.models import User
+    from boxoffice.catalog import services
+    from boxoffice.catalog.models import Show
+    from boxoffice.config import Settings
+    from boxoffice.demo import seed
+    from boxoffice.extensions import db
+
+    settings = Settings.from_env(environment)
+    app = create_app(settings)
+    with app.app_context():
+        upgrade()
+        seed(settings)
+        # The seat map of the busiest demo show (about 200 seats, some booked).
+        seat_map_show = db.session.scalar(
+            select(Show.id).order_by(Show.seats_booked.desc(), Show.id).limit(1)
+        )
+        venue = services.create_venue(
+            {
+                "name": "Grand Premiere Hall",
+                "location": "Mumbai",
+                "rows": POPULAR_ROWS,
+                "seats_per_row": POPULAR_PER_ROW,
+                "layout": None,
+                "currency": "INR",
+            }
+        )
+        from boxoffice.db_types import utcnow
+
+        popular = services.create_show(
+            {
+                "venue_id": venue.id,
+                "title": "Premiere Night",
+                "starts_at": utcnow() + timedelta(days=2),
+                "price": 300,
+                "language": "en",
+                "rating": 9.0,
+                "tags": ["premiere"],
+                "duration_minutes": 150,
+            }
+        )
+        people = [
+            User(email=f"bench{n}@example.com", name=f"Bench {n}", password_hash="!")
+            for n in range(users)
+        ]
+        db.session.add_all(people)
+        db.session.commit()
+        tokens = [create_access_token(identity=person) for person in people]
+        shows = db.session.scalar(select(func.count(Show.id)))
+        print(f"seeded {shows} shows; seat map of show {seat_map_show}; popular {popular.id}")
+        scenario = Scenario(seat_map_show, popular.id, tokens, "a")
+        db.session.remove()
+        db.engine.dispose()
+    return scenario
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(environment: dict[str, str], workers: int, threads: int, log: Path) -> tuple:
+    port = _free_port()
+    command = [
+        sys.executable, "-m", "gunicorn", "bench.bench_wsgi:app",
+        "--bind", f"127.0.0.1:{port}",
+        "--workers", str(workers),
+        "--worker-class", "gthread",
+        "--threads", str(threads),
+        "--backlog", "2048",
+        "--timeout", "60",
+    ]  # fmt: skip
+    output = log.open("wb")
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={**os.environ, **environment, "PYTHONPATH": str(ROOT)},
+        stdout=output,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn exited:\n{log.read_text()[-3000:]}")
+        try:
+            if httpx.get(f"{url}/bench/hello", timeout=1).status_code == 200:
+                return process, url
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("gunicorn did not start in time")
+
+
+# ---- load -------------------------------------------------------------------------------
+
+
+@dataclass
+class Reply:
+    status: int
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+class RawClient:
+    """A minimal HTTP/1.1 keep-alive client on one asyncio connection.
+
+    The default load generator: on a small machine httpx's AsyncClient spends several
+    milliseconds of CPU per request (it reached ~200 req/s here against a server that does
+    ~2000), so it would measure itself, not the server. ``--client httpx`` uses httpx anyway.
+    """
+
+    def __init__(self, url: str) -> None:
+        parts = urlsplit(url)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def __aenter__(self) -> RawClient:
+        self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, Any] | None = None,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
+        assert self.reader is not None and self.writer is not None
+        target = f"{path}?{urlencode(params)}" if params else path
+        payload = json.dumps(body).encode() if body is not None else b""
+        lines = [f"{method} {target} HTTP/1.1", f"Host: {self.host}:{self.port}"]
+        lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
+        if body is not None:
+            lines += ["Content-Type: application/json", f"Content-Length: {len(payload)}"]
+        self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + payload)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status = int(head.split(b" ", 2)[1])
+        length = 0
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        return Reply(status, await self.reader.readexactly(length))
+
+
+class HttpxClient:
+    """The same interface on httpx.AsyncClient (``--client httpx``)."""
+
+    def __init__(self, url: str) -> None:
+        self.client = httpx.AsyncClient(base_url=url, timeout=30)
+
+    async def __aenter__(self) -> HttpxClient:
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.client.aclose()
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, Any] | None = None,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
+        response = await self.client.request(
+            method, path, params=params, json=body, headers=headers
+        )
+        return Reply(response.status_code, response.content)
+
+
+Client = RawClient | HttpxClient
+Request = Callable[[Client, int], Awaitable[Reply | None]]
+
+
+async def hammer(
+    url: str,
+    name: str,
+    request: Request,
+    users: int,
+    seconds: float,
+    client_class: type[RawClient] | type[HttpxClient],
+    warmup: float = 1.0,
+) -> Result:
+    """``users`` concurrent connections sending ``request`` for ``seconds`` after a warm-up.
+
+    A request function returns ``None`` when there is nothing left to do (sold out).
+    """
+    result = Result(name)
+    start = time.perf_counter()
+    measure_from = start + warmup
+    stop = measure_from + seconds
+    finished_at = stop
+
+    async def loop(index: int) -> None:
+        nonlocal finished_at
+        async with client_class(url) as client:
+            while (sent := time.perf_counter()) < min(stop, finished_at):
+                reply = await request(client, index)
+                done = time.perf_counter()
+                if reply is None:
+                    finished_at = min(finished_at, done)
+                    return
+                if sent >= measure_from:
+                    result.latencies.append((done - sent) * 1000)
+                    result.statuses[reply.status] += 1
+
+    await asyncio.gather(*(loop(i) for i in range(users)))
+    result.seconds = max(0.001, min(stop, finished_at) - measure_from)
+    return result
+
+
+def booking_request(scenario: Scenario) -> Request:
+    rng = random.Random(42)
+    headers = [{"Authorization": f"Bearer {token}"} for token in scenario.tokens]
+    taken: set[str] = set()
+    middle = POPULAR_ROWS // 2
+
+    async def book(client: Client, index: int) -> Reply | None:
+        if len(taken) >= POPULAR_ROWS * POPULAR_PER_ROW * 0.9:
+            return None  # (almost) sold out; stop rather than measure misses
+        # Everyone wants the middle rows: a row near the middle, two seats side by side,
+        # avoiding what the (live) seat map already shows as taken.
+        for _ in range(50):
+            row = chr(ord("A") + max(0, min(POPULAR_ROWS - 1, int(rng.gauss(middle, 4)))))
+            start = rng.randint(1, POPULAR_PER_ROW - 1)
+            seats = [f"{row}{start}", f"{row}{start + 1}"]
+            if not taken.intersection(seats):
+                break
+        body = {"show_id": scenario.popular_show, "seats": seats}
+        reply = await client.request("POST", "/api/bookticket", body=body, headers=headers[index])
+        if reply.status == 201:
+            taken.update(seats)
+        elif reply.status == 409:
+            taken.update(reply.json()["error"]["details"].get("seats", []))
+        return reply
+
+    return book
+
+
+def oversold(database_url: str, show_id: int) -> tuple[int, int, int]:
+    """(seats in more than one confirmed booking, seats_booked counter, booked claim rows)."""
+    engine = sa.create_engine(database_url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text("SELECT seats FROM bookings WHERE show_id = :s AND status = 'confirmed'"),
+            {"s": show_id},
+        ).all()
+        counter = conn.execute(
+            sa.text("SELECT seats_booked FROM shows WHERE id = :s"), {"s": show_id}
+        ).scalar_one()
+        claims = conn.execute(
+            sa.text(
+                "SELECT count(*) FROM seat_claims WHERE show_id = :s AND booking_id IS NOT NULL"
+            ),
+            {"s": show_id},
+        ).scalar_one()
+    engine.dispose()
+    seats = Counter(seat for (booked,) in rows for seat in booked)
+    return sum(1 for n in seats.values() if n > 1), counter, claims
+
+
+# ---- report -----------------------------------------------------------------------------
+
+
+def report(results: list[Result], sold: tuple[int, int, int], users: int) -> bool:
+    hello = results[0].rate
+    print()
+    print(f"{'endpoint':<34}{'ok req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'vs hello':>10}  statuses")
+    for result in results:
+        ratio = result.rate / hello if hello else 0.0
+        statuses = ", ".join(f"{k}: {v}" for k, v in sorted(result.statuses.items()))
+        print(
+            f"{result.name:<34}{result.rate:>10.0f}{result.percentile(0.5):>9.1f}"
+            f"{result.percentile(0.99):>9.1f}{ratio:>9.0%}  {statuses}"
+        )
+    double, counter, claims = sold
+    print(f"\noversold seats: {double} (seats_booked {counter}, booked claim rows {claims})")
+    by_name = {result.name.split()[0]: result for result in results}
+    passed = double == 0 and counter == claims
+    for name, target in TARGETS.items():
+        ratio = by_name[name].rate / hello if hello else 0.0
+        verdict = "ok" if ratio >= target else "MISSED"
+        passed &= ratio >= target
+        print(f"target {name:<8} >= {target:.0%} of hello: {ratio:.0%}  {verdict}")
+    p99 = by_name["booking"].percentile(0.99)
+    verdict = "ok" if p99 < BOOKING_P99_MS else "MISSED"
+    passed &= p99 < BOOKING_P99_MS
+    print(f"target booking p99 < {BOOKING_P99_MS:.0f} ms at {users} users: {p99:.1f} ms  {verdict}")
+    return passed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=50, help="concurrent clients")
+    parser.add_argument("--seconds", type=float, default=5.0, help="measured time per endpoint")
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument(
+        "--client", choices=["raw", "httpx"], default="raw", help="load generator HTTP client"
+    )
+    args = parser.parse_args()
+
+    admin_url = os.environ.get(
+        "BOXOFFICE_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+    )
+    redis_url = os.environ.get("BOXOFFICE_BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+    database_url = _create_database(admin_url)
+    process = None
+    try:
+        with tempfile.TemporaryDirectory(prefix="boxoffice-bench-") as tmp:
+            environment = _environment(database_url, redis_url, Path(tmp))
+            scenario = prepare(environment, args.users)
+            process, url = start_server(
+                environment, args.workers, args.threads, Path(tmp) / "gunicorn.log"
+            )
+            print(f"gunicorn: {args.workers} gthread workers x {args.threads} threads at {url}")
+            seat_map = {"show_id": scenario.seat_map_show}
+            search = {"q": scenario.search}
+
+            client_class = HttpxClient if args.client == "httpx" else RawClient
+
+            def get(path: str, params: dict[str, Any] | None = None) -> Request:
+                return lambda client, _index: client.request("GET", path, params=params)
+
+            phases: list[tuple[str, Request, float]] = [
+                ("hello (bare Flask)", get("/bench/hello"), 1.0),
+                ("seats  GET /api/show/seats", get("/api/show/seats", seat_map), 1.0),
+                ("filter GET /api/filter", get("/api/filter", search), 1.0),
+                ("booking POST /api/bookticket", booking_request(scenario), 0.3),
+            ]
+
+            async def run() -> list[Result]:
+                return [
+                    await hammer(url, name, request, args.users, args.seconds, client_class, warmup)
+                    for name, request, warmup in phases
+                ]
+
+            results = asyncio.run(run())
+            sold = oversold(database_url, scenario.popular_show)
+            passed = report(results, sold, args.users)
+    finally:
+        if process is not None:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=15)
+        _drop_database(admin_url, database_url)
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
