@@ -1,5 +1,6 @@
-import { createRouter, createWebHistory, type RouteLocationNormalized, type Router } from 'vue-router'
+import { createRouter, createWebHistory, type RouteLocationNormalized, type Router, type RouteRecordRaw } from 'vue-router'
 import { setUnauthorizedHandler } from '@/api/client'
+import { safeNext } from '@/lib/nav'
 import { useAuthStore } from '@/stores/auth'
 import { useNoticesStore } from '@/stores/notices'
 import HomeView from '@/views/HomeView.vue'
@@ -9,13 +10,15 @@ declare module 'vue-router' {
     title?: string
     requiresAuth?: boolean
     requiresAdmin?: boolean
+    /** Sign-in pages: someone already signed in goes on to where they were heading. */
+    guestOnly?: 'user' | 'admin'
   }
 }
 
-export const routes = [
+export const routes: RouteRecordRaw[] = [
   { path: '/', name: 'home', component: HomeView, meta: { title: 'Find a show' } },
-  { path: '/signin', name: 'signin', component: () => import('@/views/SignInView.vue'), meta: { title: 'Sign in' } },
-  { path: '/signup', name: 'signup', component: () => import('@/views/SignUpView.vue'), meta: { title: 'Sign up' } },
+  { path: '/signin', name: 'signin', component: () => import('@/views/SignInView.vue'), meta: { title: 'Sign in', guestOnly: 'user' } },
+  { path: '/signup', name: 'signup', component: () => import('@/views/SignUpView.vue'), meta: { title: 'Sign up', guestOnly: 'user' } },
   { path: '/shows/:id(\\d+)', name: 'show', component: () => import('@/views/ShowView.vue'), meta: { title: 'Choose seats' } },
   {
     path: '/shows/:id(\\d+)/confirm',
@@ -32,7 +35,7 @@ export const routes = [
   },
   { path: '/profile', name: 'profile', component: () => import('@/views/ProfileView.vue'), meta: { title: 'Profile', requiresAuth: true } },
 
-  { path: '/admin/login', name: 'admin-login', component: () => import('@/views/admin/AdminLoginView.vue'), meta: { title: 'Admin sign in' } },
+  { path: '/admin/login', name: 'admin-login', component: () => import('@/views/admin/AdminLoginView.vue'), meta: { title: 'Admin sign in', guestOnly: 'admin' } },
   { path: '/admin', name: 'admin', component: () => import('@/views/admin/AdminDashboardView.vue'), meta: { title: 'Dashboard', requiresAdmin: true } },
   { path: '/admin/venues', name: 'admin-venues', component: () => import('@/views/admin/AdminVenuesView.vue'), meta: { title: 'Venues', requiresAdmin: true } },
   { path: '/admin/venues/new', name: 'admin-venue-new', component: () => import('@/views/admin/AdminVenueEditView.vue'), meta: { title: 'New venue', requiresAdmin: true } },
@@ -75,6 +78,8 @@ export async function guard(to: RouteLocationNormalized) {
     }
   }
   if (to.meta.requiresAuth && !auth.signedIn) return { name: 'signin', query: { next: to.fullPath } }
+  if (to.meta.guestOnly === 'user' && auth.signedIn) return safeNext(to.query.next)
+  if (to.meta.guestOnly === 'admin' && auth.isAdmin) return safeNext(to.query.next, '/admin')
   return true
 }
 

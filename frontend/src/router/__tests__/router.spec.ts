@@ -52,6 +52,24 @@ describe('route guards', () => {
   })
 })
 
+describe('sign-in pages', () => {
+  it('send someone already signed in on to next', async () => {
+    vi.spyOn(api, 'me').mockResolvedValue({ user: user(true) })
+    const router = makeRouter()
+    await router.push('/signin?next=/bookings')
+    expect(router.currentRoute.value.fullPath).toBe('/bookings')
+    await router.push('/admin/login')
+    expect(router.currentRoute.value.name).toBe('admin')
+  })
+
+  it('still show the admin sign-in to a signed-in normal user', async () => {
+    vi.spyOn(api, 'me').mockResolvedValue({ user: user(false) })
+    const router = makeRouter()
+    await router.push('/admin/login')
+    expect(router.currentRoute.value.name).toBe('admin-login')
+  })
+})
+
 describe('401 anywhere', () => {
   it('drops the session, shows the message and goes to sign-in with next', async () => {
     vi.spyOn(api, 'me').mockResolvedValue({ user: user() })
