@@ -54,7 +54,8 @@ def test_sign_up_search_book_and_cancel(page: Page, sign_up, bookable_show, shot
     assert re.fullmatch(r"[A-Z0-9-]{4,}", code), code
     qr = page.get_by_role("img", name=re.compile("QR e-ticket"))
     expect(qr).to_be_visible()
-    assert page.evaluate("(img) => img.naturalWidth > 0", qr.element_handle())
+    # The QR really loads (an SVG from the API), not just an <img> box of the right size.
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=qr.element_handle())
     expect(page.get_by_role("link", name="Add to calendar")).to_have_attribute(
         "href", re.compile(r"\.ics|ics")
     )
