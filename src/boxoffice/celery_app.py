@@ -41,6 +41,10 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
             "task": "boxoffice.reports.tasks.requeue_stale_mail",
             "schedule": 300.0,
         },
+        "purge-old-exports": {
+            "task": "boxoffice.reports.tasks.purge_old_exports",
+            "schedule": crontab(hour="3", minute="30"),
+        },
     }
 
 

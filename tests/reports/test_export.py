@@ -181,3 +181,17 @@ def test_bad_export_requests(
 ) -> None:
     response = client.post("/api/export", json=body, headers=admin_account.headers)
     assert_error(response, status)
+
+
+def test_old_exports_are_purged(client: FlaskClient, admin_account: Account) -> None:
+    from boxoffice.db_types import utcnow
+
+    job_id = _start(client, admin_account, make_venue().id).get_json()["job_id"]
+    assert export.run(job_id) == "done"
+    (path,) = export.exports_dir().glob("*.csv")
+
+    assert export.purge_old(utcnow() + timedelta(days=6)) == 0
+    assert path.exists()
+    assert export.purge_old(utcnow() + timedelta(days=8)) == 1
+    assert not path.exists()
+    assert_error(_status(client, admin_account, job_id), 404)

@@ -14,6 +14,7 @@ import os
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -40,6 +41,8 @@ CONFIRMED = "confirmed"
 # Progress is written every this many shows: often enough to move a bar, rarely enough to
 # keep a venue with thousands of shows from doing thousands of commits.
 PROGRESS_EVERY = 25
+# Finished exports (file and job) are kept this long, then removed by the daily sweep.
+KEEP_EXPORTS = timedelta(days=7)
 
 SHOW_COLUMNS = [
     "Date",
@@ -213,3 +216,21 @@ def fail(job_id: str, reason: str) -> None:
         job = db.session.get(ExportJob, job_id)
         if job is not None and job.state != DONE:
             job.state, job.error, job.finished_at = FAILED, reason, utcnow()
+
+
+def purge_old(now: datetime | None = None) -> int:
+    """Delete exports finished more than ``KEEP_EXPORTS`` ago: their files and their jobs."""
+    cutoff = (now or utcnow()) - KEEP_EXPORTS
+    with write_transaction():
+        jobs = list(
+            db.session.scalars(
+                select(ExportJob).where(
+                    ExportJob.finished_at.is_not(None), ExportJob.finished_at < cutoff
+                )
+            )
+        )
+        for job in jobs:
+            if job.file_name:
+                file_path(job).unlink(missing_ok=True)
+            db.session.delete(job)
+    return len(jobs)

@@ -65,3 +65,8 @@ def requeue_stale_mail() -> int:
     if stale:
         log.warning("requeued %s stale outbox mails", len(stale))
     return len(stale)
+
+
+@shared_task(name="boxoffice.reports.tasks.purge_old_exports")
+def purge_old_exports() -> int:
+    return export.purge_old()
