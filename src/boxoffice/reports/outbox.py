@@ -46,7 +46,7 @@ def booking_period(booking_id: int) -> str:
     return f"booking:{booking_id}"
 
 
-def record(kind: str, period: str, user: User, *, savepoint: bool = True) -> MailLog | None:
+def record(kind: str, period: str, user: User) -> MailLog | None:
     """Add the outbox row for one mail; ``None`` when this mail was already recorded.
 
     Inside a savepoint so that the unique-key race (two job runs at once) only loses the
@@ -68,10 +68,6 @@ def record(kind: str, period: str, user: User, *, savepoint: bool = True) -> Mai
         attempts=0,
         next_attempt_at=utcnow(),
     )
-    if not savepoint:
-        db.session.add(row)
-        db.session.flush()
-        return row
     try:
         with db.session.begin_nested():
             db.session.add(row)
@@ -91,12 +87,12 @@ def record_and_queue(kind: str, period: str, user: User) -> int | None:
     return log_id
 
 
-def queue(log_id: int, countdown: float | None = None) -> bool:
+def queue(log_id: int) -> bool:
     """Hand the mail to Celery; a broker outage is logged and left to the sweep."""
     from .tasks import send_mail
 
     try:
-        send_mail.apply_async((log_id,), countdown=countdown)
+        send_mail.delay(log_id)
     except (OperationalError, redis.exceptions.RedisError, OSError) as error:
         # Usually called after a commit: the booking stands, and the row stays queued for
         # the sweep, so a broker outage must not turn into an error for the user.
