@@ -7,6 +7,7 @@ import re
 
 import pytest
 import redis
+import sqlalchemy as sa
 from bookings.conftest import CAPACITY, book, hold, later, seat_status, soon_show
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -213,3 +214,21 @@ def test_capacity_invariant_after_many_operations(client: FlaskClient, show, use
     assert booked + free == CAPACITY and booked == 4
     assert _booked_count(show.id) == (4, 4)
     assert db.session.get(Show, show.id).free_seats == CAPACITY - 4
+
+
+def test_show_lock_timeout_is_a_503_busy_not_a_500(
+    client: FlaskClient, show, user: Account, monkeypatch
+):
+    """PostgreSQL: a transaction stuck on the show lock gives up and says "try again"."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite waits on BEGIN IMMEDIATE with its busy timeout instead")
+    from boxoffice.bookings import locking
+
+    monkeypatch.setattr(locking, "LOCK_TIMEOUT", "50ms")
+    monkeypatch.setattr(locking, "_backoff", lambda attempt: None)
+    with db.engine.connect() as other:
+        other.execute(sa.text("SELECT id FROM shows WHERE id = :id FOR UPDATE"), {"id": show.id})
+        assert_error(book(client, user, show_id=show.id, seats=["A1"]), 503, "busy")
+        other.rollback()
+    assert book(client, user, show_id=show.id, seats=["A1"]).status_code == 201
+    assert _booked_count(show.id) == (1, 1)
