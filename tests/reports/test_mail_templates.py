@@ -96,7 +96,7 @@ def test_every_kind_renders_and_escapes(app: Flask, language: str) -> None:
     )
     contexts = {
         "booking_confirmed": {"booking": booking, "qr_cid": "qr@x", "booking_url": "u"},
-        "booking_cancelled": {"booking": booking},
+        "booking_cancelled": {"booking": booking, "withdrawn": True},
         "show_reminder": {"booking": booking, "booking_url": "u"},
         "miss_you": {"shows": [], "browse_url": "u"},
         "monthly_report": {

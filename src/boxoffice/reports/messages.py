@@ -25,6 +25,8 @@ from . import export, monthly, reminders, unsubscribe
 from .models import ExportJob, MailLog
 
 CONFIRMED = "confirmed"
+# Cancellation reasons where the cinema, not the customer, called the show off.
+WITHDRAWN = {"show_deleted", "venue_deleted"}
 
 
 class SubjectGone(Exception):
@@ -117,7 +119,8 @@ def booking_cancelled(row: MailLog) -> EmailMessage:
     booking = _booking(row)
     draft = Draft(row)
     subject = draft.t("Booking %(code)s cancelled", code=booking.code)
-    return draft.finish("booking_cancelled", subject, booking=booking)
+    withdrawn = booking.cancel_reason in WITHDRAWN
+    return draft.finish("booking_cancelled", subject, booking=booking, withdrawn=withdrawn)
 
 
 def show_reminder(row: MailLog) -> EmailMessage:
