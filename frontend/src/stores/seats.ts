@@ -134,6 +134,11 @@ export const useSeatsStore = defineStore('seats', () => {
     return inFlight
   }
 
+  /** Wait for pending hold requests without sending another one. */
+  function settled(): Promise<void> {
+    return inFlight ?? Promise.resolve()
+  }
+
   async function sendHold(labels: string[]): Promise<void> {
     if (showId.value === null) return
     const previous = hold.value?.seats ?? []
@@ -221,6 +226,6 @@ export const useSeatsStore = defineStore('seats', () => {
   return {
     showId, show, map, selected, hold, loading, loadError, syncing,
     selectedSeats, total, inSync,
-    displayStatus, load, refresh, toggle, suggest, syncHold, applyEvent, expire, book, abandon, reset,
+    displayStatus, load, refresh, toggle, suggest, syncHold, settled, applyEvent, expire, book, abandon, reset,
   }
 })
