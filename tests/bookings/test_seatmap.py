@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+import sqlalchemy as sa
 from bookings.conftest import CAPACITY, book, hold, later
 from flask.testing import FlaskClient
 from support import PASSWORD, Account, assert_error
@@ -85,3 +87,20 @@ def test_unknown_show_and_bad_ids(client: FlaskClient):
         response = client.get("/api/show/seats", query_string={"show_id": bad})
         assert_error(response, 422, "validation_failed")
     assert_error(client.get("/api/show/seats"), 422, "validation_failed")
+
+
+def test_seat_map_survives_a_dropped_database_connection(client: FlaskClient, show):
+    """PostgreSQL: the seat map's own pool does not ping; a dead connection is retried once."""
+    from boxoffice.extensions import db
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the separate reader pool is PostgreSQL only")
+    _map(client, show.id)
+    db.session.execute(
+        sa.text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    )
+    db.session.commit()
+    assert len(_map(client, show.id)["seats"]) == CAPACITY
