@@ -25,6 +25,7 @@ from kombu.exceptions import OperationalError
 from sqlalchemy import func, select, update
 
 from ..auth.models import User
+from ..bookings.cancellation import CONFIRMED
 from ..bookings.models import Booking
 from ..catalog.models import Show, Venue
 from ..config import Settings
@@ -37,7 +38,6 @@ from .models import ExportJob
 
 PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
 EXPORT_READY = "export_ready"
-CONFIRMED = "confirmed"
 # Progress is written every this many shows: often enough to move a bar, rarely enough to
 # keep a venue with thousands of shows from doing thousands of commits.
 PROGRESS_EVERY = 25

@@ -14,8 +14,9 @@ from typing import Any
 
 from flask import current_app
 
-from .. import mail
+from .. import mail, notifications
 from ..auth.models import User
+from ..bookings.cancellation import CONFIRMED
 from ..bookings.models import Booking
 from ..bookings.tickets import booking_calendar, ticket_qr_png
 from ..config import Settings
@@ -24,7 +25,6 @@ from ..languages import LANGUAGES
 from . import export, monthly, reminders, unsubscribe
 from .models import ExportJob, MailLog
 
-CONFIRMED = "confirmed"
 # Cancellation reasons where the cinema, not the customer, called the show off.
 WITHDRAWN = {"show_deleted", "venue_deleted"}
 
@@ -197,8 +197,8 @@ def export_ready(row: MailLog) -> EmailMessage:
 
 
 BUILDERS: dict[str, Callable[[MailLog], EmailMessage]] = {
-    "booking_confirmed": booking_confirmed,
-    "booking_cancelled": booking_cancelled,
+    notifications.BOOKING_CONFIRMED: booking_confirmed,
+    notifications.BOOKING_CANCELLED: booking_cancelled,
     reminders.SHOW_REMINDER: show_reminder,
     reminders.MISS_YOU: miss_you,
     monthly.MONTHLY_REPORT: monthly_report,

@@ -19,6 +19,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..auth.models import User
+from ..bookings.cancellation import CONFIRMED
 from ..bookings.models import Booking
 from ..config import Settings
 from ..database import write_transaction
@@ -27,7 +28,6 @@ from ..extensions import db
 from . import outbox
 
 MONTHLY_REPORT = "monthly_report"
-CONFIRMED = "confirmed"
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
 from ..auth.models import User
+from ..bookings.cancellation import CONFIRMED
 from ..bookings.models import Booking
 from ..catalog.models import Show
 from ..config import Settings
@@ -25,7 +26,6 @@ from . import outbox
 
 MISS_YOU = "miss_you"
 SHOW_REMINDER = "show_reminder"
-CONFIRMED = "confirmed"
 # A booking made this shortly before the run just got its confirmation with the same facts.
 FRESH_BOOKING = timedelta(hours=1)
 UPCOMING_SHOWS = 6
