@@ -3,6 +3,10 @@
 The token never expires (old mails must keep working) and only ever switches reminders
 *off*, so a leaked link cannot do harm beyond that. It carries the e-mail address too, so a
 link stops working once the account changes its address.
+
+The link in a mail opens the web app's ``/unsubscribe`` page, which calls the API: mail
+scanners that fetch every link in a message load that page but run no script, so they do not
+unsubscribe anyone by accident. ``GET /api/unsubscribe`` also works for direct use.
 """
 
 from __future__ import annotations
