@@ -63,6 +63,8 @@ class Scenario:
 class Result:
     name: str
     seconds: float = 0.0
+    server_cpu: float = 0.0  # seconds of CPU the gunicorn workers used during the phase
+    sent: int = 0  # every request of the phase, warm-up included
     latencies: list[float] = field(default_factory=list)  # ms, every request
     statuses: Counter[int] = field(default_factory=Counter)
 
@@ -73,6 +75,11 @@ class Result:
     @property
     def rate(self) -> float:
         return self.ok / self.seconds if self.seconds else 0.0
+
+    @property
+    def cpu_ms(self) -> float:
+        """Web-worker CPU per request (the database's own CPU is not included)."""
+        return self.server_cpu * 1000 / self.sent if self.sent else float("nan")
 
     def percentile(self, p: float) -> float:
         ordered = sorted(self.latencies)
@@ -187,6 +194,7 @@ def start_server(environment: dict[str, str], workers: int, threads: int, log: P
         "--worker-class", "gthread",
         "--threads", str(threads),
         "--backlog", "2048",
+        "--keep-alive", "120",
         "--timeout", "60",
     ]  # fmt: skip
     output = log.open("wb")
@@ -210,6 +218,20 @@ def start_server(environment: dict[str, str], workers: int, threads: int, log: P
             pass
         time.sleep(0.2)
     raise SystemExit("gunicorn did not start in time")
+
+
+def server_cpu_seconds(master: int) -> float:
+    """User + system CPU of gunicorn's worker processes so far (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for task in Path(f"/proc/{master}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            try:
+                fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+            except FileNotFoundError:
+                continue
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
 
 
 # ---- load -------------------------------------------------------------------------------
@@ -330,6 +352,7 @@ async def hammer(
                 if reply is None:
                     finished_at = min(finished_at, done)
                     return
+                result.sent += 1
                 if sent >= measure_from:
                     result.latencies.append((done - sent) * 1000)
                     result.statuses[reply.status] += 1
@@ -395,14 +418,18 @@ def oversold(database_url: str, show_id: int) -> tuple[int, int, int]:
 def report(results: list[Result], sold: tuple[int, int, int], users: int) -> bool:
     hello = results[0].rate
     print()
-    print(f"{'endpoint':<34}{'ok req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'vs hello':>10}  statuses")
+    print(
+        f"{'endpoint':<34}{'ok req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'vs hello':>10}"
+        f"{'cpu ms':>8}  statuses"
+    )
     for result in results:
         ratio = result.rate / hello if hello else 0.0
         statuses = ", ".join(f"{k}: {v}" for k, v in sorted(result.statuses.items()))
         print(
             f"{result.name:<34}{result.rate:>10.0f}{result.percentile(0.5):>9.1f}"
-            f"{result.percentile(0.99):>9.1f}{ratio:>9.0%}  {statuses}"
+            f"{result.percentile(0.99):>9.1f}{ratio:>9.0%}{result.cpu_ms:>9.2f}  {statuses}"
         )
+    print("(cpu ms: gunicorn worker CPU per request; PostgreSQL's own CPU not counted)")
     double, counter, claims = sold
     print(f"\noversold seats: {double} (seats_booked {counter}, booked claim rows {claims})")
     by_name = {result.name.split()[0]: result for result in results}

@@ -119,6 +119,9 @@ def live_server(
             "--threads", str(threads),
             "--timeout", "60",
             "--graceful-timeout", "2",
+            # Threads open their connection, then wait at the barrier: on a busy machine
+            # that can take longer than gunicorn's default 2 s keep-alive.
+            "--keep-alive", "120",
         ]  # fmt: skip
         with log.open("wb") as output:
             process = subprocess.Popen(

@@ -1,12 +1,17 @@
 """Short write transactions that lock one show, retried on transient database failures.
 
-Every change to the seats of a show (hold, book, release, cancel) runs through ``run_locked``:
+Every change to the seats of a show (hold, book, release, cancel) runs through ``run_locked``
+and takes the show's lock (``lock_show``) before it checks which seats are free:
 
-* SQLite: ``BEGIN IMMEDIATE`` (``write_transaction``) takes the database write lock before
-  the availability check, so two bookings can never both see a seat as free.
-* PostgreSQL: ``SELECT ... FOR UPDATE OF shows`` on the one show row, taken first, so bookings
-  of one show queue behind each other while other shows proceed in parallel; a lock timeout
-  keeps a stuck transaction from piling up every web thread behind it.
+* SQLite: ``BEGIN IMMEDIATE`` (``write_transaction``) takes the database write lock at the
+  start, so two bookings can never both see a seat as free.
+* PostgreSQL: a row lock on the one show row (``SELECT ... FOR NO KEY UPDATE``, or the
+  ``UPDATE`` of its booked-seat counter, which takes the same lock), so bookings of one show
+  queue behind each other while other shows proceed in parallel. Following pretix it is
+  taken as late as possible but before the availability check: the new booking row and its
+  outbox mail are written first, and only the check, the claim rows and the commit happen
+  under the lock. A 3 s lock timeout keeps a stuck transaction from piling every web thread
+  up behind it (the request then answers 503 ``busy``).
 
 The UNIQUE(show_id, seat) constraint of ``seat_claims`` stays the last line of defence: if the
 application lock were ever bypassed, the second insert fails and becomes a 409, never a 500.
