@@ -89,7 +89,9 @@ def _port_open(port: int) -> bool:
 
 
 def test_serve_from_an_empty_instance_dir(server: Server, tmp_path: Path):
-    with httpx.Client(base_url=server.base_url, timeout=10) as http:
+    # Generous timeout: gunicorn prints "Listening" before its worker has imported the app,
+    # and on a busy machine that first import can take a while.
+    with httpx.Client(base_url=server.base_url, timeout=60) as http:
         health = http.get("/api/health").json()
         assert health["db"] == "ok" and health["redis"] == "ok"
 
