@@ -85,6 +85,13 @@ def test_admin_creates_venue_and_show_then_exports(
     expect(card.get_by_text("78 of 78 seats left")).to_be_visible()
     shot(visitor, "26-visitor-finds-new-show")
 
+    # Door check: a reference that is not a signed ticket is refused, with the reason.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Tickets").click()
+    page.get_by_label("Scanned ticket reference").fill("BX:NOTREAL.forged")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Not a BoxOffice ticket")).to_be_visible()
+    shot(page, "28-admin-ticket-check")
+
     # Export: start, watch progress, download the CSV.
     page.goto(f"/admin/export?venue_id={venue_id}")
     expect(page.get_by_label("Venue")).to_have_value(str(venue_id))

@@ -10,6 +10,8 @@ import type {
   SeatMapResponse,
   Show,
   ShowFilter,
+  TicketVerification,
+  Unsubscribed,
   ShowInput,
   User,
   Venue,
@@ -80,7 +82,11 @@ export const api = {
   cancelBooking: (bookingId: number) =>
     post<{ booking: Booking }>('/api/booking/cancel', { booking_id: bookingId }),
 
+  // The mail's unsubscribe link opens /unsubscribe?token=…, which posts the token (no sign-in).
+  unsubscribe: (token: string) => post<Unsubscribed>('/api/unsubscribe', { token }, { handle401: false }),
+
   // admin
+  verifyTicket: (ref: string) => get<TicketVerification>('/api/ticket/verify', { ref }),
   stats: () => get<AdminStats>('/api/admin/stats'),
   startExport: (venueId: number) => post<{ job_id: string }>('/api/export', { venue_id: venueId }),
   exportStatus: (jobId: string) => get<ExportStatus>('/api/export/status', { job_id: jobId }),

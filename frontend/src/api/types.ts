@@ -197,3 +197,29 @@ export interface VenueInput {
 
 /** 422 details: field -> messages. Other codes may carry any JSON (e.g. {seats: [...]}) */
 export type ErrorDetails = Record<string, unknown>
+
+/** POST /api/unsubscribe: the signed link at the bottom of reminder and report mails. */
+export interface Unsubscribed {
+  email: string
+  message: string
+  reminders_enabled: boolean
+}
+
+/** What the door check shows about a scanned ticket. */
+export interface TicketSummary {
+  code: string
+  holder: string
+  seats: string[]
+  starts_at: IsoDateTime
+  status: BookingStatus
+  title: string
+  venue: { name: string; location: string }
+}
+
+export type VerifyReason = 'ok' | 'forged' | 'unknown' | 'cancelled' | 'show_over'
+
+export interface TicketVerification {
+  valid: boolean
+  reason: VerifyReason | string
+  booking: TicketSummary | null
+}

@@ -33,6 +33,7 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('@/views/BookingDoneView.vue'),
     meta: { title: 'Your tickets', requiresAuth: true },
   },
+  { path: '/unsubscribe', name: 'unsubscribe', component: () => import('@/views/UnsubscribeView.vue'), meta: { title: 'E-mail preferences' } },
   { path: '/profile', name: 'profile', component: () => import('@/views/ProfileView.vue'), meta: { title: 'Profile', requiresAuth: true } },
 
   { path: '/admin/login', name: 'admin-login', component: () => import('@/views/admin/AdminLoginView.vue'), meta: { title: 'Admin sign in', guestOnly: 'admin' } },
@@ -62,6 +63,12 @@ export const routes: RouteRecordRaw[] = [
     name: 'admin-show-edit',
     component: () => import('@/views/admin/AdminShowEditView.vue'),
     meta: { title: 'Edit show', requiresAdmin: true },
+  },
+  {
+    path: '/admin/tickets',
+    name: 'admin-tickets',
+    component: () => import('@/views/admin/AdminTicketCheckView.vue'),
+    meta: { title: 'Check a ticket', requiresAdmin: true },
   },
   { path: '/admin/export', name: 'admin-export', component: () => import('@/views/admin/AdminExportView.vue'), meta: { title: 'Export', requiresAdmin: true } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue'), meta: { title: 'Not found' } },

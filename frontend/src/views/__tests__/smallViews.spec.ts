@@ -1,0 +1,72 @@
+import { render, screen } from '@testing-library/vue'
+import userEvent from '@testing-library/user-event'
+import { createPinia } from 'pinia'
+import { describe, expect, it, vi } from 'vitest'
+import { createMemoryHistory, createRouter } from 'vue-router'
+import { api } from '@/api'
+import { ApiError } from '@/api/client'
+import AdminTicketCheckView from '@/views/admin/AdminTicketCheckView.vue'
+import UnsubscribeView from '@/views/UnsubscribeView.vue'
+
+async function mount(component: object, url: string) {
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [{ path: '/:any(.*)*', component: { template: '<div />' } }],
+  })
+  await router.push(url)
+  return render(component, { global: { plugins: [createPinia(), router] } })
+}
+
+describe('UnsubscribeView', () => {
+  it('posts the token from the link and confirms', async () => {
+    const call = vi.spyOn(api, 'unsubscribe').mockResolvedValue({
+      email: 'asha@example.com', message: 'You will no longer receive reminder or report mails.', reminders_enabled: false,
+    })
+    await mount(UnsubscribeView, '/unsubscribe?token=abc.def')
+    expect(await screen.findByText('You will no longer receive reminder or report mails.')).toBeInTheDocument()
+    expect(call).toHaveBeenCalledWith('abc.def')
+    expect(screen.getByText('asha@example.com')).toBeInTheDocument()
+  })
+
+  it("shows the server's message for a bad link and needs a token", async () => {
+    vi.spyOn(api, 'unsubscribe').mockRejectedValue(new ApiError(400, 'invalid_token', 'This unsubscribe link is not valid.'))
+    await mount(UnsubscribeView, '/unsubscribe?token=nope')
+    expect(await screen.findByRole('alert')).toHaveTextContent('This unsubscribe link is not valid.')
+  })
+
+  it('does not call the API without a token', async () => {
+    const call = vi.spyOn(api, 'unsubscribe')
+    await mount(UnsubscribeView, '/unsubscribe')
+    expect(await screen.findByRole('alert')).toHaveTextContent(/incomplete/)
+    expect(call).not.toHaveBeenCalled()
+  })
+})
+
+describe('AdminTicketCheckView', () => {
+  it('shows a valid ticket and clears the field for the next scan', async () => {
+    const user = userEvent.setup()
+    vi.spyOn(api, 'verifyTicket').mockResolvedValue({
+      valid: true,
+      reason: 'ok',
+      booking: {
+        code: 'PKGNFBDU', holder: 'Asha', seats: ['E7', 'E6'], starts_at: '2026-11-26T18:30:00+05:30', status: 'confirmed',
+        title: 'Jawan', venue: { name: 'PVR', location: 'Mumbai' },
+      },
+    })
+    await mount(AdminTicketCheckView, '/admin/tickets')
+    const input = screen.getByLabelText('Scanned ticket reference')
+    await user.type(input, 'BX:PKGNFBDU.sig{Enter}')
+    expect(await screen.findByText(/Valid ticket/)).toBeInTheDocument()
+    expect(screen.getByText('E6, E7')).toBeInTheDocument()
+    expect(input).toHaveValue('')
+    expect(input).toHaveFocus()
+  })
+
+  it('explains why a ticket is refused', async () => {
+    const user = userEvent.setup()
+    vi.spyOn(api, 'verifyTicket').mockResolvedValue({ valid: false, reason: 'forged', booking: null })
+    await mount(AdminTicketCheckView, '/admin/tickets')
+    await user.type(screen.getByLabelText('Scanned ticket reference'), 'garbage{Enter}')
+    expect(await screen.findByText(/Not a BoxOffice ticket/)).toBeInTheDocument()
+  })
+})
