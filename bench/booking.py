@@ -222,16 +222,15 @@ def start_server(environment: dict[str, str], workers: int, threads: int, log: P
 
 def server_cpu_seconds(master: int) -> float:
     """User + system CPU of gunicorn's worker processes so far (Linux /proc)."""
-    ticks = os.sysconf("SC_CLK_TCK")
     total = 0
-    for task in Path(f"/proc/{master}/task").iterdir():
-        for child in (task / "children").read_text().split():
-            try:
-                fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
-            except FileNotFoundError:
-                continue
-            total += int(fields[11]) + int(fields[12])
-    return total / ticks
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            continue
+        if int(fields[1]) == master:  # field 4 of stat: the parent's pid
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 # ---- load -------------------------------------------------------------------------------
@@ -486,11 +485,19 @@ def main() -> int:
                 ("booking POST /api/bookticket", booking_request(scenario), 0.3),
             ]
 
+            master = process.pid
+
             async def run() -> list[Result]:
-                return [
-                    await hammer(url, name, request, args.users, args.seconds, client_class, warmup)
-                    for name, request, warmup in phases
-                ]
+                results = []
+                for name, request, warmup in phases:
+                    before = server_cpu_seconds(master)
+                    result = await hammer(
+                        url, name, request, args.users, args.seconds, client_class, warmup
+                    )
+                    # Whole phase, warm-up included, over every request sent in it.
+                    result.server_cpu = server_cpu_seconds(master) - before
+                    results.append(result)
+                return results
 
             results = asyncio.run(run())
             sold = oversold(database_url, scenario.popular_show)

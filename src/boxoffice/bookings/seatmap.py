@@ -38,8 +38,14 @@ def layout_seats(rows: int, seats_per_row: int, layout: dict[str, Any] | None) -
     return _layout_seats(rows, seats_per_row, json.dumps(layout or {}, sort_keys=True))
 
 
+@lru_cache(maxsize=512)
+def _by_label(rows: int, seats_per_row: int, layout_json: str) -> dict[str, Seat]:
+    return {seat.label: seat for seat in _layout_seats(rows, seats_per_row, layout_json)}
+
+
 def seats_by_label(rows: int, seats_per_row: int, layout: dict[str, Any] | None) -> dict[str, Seat]:
-    return {seat.label: seat for seat in layout_seats(rows, seats_per_row, layout)}
+    """Label -> seat for a layout (cached: treat the result as read-only)."""
+    return _by_label(rows, seats_per_row, json.dumps(layout or {}, sort_keys=True))
 
 
 def check_labels(labels: list[str], seats: dict[str, Seat]) -> list[Seat]:
