@@ -111,3 +111,4 @@ def test_meta_lists_filter_values(client: FlaskClient):
     assert meta["locations"] == ["Pune"]
     assert meta["tags"] == ["comedy", "family"]
     assert meta["languages"]["hi"] == "Hindi"
+    assert meta["timezone"] == "Asia/Kolkata"

@@ -203,6 +203,7 @@ class MetaSchema(Schema):
     languages = fields.Dict(keys=fields.String(), values=fields.String())
     locations = fields.List(fields.String())
     tags = fields.List(fields.String())
+    timezone = fields.String(metadata={"description": "IANA zone of show times, e.g. Asia/Kolkata"})
 
 
 class DeletedSchema(Schema):

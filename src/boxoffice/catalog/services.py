@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import and_, select
 
 from ..bookings.cancellation import cancel_active_bookings, count_active_bookings
@@ -101,7 +102,7 @@ def delete_venue(venue_id: int, force: bool) -> int:
     if booked and not force:
         raise Conflict(
             "venue_has_bookings",
-            "Upcoming shows in this venue have bookings; pass force to cancel them too.",
+            "Upcoming shows in this venue have bookings; deleting it anyway cancels them.",
             {"show_ids": [s.id for s in booked]},
         )
     cancelled = sum(cancel_active_bookings(show, reason="venue_deleted") for show in upcoming)
@@ -197,7 +198,7 @@ def delete_show(show_id: int, force: bool) -> int:
     if active and not force:
         raise Conflict(
             "show_has_bookings",
-            f"This show has {active} active booking(s); pass force to cancel them.",
+            f"This show has {active} active booking(s); deleting it anyway cancels them.",
             {"active_bookings": active},
         )
     cancelled = cancel_active_bookings(show, reason="show_deleted") if active else 0
@@ -219,4 +220,10 @@ def catalogue_meta() -> dict[str, Any]:
     upcoming_tags = db.session.scalars(select(Show.tags).where(Show.starts_at > utcnow()))
     for show_tags in upcoming_tags:
         tags.update(show_tags or [])
-    return {"languages": LANGUAGES, "locations": list(locations), "tags": sorted(tags)}
+    return {
+        "languages": LANGUAGES,
+        "locations": list(locations),
+        "tags": sorted(tags),
+        # Shows are scheduled in the cinema's local time, whatever the admin's browser says.
+        "timezone": current_app.config["BOXOFFICE"].timezone,
+    }
