@@ -118,3 +118,16 @@ def test_api_paths_never_fall_back_to_the_spa(client: FlaskClient):
     assert_error(client.get("/api/"), 404)
     with client.get("/some/app/route") as page:
         assert page.status_code == 200 and b"<html" in page.data.lower()
+
+
+def test_a_busy_database_is_503_not_500(app, client: FlaskClient):
+    from sqlalchemy.exc import OperationalError
+
+    def locked() -> None:
+        raise OperationalError("INSERT ...", {}, Exception("database is locked"))
+
+    app.add_url_rule("/api/test-locked", view_func=locked)
+    response = client.get("/api/test-locked")
+    assert_error(response, 503, "database_busy")
+    assert response.headers["Retry-After"] == "1"
+    assert "INSERT" not in response.get_data(as_text=True)  # no SQL leaks out

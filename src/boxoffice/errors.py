@@ -9,6 +9,7 @@ import redis
 from flask import Flask, Response, jsonify, request
 from flask_smorest import Api
 from marshmallow import Schema, fields
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
@@ -133,6 +134,17 @@ def register_error_handlers(app: Flask) -> None:
     def _too_deep(_error: RecursionError) -> tuple[Response, int]:
         # Only parsing absurdly nested JSON bodies recurses this deep.
         return envelope(400, "malformed_json", "The JSON body is nested too deeply.")
+
+    @app.errorhandler(OperationalError)
+    def _database_unavailable(error: OperationalError) -> tuple[Response, int]:
+        # Lock timeouts, "database is locked" and lost connections: the request may well
+        # succeed in a moment, so say so instead of answering 500.
+        log.error("Database unavailable on %s %s: %s", request.method, request.path, error.orig)
+        response, status = envelope(
+            503, "database_busy", "The database is busy or unreachable; please try again."
+        )
+        response.headers["Retry-After"] = "1"
+        return response, status
 
     @app.errorhandler(redis.exceptions.ConnectionError)
     def _redis_down(error: redis.exceptions.ConnectionError) -> tuple[Response, int]:

@@ -14,6 +14,7 @@ from support import Account, assert_error
 from boxoffice.bookings.models import Booking, SeatClaim
 from boxoffice.catalog.models import Show
 from boxoffice.extensions import db
+from boxoffice.reports.models import MailLog
 
 
 def _future(days: int = 3, hour: int = 12) -> str:
@@ -173,6 +174,9 @@ def test_delete_show_with_bookings_needs_force(
     assert kept is not None and kept.status == "cancelled" and kept.show_id is None
     assert kept.show_title == show.title and kept.cancel_reason == "show_deleted"
     assert db.session.scalar(select(func.count(SeatClaim.id))) == 0
+    # ...and the customer is told.
+    notices = db.session.scalars(select(MailLog).where(MailLog.kind == "booking_cancelled"))
+    assert [n.recipient for n in notices] == [user.email]
 
 
 def test_delete_venue_with_bookings_needs_force(
@@ -189,6 +193,7 @@ def test_delete_venue_with_bookings_needs_force(
     assert forced.status_code == 200 and forced.get_json()["cancelled_bookings"] == 1
     db.session.expire_all()
     assert db.session.get(Booking, booking.id).status == "cancelled"
+    assert db.session.scalar(select(func.count(MailLog.id)).where(MailLog.kind == "booking_cancelled")) == 1
 
 
 def test_layout_change_refused_while_upcoming_show_has_bookings(

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..database import write_transaction
 from ..errors import ApiError
 from ..extensions import bcrypt, db
 from ..languages import LANGUAGES
@@ -58,32 +59,32 @@ def register_user(
             "Some fields are invalid.",
             {"language": ["Unknown language."]},
         )
-    if find_user_by_email(email) is not None:
-        raise ApiError(
-            409,
-            "email_taken",
-            "An account with this email already exists.",
-            {"email": ["Already registered."]},
-        )
-    user = User(
-        email=email,
-        name=name.strip(),
-        password_hash=bcrypt.generate_password_hash(password).decode(),
-        language=language,
-        is_admin=is_admin,
-    )
-    db.session.add(user)
+    # Hash before taking the write lock: bcrypt is slow on purpose.
+    password_hash = bcrypt.generate_password_hash(password).decode()
     try:
-        db.session.commit()
+        with write_transaction() as session:
+            if find_user_by_email(email) is not None:
+                raise _email_taken()
+            user = User(
+                email=email,
+                name=name.strip(),
+                password_hash=password_hash,
+                language=language,
+                is_admin=is_admin,
+            )
+            session.add(user)
     except IntegrityError:  # a concurrent registration of the same email won the race
-        db.session.rollback()
-        raise ApiError(
-            409,
-            "email_taken",
-            "An account with this email already exists.",
-            {"email": ["Already registered."]},
-        ) from None
+        raise _email_taken() from None
     return user
+
+
+def _email_taken() -> ApiError:
+    return ApiError(
+        409,
+        "email_taken",
+        "An account with this email already exists.",
+        {"email": ["Already registered."]},
+    )
 
 
 def authenticate(email: str, password: str) -> User:
@@ -97,11 +98,11 @@ def authenticate(email: str, password: str) -> User:
 
 
 def update_profile(user: User, changes: dict[str, Any]) -> User:
-    for field in ("name", "language", "reminders_enabled"):
-        if field in changes:
-            value = changes[field].strip() if field == "name" else changes[field]
-            setattr(user, field, value)
-    db.session.commit()
+    with write_transaction():
+        for field in ("name", "language", "reminders_enabled"):
+            if field in changes:
+                value = changes[field].strip() if field == "name" else changes[field]
+                setattr(user, field, value)
     return user
 
 
@@ -110,8 +111,9 @@ def make_admin(email: str, name: str, password: str) -> tuple[User, bool]:
     existing = find_user_by_email(email)
     if existing is not None:
         check_password_rules(email, password)
-        existing.is_admin = True
-        existing.password_hash = bcrypt.generate_password_hash(password).decode()
-        db.session.commit()
+        password_hash = bcrypt.generate_password_hash(password).decode()
+        with write_transaction():
+            existing.is_admin = True
+            existing.password_hash = password_hash
         return existing, False
     return register_user(email, name, password, is_admin=True), True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, func, select
 
+from .. import notifications
 from ..catalog.models import Show
 from ..db_types import utcnow
 from ..extensions import db
@@ -47,4 +48,7 @@ def cancel_active_bookings(show: Show, reason: str) -> int:
     )
     for booking in bookings:
         release_booking(booking, reason)
+        # The customer must hear that the cinema withdrew the show; the mail goes out once
+        # the withdrawal commits.
+        notifications.booking_cancelled(booking.id)
     return len(bookings)

@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import and_, select
 
 from ..bookings.cancellation import cancel_active_bookings, count_active_bookings
+from ..database import write_transaction
 from ..db_types import utcnow
 from ..errors import ApiError, Conflict, NotFound
 from ..extensions import db
@@ -24,15 +25,23 @@ def _invalid(field: str, message: str) -> ApiError:
     return ApiError(422, "validation_failed", "Some fields are invalid.", {field: [message]})
 
 
-def get_venue(venue_id: int) -> Venue:
-    venue = db.session.get(Venue, venue_id)
+def get_venue(venue_id: int, lock: bool = False) -> Venue:
+    """The venue; with ``lock``, its row is locked until the transaction ends (PostgreSQL)."""
+    query = select(Venue).where(Venue.id == venue_id)
+    venue = db.session.scalar(query.with_for_update() if lock else query)
     if venue is None:
         raise NotFound("Venue")
     return venue
 
 
-def get_show(show_id: int) -> Show:
-    show = db.session.get(Show, show_id)
+def get_show(show_id: int, lock: bool = False) -> Show:
+    """The show; with ``lock``, bookings of it wait until the transaction ends.
+
+    Bookings lock the show row too, so an admin change and a booking never interleave
+    between counting a show's bookings and acting on that count.
+    """
+    query = select(Show).where(Show.id == show_id)
+    show = db.session.scalar(query.with_for_update() if lock else query)
     if show is None:
         raise NotFound("Show")
     return show
@@ -59,55 +68,64 @@ def create_venue(data: dict[str, Any]) -> Venue:
         layout=layout,
         currency=data.get("currency", "INR"),
     )
-    db.session.add(venue)
-    db.session.commit()
+    with write_transaction() as session:
+        session.add(venue)
     return venue
 
 
-def _upcoming_shows(venue: Venue) -> list[Show]:
-    return [show for show in venue.shows if show.ends_at > utcnow()]
+def _upcoming_shows(venue: Venue, lock: bool = False) -> list[Show]:
+    query = select(Show).where(Show.venue_id == venue.id)
+    shows = db.session.scalars(query.with_for_update() if lock else query)
+    return [show for show in shows if show.ends_at > utcnow()]
+
+
+def _booked(shows: list[Show]) -> list[Show]:
+    return [show for show in shows if count_active_bookings(show) > 0]
 
 
 def update_venue(venue_id: int, data: dict[str, Any]) -> Venue:
-    venue = get_venue(venue_id)
-    for field in ("name", "location", "currency"):
-        if field in data:
-            setattr(venue, field, data[field])
-    seating_fields = ("rows", "seats_per_row", "layout")
-    if any(field in data for field in seating_fields):
-        rows = data.get("rows", venue.rows)
-        per_row = data.get("seats_per_row", venue.seats_per_row)
-        layout = _checked_layout(rows, per_row, data.get("layout", venue.layout))
-        changed = (rows, per_row, layout) != (venue.rows, venue.seats_per_row, venue.layout)
-        if changed:
-            booked = [s for s in _upcoming_shows(venue) if count_active_bookings(s) > 0]
-            if booked:
-                raise Conflict(
-                    "venue_has_bookings",
-                    "The seating cannot change while upcoming shows have bookings.",
-                    {"show_ids": [s.id for s in booked]},
-                )
-            venue.rows, venue.seats_per_row, venue.layout = rows, per_row, layout
-            for show in venue.shows:
-                show.capacity = capacity_of(rows, per_row, layout)
-    db.session.commit()
+    with write_transaction():
+        venue = get_venue(venue_id, lock=True)
+        for field in ("name", "location", "currency"):
+            if field in data:
+                setattr(venue, field, data[field])
+        if any(field in data for field in ("rows", "seats_per_row", "layout")):
+            _change_seating(venue, data)
     return venue
+
+
+def _change_seating(venue: Venue, data: dict[str, Any]) -> None:
+    rows = data.get("rows", venue.rows)
+    per_row = data.get("seats_per_row", venue.seats_per_row)
+    layout = _checked_layout(rows, per_row, data.get("layout", venue.layout))
+    if (rows, per_row, layout) == (venue.rows, venue.seats_per_row, venue.layout):
+        return
+    booked = _booked(_upcoming_shows(venue, lock=True))
+    if booked:
+        raise Conflict(
+            "venue_has_bookings",
+            "The seating cannot change while upcoming shows have bookings.",
+            {"show_ids": [s.id for s in booked]},
+        )
+    venue.rows, venue.seats_per_row, venue.layout = rows, per_row, layout
+    for show in venue.shows:
+        show.capacity = capacity_of(rows, per_row, layout)
 
 
 def delete_venue(venue_id: int, force: bool) -> int:
     """Delete a venue and its shows; returns how many bookings were cancelled."""
-    venue = get_venue(venue_id)
-    upcoming = _upcoming_shows(venue)
-    booked = [s for s in upcoming if count_active_bookings(s) > 0]
-    if booked and not force:
-        raise Conflict(
-            "venue_has_bookings",
-            "Upcoming shows in this venue have bookings; deleting it anyway cancels them.",
-            {"show_ids": [s.id for s in booked]},
-        )
-    cancelled = sum(cancel_active_bookings(show, reason="venue_deleted") for show in upcoming)
-    db.session.delete(venue)
-    db.session.commit()
+    with write_transaction() as session:
+        venue = get_venue(venue_id, lock=True)
+        upcoming = _upcoming_shows(venue, lock=True)
+        booked = _booked(upcoming)
+        if booked and not force:
+            raise Conflict(
+                "venue_has_bookings",
+                "Upcoming shows in this venue have bookings; deleting it anyway cancels them.",
+                {"show_ids": [s.id for s in booked]},
+            )
+        cancelled = sum(cancel_active_bookings(show, reason="venue_deleted") for show in booked)
+        session.delete(venue)
     return cancelled
 
 
@@ -142,9 +160,18 @@ def _check_schedule(
 
 
 def create_show(data: dict[str, Any]) -> Show:
-    venue = get_venue(data["venue_id"])
-    _check_schedule(venue, data["starts_at"], data["duration_minutes"], ignore_id=None)
-    show = Show(
+    with write_transaction() as session:
+        # Locking the venue serialises schedule checks, so two admins cannot both slot a
+        # show into the same free hour.
+        venue = get_venue(data["venue_id"], lock=True)
+        _check_schedule(venue, data["starts_at"], data["duration_minutes"], ignore_id=None)
+        show = _new_show(venue, data)
+        session.add(show)
+    return show
+
+
+def _new_show(venue: Venue, data: dict[str, Any]) -> Show:
+    return Show(
         venue=venue,
         title=data["title"],
         language=data["language"],
@@ -156,54 +183,48 @@ def create_show(data: dict[str, Any]) -> Show:
         capacity=capacity_of(venue.rows, venue.seats_per_row, venue.layout),
         seats_booked=0,
     )
-    db.session.add(show)
-    db.session.commit()
-    return show
 
 
 def update_show(show_id: int, data: dict[str, Any]) -> Show:
-    show = get_show(show_id)
-    has_bookings = count_active_bookings(show) > 0
-    if "venue_id" in data and data["venue_id"] != show.venue_id:
-        if has_bookings:
-            raise Conflict(
-                "show_has_bookings", "A show with bookings cannot move to another venue."
-            )
-        venue = get_venue(data["venue_id"])
-        show.venue = venue
-        show.capacity = capacity_of(venue.rows, venue.seats_per_row, venue.layout)
-    if "starts_at" in data or "duration_minutes" in data or "venue_id" in data:
-        starts_at = data.get("starts_at", show.starts_at)
-        if starts_at != show.starts_at and has_bookings:
-            raise Conflict("show_has_bookings", "A show with bookings cannot be rescheduled.")
-        _check_schedule(
-            show.venue,
-            starts_at,
-            data.get("duration_minutes", show.duration_minutes),
-            ignore_id=show.id,
-        )
-        show.starts_at = starts_at
-    for field in ("title", "language", "rating", "duration_minutes", "price"):
-        if field in data:
-            setattr(show, field, data[field])
-    if "tags" in data:
-        show.tags = sorted(set(data["tags"]))
-    db.session.commit()
+    with write_transaction():
+        show = get_show(show_id, lock=True)
+        has_bookings = count_active_bookings(show) > 0
+        if "venue_id" in data and data["venue_id"] != show.venue_id:
+            if has_bookings:
+                raise Conflict(
+                    "show_has_bookings", "A show with bookings cannot move to another venue."
+                )
+            venue = get_venue(data["venue_id"], lock=True)
+            show.venue = venue
+            show.capacity = capacity_of(venue.rows, venue.seats_per_row, venue.layout)
+        if "starts_at" in data or "duration_minutes" in data or "venue_id" in data:
+            starts_at = data.get("starts_at", show.starts_at)
+            if starts_at != show.starts_at and has_bookings:
+                raise Conflict("show_has_bookings", "A show with bookings cannot be rescheduled.")
+            get_venue(show.venue_id, lock=True)
+            duration = data.get("duration_minutes", show.duration_minutes)
+            _check_schedule(show.venue, starts_at, duration, ignore_id=show.id)
+            show.starts_at = starts_at
+        for field in ("title", "language", "rating", "duration_minutes", "price"):
+            if field in data:
+                setattr(show, field, data[field])
+        if "tags" in data:
+            show.tags = sorted(set(data["tags"]))
     return show
 
 
 def delete_show(show_id: int, force: bool) -> int:
-    show = get_show(show_id)
-    active = count_active_bookings(show) if show.ends_at > utcnow() else 0
-    if active and not force:
-        raise Conflict(
-            "show_has_bookings",
-            f"This show has {active} active booking(s); deleting it anyway cancels them.",
-            {"active_bookings": active},
-        )
-    cancelled = cancel_active_bookings(show, reason="show_deleted") if active else 0
-    db.session.delete(show)
-    db.session.commit()
+    with write_transaction() as session:
+        show = get_show(show_id, lock=True)
+        active = count_active_bookings(show) if show.ends_at > utcnow() else 0
+        if active and not force:
+            raise Conflict(
+                "show_has_bookings",
+                f"This show has {active} active booking(s); deleting it anyway cancels them.",
+                {"active_bookings": active},
+            )
+        cancelled = cancel_active_bookings(show, reason="show_deleted") if active else 0
+        session.delete(show)
     return cancelled
 
 
