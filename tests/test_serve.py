@@ -40,6 +40,8 @@ class Server:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            # Its own process group, so that a failed test can stop the whole tree.
+            start_new_session=True,
         )
         self.output: list[str] = []
         self.ready = threading.Event()
@@ -77,8 +79,13 @@ def server(tmp_path: Path) -> Iterator[Server]:
     assert running.base_url, "".join(running.output)
     yield running
     if running.process.poll() is None:
-        running.process.kill()
-        running.process.wait()
+        # The test failed before stopping it: ask nicely, then stop every process it started.
+        running.process.send_signal(signal.SIGINT)
+        try:
+            running.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(running.process.pid, signal.SIGKILL)
+            running.process.wait()
     running.finished.wait(timeout=10)
 
 

@@ -16,7 +16,9 @@ def engine_options(database_url: str) -> dict[str, Any]:
     if database_url.startswith("sqlite"):
         # The busy timeout makes a second writer wait for the lock instead of failing at once.
         return {"connect_args": {"timeout": 15, "check_same_thread": False}}
-    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
+    # No pre-ping: it costs a round trip on every request; a connection lost to a database
+    # restart fails one request with a 503 and is then replaced.
+    return {"pool_recycle": 1800, "pool_size": 10, "max_overflow": 20}
 
 
 def configure_sqlite(engine: Engine) -> None:

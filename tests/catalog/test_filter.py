@@ -112,3 +112,80 @@ def test_meta_lists_filter_values(client: FlaskClient):
     assert meta["tags"] == ["comedy", "family"]
     assert meta["languages"]["hi"] == "Hindi"
     assert meta["timezone"] == "Asia/Kolkata"
+
+
+def test_fast_listing_matches_the_documented_schema(client: FlaskClient, app):
+    """/api/filter formats rows by hand for speed; it must say exactly what ShowSchema says."""
+    from boxoffice.catalog.schemas import ShowSchema
+    from boxoffice.catalog.services import get_show
+
+    gold = {"categories": [{"name": "Gold", "rows": ["A"], "surcharge": "45.50"}]}
+    shows = [
+        make_show(
+            make_venue(name="One", rows=1, seats_per_row=3, layout=gold),
+            rating=None,
+            tags=["drama", "family"],
+            price="99.99",
+        ),
+        make_show(make_venue(name="Two", layout={"removed": ["A1"]}), starts_in=timedelta(days=9)),
+    ]
+    listed = client.get("/api/filter").get_json()["shows"]
+    expected = [ShowSchema().dump(get_show(show.id)) for show in shows]
+    assert listed == expected
+
+
+def test_cached_results_follow_every_change_at_once(client: FlaskClient, admin, user):
+    """Search results are cached, but a booking, a cancellation or an edit shows up at once."""
+    venue = make_venue(rows=2, seats_per_row=5)
+    show = make_show(venue, title="Kantara")
+
+    def card() -> dict:
+        shows = client.get("/api/filter", query_string={"q": "kant"}).get_json()["shows"]
+        return shows[0] if shows else {}
+
+    assert card()["free_seats"] == 10
+    assert card()["free_seats"] == 10  # served from the cache this time
+    booked = client.post(
+        "/api/bookticket", json={"show_id": show.id, "seats": ["A1", "A2"]}, headers=user.headers
+    )
+    assert booked.status_code == 201
+    assert card()["free_seats"] == 8
+    cancel = client.post(
+        "/api/booking/cancel",
+        json={"booking_id": booked.get_json()["booking"]["booking_id"]},
+        headers=user.headers,
+    )
+    assert cancel.status_code == 200
+    assert card()["free_seats"] == 10
+    client.post(
+        "/api/show/update",
+        json={"show_id": show.id, "title": "Kantara: Chapter 1"},
+        headers=admin.headers,
+    )
+    assert card()["title"] == "Kantara: Chapter 1"
+    client.post(
+        "/api/venue/update",
+        json={"venue_id": venue.id, "name": "Renamed hall"},
+        headers=admin.headers,
+    )
+    assert card()["venue"]["name"] == "Renamed hall"
+    client.post("/api/show/delete", json={"show_id": show.id}, headers=admin.headers)
+    assert card() == {}
+
+
+def test_a_failed_write_does_not_touch_the_cache(client: FlaskClient, admin, app):
+    import redis
+
+    from boxoffice.catalog.listing_cache import GENERATION_KEY
+
+    make_show(title="Leo")
+    client.get("/api/filter")
+    store = redis.Redis.from_url(app.config["BOXOFFICE"].redis_url)
+    before = store.get(GENERATION_KEY)
+    refused = client.post(
+        "/api/venue/create",
+        json={"name": "", "location": "X", "rows": 1, "seats_per_row": 1},
+        headers=admin.headers,
+    )
+    assert refused.status_code == 422
+    assert store.get(GENERATION_KEY) == before

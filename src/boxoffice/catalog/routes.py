@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
+from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint
 
 from ..auth.guards import admin_required
 from . import services
+from .listing_cache import cached_json
 from .schemas import (
     DeletedSchema,
     FilterQuerySchema,
@@ -35,9 +37,12 @@ blp = Blueprint("catalog", __name__, url_prefix="/api", description="Venues, sho
 @blp.route("/filter", methods=["GET"])
 @blp.arguments(FilterQuerySchema, location="query")
 @blp.response(200, ShowListSchema)
-def filter_shows(filters: dict[str, Any]) -> dict[str, Any]:
+def filter_shows(filters: dict[str, Any]) -> ResponseReturnValue:
     """Upcoming shows by title substring (case-insensitive) and filters."""
-    return {"shows": search_shows(filters, current_app.config["BOXOFFICE"].tz)}
+    # Already serialised (see catalog.listing and listing_cache); a response skips the schema.
+    tz = current_app.config["BOXOFFICE"].tz
+    body = cached_json(filters, lambda: {"shows": search_shows(filters, tz)})
+    return current_app.response_class(body, mimetype="application/json")
 
 
 @blp.route("/meta", methods=["GET"])

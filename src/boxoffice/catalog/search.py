@@ -6,11 +6,11 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, cast, func, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import String, cast, func
 
 from ..db_types import utcnow
 from ..extensions import db
+from .listing import listing_query, show_cards
 from .models import Show, Venue
 
 
@@ -19,12 +19,10 @@ def _day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def search_shows(filters: dict[str, Any], tz: ZoneInfo) -> list[Show]:
-    """Upcoming shows matching every given filter, soonest first."""
+def search_shows(filters: dict[str, Any], tz: ZoneInfo) -> list[dict[str, Any]]:
+    """Upcoming shows matching every given filter, soonest first, as result cards."""
     query = (
-        select(Show)
-        .join(Show.venue)
-        .options(contains_eager(Show.venue))
+        listing_query()
         .where(Show.starts_at > utcnow())
         .order_by(Show.starts_at, Show.id)
         .limit(filters.get("limit", 100))
@@ -46,4 +44,4 @@ def search_shows(filters: dict[str, Any], tz: ZoneInfo) -> list[Show]:
         query = query.where(Show.starts_at >= start, Show.starts_at < end)
     if venue_id := filters.get("venue_id"):
         query = query.where(Show.venue_id == venue_id)
-    return list(db.session.scalars(query))
+    return show_cards(db.session.connection(), query, tz)
