@@ -31,6 +31,16 @@ PG_ADMIN_URL = os.environ.get(
 REDIS_BASE_URL = os.environ.get("BOXOFFICE_TEST_REDIS_URL", "redis://127.0.0.1:6379")
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests of PostgreSQL-only behaviour belong to the PostgreSQL pass of ``make test``."""
+    if TEST_DB == "postgres":
+        return
+    elsewhere = [item for item in items if item.get_closest_marker("postgres_only")]
+    if elsewhere:
+        config.hook.pytest_deselected(items=elsewhere)
+        items[:] = [item for item in items if not item.get_closest_marker("postgres_only")]
+
+
 def _worker_number(worker_id: str) -> int:
     return 0 if worker_id == "master" else int(worker_id.removeprefix("gw"))
 
@@ -42,9 +52,7 @@ def run_slot(worker_id: str, testrun_uid: str) -> int:
 
 
 @pytest.fixture(scope="session")
-def database_url(
-    run_slot: int, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
+def database_url(run_slot: int, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if TEST_DB == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
         return

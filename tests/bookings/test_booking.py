@@ -216,12 +216,12 @@ def test_capacity_invariant_after_many_operations(client: FlaskClient, show, use
     assert db.session.get(Show, show.id).free_seats == CAPACITY - 4
 
 
+# SQLite waits on BEGIN IMMEDIATE with its busy timeout instead.
+@pytest.mark.postgres_only
 def test_show_lock_timeout_is_a_503_busy_not_a_500(
     client: FlaskClient, show, user: Account, monkeypatch
 ):
     """PostgreSQL: a transaction stuck on the show lock gives up and says "try again"."""
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("SQLite waits on BEGIN IMMEDIATE with its busy timeout instead")
     from boxoffice.bookings import locking
 
     monkeypatch.setattr(locking, "LOCK_TIMEOUT", "50ms")

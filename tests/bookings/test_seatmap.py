@@ -89,12 +89,12 @@ def test_unknown_show_and_bad_ids(client: FlaskClient):
     assert_error(client.get("/api/show/seats"), 422, "validation_failed")
 
 
+# The separate reader pool exists on PostgreSQL only.
+@pytest.mark.postgres_only
 def test_seat_map_survives_a_dropped_database_connection(client: FlaskClient, show):
     """PostgreSQL: the seat map's own pool does not ping; a dead connection is retried once."""
     from boxoffice.extensions import db
 
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("the separate reader pool is PostgreSQL only")
     _map(client, show.id)
     db.session.execute(
         sa.text(

@@ -193,7 +193,10 @@ def test_delete_venue_with_bookings_needs_force(
     assert forced.status_code == 200 and forced.get_json()["cancelled_bookings"] == 1
     db.session.expire_all()
     assert db.session.get(Booking, booking.id).status == "cancelled"
-    assert db.session.scalar(select(func.count(MailLog.id)).where(MailLog.kind == "booking_cancelled")) == 1
+    assert (
+        db.session.scalar(select(func.count(MailLog.id)).where(MailLog.kind == "booking_cancelled"))
+        == 1
+    )
 
 
 def test_layout_change_refused_while_upcoming_show_has_bookings(
