@@ -17,8 +17,9 @@ from .auth.models import User
 from .auth.services import make_admin, register_user
 from .bookings.models import Booking, SeatClaim
 from .bookings.services import new_code
-from .catalog.layout import capacity_of, normalise_layout, seats_of
+from .catalog.layout import capacity_of, seats_of
 from .catalog.models import Show, Venue
+from .catalog.services import create_venue
 from .config import Settings
 from .extensions import db
 
@@ -152,23 +153,20 @@ DAYS = 14
 
 
 def _venues() -> list[Venue]:
-    venues = []
-    for spec in VENUES:
-        layout = normalise_layout(
-            spec["rows"],
-            spec["seats_per_row"],
-            {"removed": spec["removed"], "categories": spec["categories"]},
+    # Through the catalogue service, so demo venues obey the same layout rules as any other.
+    venues = [
+        create_venue(
+            {
+                "name": spec["name"],
+                "location": spec["location"],
+                "rows": spec["rows"],
+                "seats_per_row": spec["seats_per_row"],
+                "layout": {"removed": spec["removed"], "categories": spec["categories"]},
+                "currency": "INR",
+            }
         )
-        venue = Venue(
-            name=spec["name"],
-            location=spec["location"],
-            rows=spec["rows"],
-            seats_per_row=spec["seats_per_row"],
-            layout=layout,
-            currency="INR",
-        )
-        db.session.add(venue)
-        venues.append(venue)
+        for spec in VENUES
+    ]
     return venues
 
 
@@ -184,21 +182,20 @@ def _shows(venues: list[Venue], settings: Settings, rng: random.Random) -> list[
                 if starts_at <= datetime.now(settings.tz) + timedelta(minutes=30):
                     continue
                 price = Decimal(film["price"]) + (Decimal(30) if start.hour >= 18 else 0)
-                shows.append(
-                    Show(
-                        venue=venue,
-                        title=film["title"],
-                        language=film["language"],
-                        rating=film["rating"],
-                        tags=film["tags"],
-                        duration_minutes=film["duration_minutes"],
-                        starts_at=starts_at,
-                        price=price,
-                        capacity=capacity_of(venue.rows, venue.seats_per_row, venue.layout),
-                        seats_booked=0,
-                    )
+                show = Show(
+                    venue_id=venue.id,
+                    title=film["title"],
+                    language=film["language"],
+                    rating=film["rating"],
+                    tags=film["tags"],
+                    duration_minutes=film["duration_minutes"],
+                    starts_at=starts_at,
+                    price=price,
+                    capacity=capacity_of(venue.rows, venue.seats_per_row, venue.layout),
+                    seats_booked=0,
                 )
-    db.session.add_all(shows)
+                db.session.add(show)
+                shows.append(show)
     return shows
 
 
