@@ -83,3 +83,16 @@ def test_create_admin_promotes_existing_account(app: Flask):
     )
     assert result.exit_code == 0 and "Promoted" in result.output
     assert db.session.scalar(select(User).where(User.email == "x@example.com")).is_admin
+
+
+def test_commands_and_search_work_without_redis(app: Flask, settings):
+    """A newcomer's ``boxoffice seed-demo`` runs before any Redis exists."""
+    from dataclasses import replace
+
+    from boxoffice import create_app
+
+    no_redis = create_app(replace(settings, redis_url=None))
+    result = no_redis.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    search = no_redis.test_client().get("/api/filter", query_string={"q": "a"})
+    assert search.status_code == 200 and search.get_json()["shows"]

@@ -34,8 +34,15 @@ _DIRTY = "boxoffice_listing_dirty"
 _TABLES = {Show.__tablename__, Venue.__tablename__}
 
 
+def _redis_configured() -> bool:
+    # Commands such as ``seed-demo`` run without Redis; they have no cache to use or clear.
+    return bool(current_app.config["BOXOFFICE"].redis_url)
+
+
 def cached_json(filters: dict[str, Any], compute: Callable[[], Any]) -> str:
     """The JSON body for these filters, from the cache or freshly computed and stored."""
+    if not _redis_configured():
+        return json.dumps(compute(), separators=(",", ":"))
     try:
         client = get_redis()
         generation = str(client.get(GENERATION_KEY) or "0")
@@ -54,6 +61,8 @@ def cached_json(filters: dict[str, Any], compute: Callable[[], Any]) -> str:
 
 
 def _bump() -> None:
+    if not _redis_configured():
+        return
     try:
         get_redis().incr(GENERATION_KEY)
     except redis.exceptions.RedisError as error:  # entries expire on their own
