@@ -51,17 +51,24 @@ def is_sqlite(session: Session | None = None) -> bool:
 
 
 @contextmanager
-def write_transaction() -> Iterator[Session]:
-    """A short transaction that takes the database write lock up front on SQLite.
+def write_transaction(immediate: bool = True) -> Iterator[Session]:
+    """A short write transaction; commits on success, rolls back on any error.
 
-    On PostgreSQL the caller locks the rows it needs (``SELECT ... FOR UPDATE``).
-    Commits on success, rolls back on any error.
+    SQLite: the open transaction is committed first, so that a new one can begin with
+    ``BEGIN IMMEDIATE`` and hold the database write lock before anything is read (a deferred
+    transaction that reads, then writes after another writer committed, fails at once with
+    "database is locked"). ``immediate=False`` keeps a plain deferred BEGIN.
+
+    PostgreSQL: the caller locks the rows it needs (``SELECT ... FOR UPDATE``); the open
+    transaction (typically the sign-in's user lookup) simply continues, which saves a COMMIT
+    and a BEGIN round trip.
     """
     session = db.session()
-    if session.in_transaction():
-        session.commit()
     if is_sqlite(session):
-        session.connection(execution_options={"sqlite_immediate": True})
+        if session.in_transaction():
+            session.commit()
+        if immediate:
+            session.connection(execution_options={"sqlite_immediate": True})
     try:
         yield session
         session.commit()

@@ -40,7 +40,6 @@ from ..catalog.models import Show, Venue
 from ..config import ConfigError, Settings
 from ..database import is_sqlite, write_transaction
 from ..errors import ApiError, NotFound
-from ..extensions import db
 
 T = TypeVar("T")
 
@@ -206,35 +205,6 @@ def _backoff(attempt: int) -> None:
     time.sleep(min(0.2, 0.005 * 2**attempt) * (0.5 + random.random()))
 
 
-def _transaction(lock: bool) -> Any:
-    if is_sqlite():
-        # BEGIN IMMEDIATE: the write lock before the availability check. Without it (the
-        # disabled-lock control run only) a deferred BEGIN, as any plain transaction.
-        return write_transaction() if lock else _plain_transaction(commit_first=True)
-    # PostgreSQL: the show row lock is taken inside; the read-only transaction that signing
-    # in opened (the user lookup) simply continues, which saves a COMMIT and a BEGIN.
-    return _plain_transaction(commit_first=False)
-
-
-class _plain_transaction:  # noqa: N801 - used like a function, as write_transaction is
-    """Commit on success, roll back on any error."""
-
-    def __init__(self, commit_first: bool) -> None:
-        self.commit_first = commit_first
-
-    def __enter__(self) -> Session:
-        self.session = db.session()
-        if self.commit_first and self.session.in_transaction():
-            self.session.commit()
-        return self.session
-
-    def __exit__(self, kind: Any, _value: Any, _tb: Any) -> None:
-        if kind is None:
-            self.session.commit()
-        else:
-            self.session.rollback()
-
-
 def run_locked(work: Callable[[Session], T], on_conflict: Callable[[], ApiError]) -> T:
     """Run ``work`` in a short write transaction; commit, or retry transient failures.
 
@@ -245,7 +215,9 @@ def run_locked(work: Callable[[Session], T], on_conflict: Callable[[], ApiError]
     lock = not debug_race().disable_lock
     for attempt in range(ATTEMPTS):
         try:
-            with _transaction(lock) as session:
+            # On SQLite, BEGIN IMMEDIATE takes the write lock before the availability check;
+            # only the disabled-lock control run uses a deferred BEGIN.
+            with write_transaction(immediate=lock) as session:
                 return work(session)
         except IntegrityError as error:
             if _is_code_collision(error) and attempt < ATTEMPTS - 1:
