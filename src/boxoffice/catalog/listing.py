@@ -9,7 +9,7 @@ two), so the schema stays the documentation of the response.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -58,9 +58,7 @@ def show_cards(connection: Connection, query: Select, tz: ZoneInfo) -> list[dict
     cheapest_by_venue = _cheapest_surcharges(connection, {row.venue_id for row in rows})
     cards = []
     for row in rows:
-        starts_at: datetime = row.starts_at
-        if starts_at.tzinfo is None:  # values that bypassed the type decorator
-            starts_at = starts_at.replace(tzinfo=UTC)
+        starts_at: datetime = row.starts_at  # aware UTC, from the UTCDateTime column type
         price: Decimal = row.price
         cards.append(
             {
