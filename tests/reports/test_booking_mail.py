@@ -150,7 +150,7 @@ def test_rolled_back_booking_sends_nothing(
     inbox.next()
     # A cancellation whose transaction rolls back must leave no trace and queue nothing.
     with pytest.raises(RuntimeError), write_transaction():
-        notifications.booking_cancelled(booking.id)
+        notifications.booking_cancelled(booking.id, booking.user)
         raise RuntimeError("something failed later in the same transaction")
     drain(worker)
     assert inbox.pending() == []

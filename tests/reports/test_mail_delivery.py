@@ -155,3 +155,37 @@ def test_a_mail_that_cannot_be_built_is_recorded_not_retried_forever(
     (failed,) = mail_rows()
     assert failed.status == "failed" and "KeyError" in (failed.error or "")
     assert outbox.stale_ids(utcnow() + timedelta(hours=1)) == []
+
+
+def test_a_burst_of_bookings_sends_each_confirmation_once(
+    client: FlaskClient, worker: Celery, inbox, show
+) -> None:
+    """Bookings only kick the outbox; the dispatches they trigger send every mail once."""
+    users = [make_user(client, f"fan{n}@example.com") for n in range(6)]
+    for n, user in enumerate(users):
+        book(user, show, [f"B{n + 1}"])
+
+    received = sorted(mail.rcpt_tos[0] for mail in inbox.take(len(users)))
+    assert received == sorted(user.email for user in users)
+    drain(worker)
+    assert inbox.pending() == []
+    assert [(row.status, row.attempts) for row in mail_rows()] == [("sent", 1)] * len(users)
+    assert outbox.dispatch_due() == 0  # nothing is due any more
+
+
+def test_a_mail_recorded_while_a_dispatch_is_pending_goes_with_that_dispatch(
+    client: FlaskClient, worker: Celery, inbox, show
+) -> None:
+    from boxoffice.redis_client import get_redis
+    from boxoffice.reports.tasks import dispatch_mail
+
+    user = make_user(client, "asha@example.com")
+    kicks = get_redis()
+    kicks.set(outbox.KICK_KEY, "1")  # a dispatch is on its way to the worker
+    book(user, show, ["C4"])  # so this commit's kick queues no second one
+    assert kicks.get(outbox.KICK_KEY) == "1"
+    assert mail_rows()[0].status == "queued"
+
+    dispatch_mail.delay()  # the pending dispatch arrives and takes the new row along
+    assert inbox.next().rcpt_tos == ["asha@example.com"]
+    assert kicks.get(outbox.KICK_KEY) is None  # cleared first, so later commits kick again

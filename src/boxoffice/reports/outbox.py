@@ -5,6 +5,12 @@ delivery: queued -> sending -> sent, or -> retrying -> ... -> failed. ``next_att
 when the row is next due; a row whose time has long passed without progress (its task was
 never queued because Redis was down, or its worker died mid-send) is queued again by the
 periodic sweep, so no mail is lost silently.
+
+Whoever records mail *kicks* the outbox after the commit instead of publishing one Celery
+task per mail: a booking then pays one Redis ``SET NX`` instead of a Celery publish, and a
+busy show's confirmations leave in batches. The kick key lets one dispatch task through
+while another is pending; ``dispatch_due`` deletes the key *before* it reads the due rows,
+so a row committed after that read finds the key gone and kicks a dispatch of its own.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from ..auth.models import User
 from ..database import write_transaction
 from ..db_types import utcnow
 from ..extensions import db
+from ..redis_client import get_redis
 from ..transactions import after_commit
 from .models import MailLog
 
@@ -40,6 +47,10 @@ PENDING_STATES = (QUEUED, SENDING, RETRYING)
 LEASE = timedelta(minutes=5)
 # A due row untouched for this long has no task in flight; the sweep queues it again.
 STALE_AFTER = timedelta(minutes=2)
+KICK_KEY = "boxoffice:outbox:kick"
+# A dispatch task lost on the way stops holding kicks back after this long.
+KICK_SECONDS = 60
+DISPATCH_BATCH = 500
 
 
 def booking_period(booking_id: int) -> str:
@@ -76,26 +87,84 @@ def record(kind: str, period: str, user: User) -> MailLog | None:
     return row
 
 
-def record_and_queue(kind: str, period: str, user: User) -> int | None:
-    """Record the mail in the caller's transaction and queue it after the commit."""
-    row = record(kind, period, user)
-    if row is None:
-        return None
-    db.session.flush()
-    log_id = row.id
-    after_commit(lambda: queue(log_id))
-    return log_id
+def record_and_kick(kind: str, period: str, user: User) -> bool:
+    """Record the mail in the caller's transaction and kick the outbox after the commit."""
+    if record(kind, period, user) is None:
+        return False
+    after_commit(kick)
+    return True
+
+
+def record_new(kind: str, period: str, user: User) -> None:
+    """Record a mail about something created in the caller's transaction; kick after commit.
+
+    For a subject that did not exist before this transaction (a new booking), no row can
+    exist yet: one plain INSERT, without the look-up and savepoint of ``record``.
+    """
+    db.session.execute(
+        MailLog.__table__.insert().values(
+            kind=kind,
+            period=period,
+            recipient=user.email,
+            user_id=user.id,
+            status=QUEUED,
+            attempts=0,
+            created_at=utcnow(),
+            next_attempt_at=utcnow(),
+        )
+    )
+    after_commit(kick)
+
+
+def kick() -> bool:
+    """Ask a worker to send what is due; called after the commit that recorded mail.
+
+    A broker outage is logged, not raised: the caller's work has committed and its mail
+    stays queued for the periodic sweep.
+    """
+    from .tasks import dispatch_mail
+
+    try:
+        if get_redis().set(KICK_KEY, "1", nx=True, ex=KICK_SECONDS):
+            dispatch_mail.delay()
+    except (OperationalError, redis.exceptions.RedisError, OSError) as error:
+        log.warning("outbox not kicked (broker unreachable, the sweep retries): %s", error)
+        return False
+    return True
+
+
+def dispatch_due() -> int:
+    """Queue one send task per mail that is due and not yet handed out; returns how many.
+
+    Handing a row out moves its ``next_attempt_at`` on by ``STALE_AFTER``, so the next
+    dispatch skips it and only the sweep queues it again if its task is lost.
+    """
+    get_redis().delete(KICK_KEY)  # first: later commits must kick again (module docstring)
+    handed_out = 0
+    while True:
+        now = utcnow()
+        due = select(MailLog.id).where(MailLog.status == QUEUED, MailLog.next_attempt_at <= now)
+        with write_transaction() as session:
+            ids = session.scalars(
+                update(MailLog)
+                .where(MailLog.id.in_(due.order_by(MailLog.id).limit(DISPATCH_BATCH)))
+                .values(next_attempt_at=now + STALE_AFTER)
+                .returning(MailLog.id)
+            ).all()
+        for log_id in sorted(ids):
+            queue(log_id)
+        handed_out += len(ids)
+        if len(ids) < DISPATCH_BATCH:
+            return handed_out
 
 
 def queue(log_id: int) -> bool:
-    """Hand the mail to Celery; a broker outage is logged and left to the sweep."""
+    """Hand one mail to Celery; a broker outage is logged and left to the sweep."""
     from .tasks import send_mail
 
     try:
         send_mail.delay(log_id)
     except (OperationalError, redis.exceptions.RedisError, OSError) as error:
-        # Usually called after a commit: the booking stands, and the row stays queued for
-        # the sweep, so a broker outage must not turn into an error for the user.
         log.warning("mail %s not queued (broker unreachable, the sweep retries): %s", log_id, error)
         return False
     return True

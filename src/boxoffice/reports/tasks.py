@@ -31,6 +31,12 @@ def send_mail(self: Task, log_id: int) -> str:
     return outcome.status
 
 
+@shared_task(name="boxoffice.reports.tasks.dispatch_mail", ignore_result=True)
+def dispatch_mail() -> int:
+    """Queue every due outbox mail (the web requests only kick this; see ``outbox``)."""
+    return outbox.dispatch_due()
+
+
 @shared_task(name="boxoffice.reports.tasks.send_reminders")
 def send_reminders() -> dict[str, int]:
     summary = reminders.run()
