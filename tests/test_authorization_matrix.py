@@ -62,9 +62,7 @@ ENDPOINTS = [
     ),
     Endpoint("/api/show/delete", lambda ctx: {"show_id": ctx["spare_show_id"]}, "admin"),
     Endpoint("/api/hold", lambda ctx: {"show_id": ctx["show_id"], "seats": ["A1"]}, "user"),
-    Endpoint(
-        "/api/bookticket", lambda ctx: {"show_id": ctx["show_id"], "seats": ["A2"]}, "user"
-    ),
+    Endpoint("/api/bookticket", lambda ctx: {"show_id": ctx["show_id"], "seats": ["A2"]}, "user"),
     Endpoint("/api/export", lambda ctx: {"venue_id": ctx["venue_id"]}, "admin"),
 ]
 

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from support import Account, assert_error
 
-from boxoffice.bookings import services
+from boxoffice.bookings import holds, services
 from boxoffice.bookings.events import channel
 from boxoffice.bookings.models import Booking, Hold, SeatClaim
 from boxoffice.catalog.models import Show
@@ -152,15 +152,33 @@ def test_sold_out_show(client: FlaskClient, user: Account, other_user: Account):
     assert _booked_count(show.id) == (8, 8)
 
 
-def test_database_constraint_turns_a_bypassed_check_into_409(
-    client: FlaskClient, show, user: Account, other_user: Account, monkeypatch
+def _without_early_check(session, show_id, _user_id, _labels, now):
+    """``read_show_for_claim`` as if its look-up had missed a claim still in flight."""
+    show = holds.read_show(session, show_id)
+    holds.check_open(show, now)
+    return show
+
+
+def _plain_insert(_session):
+    """The claims insert as if someone had dropped its ON CONFLICT clause by mistake."""
+    table = SeatClaim.__table__
+    return table.insert().returning(table.c.seat)
+
+
+@pytest.mark.parametrize("plain_insert", [False, True], ids=["in-flight", "buggy-insert"])
+def test_seats_taken_past_the_early_check_are_refused_by_the_database(
+    client: FlaskClient, show, user: Account, other_user: Account, monkeypatch, plain_insert
 ):
-    """Even if the availability check had a bug, the unique constraint refuses the seat."""
+    """A claim the early read cannot see yet is skipped by the conflict-aware insert; and
+    even if that insert had a bug, the unique constraint refuses the seat: 409, not 500."""
     assert book(client, other_user, show_id=show.id, seats=["C6"]).status_code == 201
-    monkeypatch.setattr(services, "make_room", lambda *args: [])
+    monkeypatch.setattr(services, "read_show_for_claim", _without_early_check)
+    if plain_insert:
+        monkeypatch.setattr(holds, "insert_skipping_taken", _plain_insert)
     error = assert_error(book(client, user, show_id=show.id, seats=["C6", "C7"]), 409, "seat_taken")
     assert error["details"]["seats"] == ["C6"]
     assert _booked_count(show.id) == (1, 1)
+    assert db.session.scalar(select(func.count(Booking.id))) == 1
 
 
 def test_colliding_booking_code_is_drawn_again(

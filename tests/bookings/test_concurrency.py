@@ -2,17 +2,19 @@
 
 Real HTTP against a real multi-process gunicorn server (several gthread workers) on a fresh
 database, 40 threads released together by a barrier. Following pretix's tests, some runs widen
-the race window on purpose (``BOXOFFICE_DEBUG_RACE_DELAY_MS``: a sleep between the availability
-check and the insert) and control runs switch the application lock off
-(``BOXOFFICE_DEBUG_DISABLE_LOCK``):
+the race window on purpose (``BOXOFFICE_DEBUG_RACE_DELAY_MS``: a sleep after the claims are
+inserted, so contenders wait on them for longer) and control runs switch the application's own
+defences off (``BOXOFFICE_DEBUG_DISABLE_LOCK``: no ``BEGIN IMMEDIATE`` on SQLite, no early
+availability read, a plain INSERT instead of the conflict-aware one):
 
-* lock on: every request is serialised per show; losers get a clean 409.
-* lock off, constraint on: proves the UNIQUE(show_id, seat) constraint alone stops a double
+* defences on: losers get a clean 409 naming the seats.
+* defences off, constraint on: proves the UNIQUE(show_id, seat) constraint alone stops a double
   sale (the loser's insert fails in the database and becomes a 409, not a 500).
-* lock off, constraint dropped (PostgreSQL): proves the checks of this test *can* see a double
-  sale, so the green runs above mean something. On SQLite this control is skipped: SQLite has
-  one writer at a time and a stale reader cannot commit a write (SQLITE_BUSY_SNAPSHOT), so
-  even without lock and constraint it does not oversell - there is nothing to detect.
+* defences off, constraint dropped (PostgreSQL): proves the checks of this test *can* see a
+  double sale, so the green runs above mean something. On SQLite this control is left out:
+  SQLite has one writer at a time and a stale reader cannot commit a write
+  (SQLITE_BUSY_SNAPSHOT), so even without defences and constraint it does not oversell -
+  there is nothing to detect.
 """
 
 from __future__ import annotations
@@ -195,8 +197,8 @@ def _assert_sold_at_most_once(
 @pytest.mark.parametrize(
     "env",
     [
-        pytest.param({}, id="lock"),
-        pytest.param({"BOXOFFICE_DEBUG_RACE_DELAY_MS": "25"}, id="lock-wide-window"),
+        pytest.param({}, id="defended"),
+        pytest.param({"BOXOFFICE_DEBUG_RACE_DELAY_MS": "25"}, id="defended-wide-window"),
         pytest.param(
             {"BOXOFFICE_DEBUG_RACE_DELAY_MS": "25", "BOXOFFICE_DEBUG_DISABLE_LOCK": "true"},
             id="constraint-only",
@@ -218,7 +220,7 @@ def test_concurrent_bookings_never_sell_a_seat_twice(
 
 # SQLite serialises writers itself; see the module docstring.
 @pytest.mark.postgres_only
-def test_control_without_lock_and_constraint_detects_double_sale(
+def test_control_without_defences_and_constraint_detects_double_sale(
     base_settings: Settings, tmp_path: Path
 ):
     """The checks above can fail: remove both defences and they see seats sold twice."""

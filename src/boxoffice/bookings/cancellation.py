@@ -8,6 +8,7 @@ from .. import notifications
 from ..catalog.models import Show
 from ..db_types import utcnow
 from ..extensions import db
+from .locking import count_booked
 from .models import Booking, SeatClaim
 
 CONFIRMED = "confirmed"
@@ -32,11 +33,7 @@ def release_booking(booking: Booking, reason: str) -> None:
     booking.cancel_reason = reason
     freed = db.session.execute(delete(SeatClaim).where(SeatClaim.booking_id == booking.id))
     if booking.show_id is not None:
-        db.session.execute(
-            Show.__table__.update()
-            .where(Show.id == booking.show_id)
-            .values(seats_booked=Show.seats_booked - freed.rowcount)  # type: ignore[attr-defined]
-        )
+        count_booked(db.session(), booking.show_id, -freed.rowcount)  # type: ignore[attr-defined]
 
 
 def cancel_active_bookings(show: Show, reason: str) -> int:
@@ -50,5 +47,5 @@ def cancel_active_bookings(show: Show, reason: str) -> int:
         release_booking(booking, reason)
         # The customer must hear that the cinema withdrew the show; the mail goes out once
         # the withdrawal commits.
-        notifications.booking_cancelled(booking.id)
+        notifications.booking_cancelled(booking.id, booking.user)
     return len(bookings)

@@ -2,8 +2,8 @@
 
 A claim is one row of ``seat_claims`` per held or booked seat. A held claim carries the
 hold's expiry; once that time has passed the claim no longer counts (the seat map shows the
-seat free and the next hold or booking of that seat deletes it inside its locked
-transaction), so no job has to run before expired seats can be sold again. The periodic
+seat free and the next hold or booking of that seat deletes it inside its transaction), so
+no job has to run before expired seats can be sold again. The periodic
 ``purge_expired_holds`` task only tidies up.
 """
 
@@ -16,7 +16,8 @@ from decimal import Decimal
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Row, and_, delete, insert, or_, select
+from sqlalchemy import Row, and_, delete, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..catalog.layout import Seat
@@ -25,7 +26,7 @@ from ..db_types import utcnow
 from ..errors import ApiError, Conflict, NotFound
 from ..extensions import db
 from . import events
-from .locking import lock_show, race_pause, read_show, run_locked
+from .locking import debug_race, race_pause, read_show, run_locked
 from .models import Hold, SeatClaim
 from .seatmap import BOOKED, FREE, HELD, check_labels, seats_by_label
 
@@ -49,25 +50,61 @@ def price_of(show: Row[Any], seats: Sequence[Seat]) -> Decimal:
     return sum((show.price + seat.surcharge for seat in seats), Decimal("0.00"))
 
 
-def make_room(
-    session: Session,
-    show_id: int,
-    user_id: int,
-    labels: Sequence[str],
-    now: datetime,
-    keep_hold: str | None = None,
-) -> list[str]:
-    """Under the show lock: free what may be reused, then check availability.
+def read_show_for_claim(
+    session: Session, show_id: int, user_id: int, labels: Sequence[str], now: datetime
+) -> Row[Any]:
+    """``read_show``, and in the same round trip whether any of ``labels`` is taken already.
 
-    One statement deletes the caller's own held claims on this show (a new hold or booking
-    replaces their hold) and expired claims of others on the requested seats. Returns the
-    caller's previously held seats that the new request gives up. Raises ``seat_taken``
-    naming every requested seat that someone else holds or anyone has booked.
+    Most refusals of a popular show are seats committed to someone else a moment ago; they
+    are answered from this read, before anything is written. Claims still in flight are
+    caught by the insert in ``claim_seats``.
     """
+    taken = (
+        select(func.count())
+        .where(
+            SeatClaim.show_id == show_id,
+            SeatClaim.seat.in_(list(labels)),
+            or_(
+                SeatClaim.booking_id.is_not(None),
+                and_(SeatClaim.user_id != user_id, SeatClaim.expires_at > now),
+            ),
+        )
+        .scalar_subquery()
+        .label("taken")
+    )
+    show = read_show(session, show_id, taken)
+    check_open(show, now)
+    if show.taken and not debug_race().disable_lock:
+        seats_for(show, labels)  # unknown labels are a 422 before anything else
+        raise taken_now(show_id, user_id, labels)
+    return show
+
+
+def claim_seats(
+    session: Session,
+    show: Row[Any],
+    user_id: int,
+    seats: Sequence[Seat],
+    now: datetime,
+    *,
+    hold_id: str | None = None,
+    expires_at: datetime | None = None,
+    booking_id: int | None = None,
+) -> list[str]:
+    """Claim the seats for a hold or a booking, all or nothing; see ``locking`` for why.
+
+    First one statement deletes what may be reused: the caller's own held claims on this
+    show (a new hold or booking replaces their hold) and expired claims of others on the
+    requested seats. Then the claims are inserted, skipping seats the unique constraint
+    says are taken. Raises ``seat_taken`` naming every requested seat that someone else
+    holds or anyone has booked; otherwise returns the caller's previously held seats that
+    this request gives up.
+    """
+    labels = [seat.label for seat in seats]
     deleted = session.execute(
         delete(SeatClaim)
         .where(
-            SeatClaim.show_id == show_id,
+            SeatClaim.show_id == show.id,
             SeatClaim.booking_id.is_(None),
             or_(
                 SeatClaim.user_id == user_id,
@@ -75,47 +112,46 @@ def make_room(
             ),
         )
         .returning(SeatClaim.seat, SeatClaim.user_id)
+        .execution_options(synchronize_session=False)
     ).all()
     own = [seat for seat, owner in deleted if owner == user_id]
     if own:
-        old = delete(Hold).where(Hold.show_id == show_id, Hold.user_id == user_id)
-        if keep_hold is not None:
-            old = old.where(Hold.id != keep_hold)
-        session.execute(old)
-    taken = session.scalars(
-        select(SeatClaim.seat).where(SeatClaim.show_id == show_id, SeatClaim.seat.in_(labels))
-    ).all()
-    if taken:
-        raise seat_taken(taken)
+        old = delete(Hold).where(Hold.show_id == show.id, Hold.user_id == user_id)
+        if hold_id is not None:
+            old = old.where(Hold.id != hold_id)
+        session.execute(old.execution_options(synchronize_session=False))
+    rows = [
+        {
+            "show_id": show.id,
+            "seat": seat.label,
+            "user_id": user_id,
+            "hold_id": hold_id,
+            "booking_id": booking_id,
+            "expires_at": expires_at,
+            "price": show.price + seat.surcharge,
+        }
+        # One order for everyone (row, then number): two transactions waiting on each
+        # other's seats cannot deadlock.
+        for seat in sorted(seats, key=lambda seat: (seat.row, seat.number))
+    ]
+    claimed = set(session.scalars(insert_skipping_taken(session), rows))
+    if len(claimed) != len(labels):
+        raise seat_taken([label for label in labels if label not in claimed])
     race_pause()
     return [seat for seat in own if seat not in labels]
 
 
-def insert_claims(
-    session: Session,
-    show: Row[Any],
-    user_id: int,
-    seats: Sequence[Seat],
-    *,
-    hold_id: str | None = None,
-    expires_at: datetime | None = None,
-    booking_id: int | None = None,
-) -> None:
-    session.execute(
-        insert(SeatClaim),
-        [
-            {
-                "show_id": show.id,
-                "seat": seat.label,
-                "user_id": user_id,
-                "hold_id": hold_id,
-                "booking_id": booking_id,
-                "expires_at": expires_at,
-                "price": show.price + seat.surcharge,
-            }
-            for seat in seats
-        ],
-    )
+def insert_skipping_taken(session: Session) -> Any:
+    """``INSERT INTO seat_claims ... ON CONFLICT DO NOTHING RETURNING seat`` for this database.
+
+    With the test-only ``BOXOFFICE_DEBUG_DISABLE_LOCK`` a plain INSERT: a taken seat then
+    fails on the unique constraint alone (and becomes the 409 in ``run_locked``).
+    """
+    table = SeatClaim.__table__
+    if debug_race().disable_lock:
+        return table.insert().returning(table.c.seat)
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing().returning(table.c.seat)
 
 
 def seat_taken(seats: Sequence[str]) -> Conflict:
@@ -128,7 +164,7 @@ def seat_taken(seats: Sequence[str]) -> Conflict:
 
 
 def taken_now(show_id: int, user_id: int, labels: Sequence[str]) -> Conflict:
-    """After a constraint violation: which of these seats someone else has now."""
+    """Which of these seats someone else has now (named in the 409 ``seat_taken``)."""
     now = utcnow()
     rows = db.session.execute(
         select(SeatClaim.seat, SeatClaim.user_id, SeatClaim.booking_id, SeatClaim.expires_at).where(
@@ -153,8 +189,7 @@ def hold_seats(user_id: int, show_id: int, labels: list[str]) -> dict[str, Any]:
 
     def work(session: Session) -> dict[str, Any]:
         now = utcnow()
-        show = read_show(session, show_id)
-        check_open(show, now)
+        show = read_show_for_claim(session, show_id, user_id, labels, now)
         seats = seats_for(show, labels)
         expires_at = now + timedelta(minutes=minutes)
         hold = Hold(
@@ -166,9 +201,9 @@ def hold_seats(user_id: int, show_id: int, labels: list[str]) -> dict[str, Any]:
         )
         session.add(hold)
         session.flush()
-        lock_show(session, show_id, timeout_set=True)
-        freed = make_room(session, show_id, user_id, labels, now, keep_hold=hold.id)
-        insert_claims(session, show, user_id, seats, hold_id=hold.id, expires_at=expires_at)
+        freed = claim_seats(
+            session, show, user_id, seats, now, hold_id=hold.id, expires_at=expires_at
+        )
         events.publish_after_commit(
             show_id, [(s, FREE) for s in freed] + [(s.label, HELD) for s in seats]
         )
@@ -190,7 +225,6 @@ def release_hold(user_id: int, hold_id: str) -> list[str]:
     show_id = hold.show_id
 
     def work(session: Session) -> list[str]:
-        lock_show(session, show_id)
         freed = session.scalars(
             delete(SeatClaim)
             .where(SeatClaim.hold_id == hold_id, SeatClaim.booking_id.is_(None))

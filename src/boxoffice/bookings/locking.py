@@ -1,25 +1,26 @@
-"""Short write transactions that lock one show, retried on transient database failures.
+"""Short write transactions for seat changes, retried on transient database failures.
 
-Every change to the seats of a show (hold, book, release, cancel) runs through ``run_locked``
-and takes the show's lock (``lock_show``) before it checks which seats are free:
+Every change to the seats of a show (hold, book, release, cancel) runs through ``run_locked``.
+What keeps a seat from being sold twice is the database itself:
 
-* SQLite: ``BEGIN IMMEDIATE`` (``write_transaction``) takes the database write lock at the
-  start, so two bookings can never both see a seat as free.
-* PostgreSQL: a row lock on the one show row (``SELECT ... FOR NO KEY UPDATE``, or the
-  ``UPDATE`` of its booked-seat counter, which takes the same lock), so bookings of one show
-  queue behind each other while other shows proceed in parallel. Following pretix it is
-  taken as late as possible but before the availability check: the new booking row and its
-  outbox mail are written first, and only the check, the claim rows and the commit happen
-  under the lock. A 3 s lock timeout keeps a stuck transaction from piling every web thread
-  up behind it (the request then answers 503 ``busy``).
+* The UNIQUE(show_id, seat) constraint of ``seat_claims``. Claims are inserted with
+  ``ON CONFLICT DO NOTHING ... RETURNING seat``: the database decides atomically which
+  seats this transaction got, a concurrent claim on the same seat waits for the other
+  transaction to end (then loses if it committed), and every seat not returned is named in
+  the 409. There is no "check, then insert" window in application code to get wrong.
+* SQLite: ``BEGIN IMMEDIATE`` (``write_transaction``) also serialises whole transactions.
+* PostgreSQL: the show's booked-seat counter is moved by ``count_booked`` as the *last*
+  statement before the commit. That UPDATE takes the show's row lock (the CHECK constraint
+  refuses a counter above capacity), so bookings of one show queue only for the counter and
+  the commit, not for their whole transaction, and other shows proceed in parallel. A 3 s
+  lock timeout keeps a stuck transaction from piling every web thread up behind it (the
+  request then answers 503 ``busy``).
 
-The UNIQUE(show_id, seat) constraint of ``seat_claims`` stays the last line of defence: if the
-application lock were ever bypassed, the second insert fails and becomes a 409, never a 500.
-
-Two test-only switches follow pretix's concurrency tests (``BOXOFFICE_DEBUG_RACE_DELAY_MS``
-sleeps after the availability check to widen the race window; ``BOXOFFICE_DEBUG_DISABLE_LOCK``
-skips the application lock so that only the constraint stands). Both are off by default and
-refused in production.
+Two test-only switches follow pretix's concurrency tests: ``BOXOFFICE_DEBUG_RACE_DELAY_MS``
+sleeps after the claims are inserted, keeping contenders waiting on them for longer;
+``BOXOFFICE_DEBUG_DISABLE_LOCK`` switches the application's own defences off (a deferred
+``BEGIN`` on SQLite, no early availability read, a plain INSERT of the claims), so that
+only the unique constraint stands. Both are off by default and refused in production.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from flask import Flask, current_app
-from sqlalchemy import Row, func, select, text, update
+from sqlalchemy import Row, func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -91,7 +92,7 @@ def debug_race() -> DebugRace:
 
 
 def race_pause() -> None:
-    """Widen the race window on purpose (tests only): called right after the availability check."""
+    """Widen the race window on purpose (tests only): called right after the claims insert."""
     delay = debug_race().delay_ms
     if delay:
         time.sleep(delay / 1000)
@@ -115,13 +116,13 @@ SHOW_COLUMNS = (
 )
 
 
-def read_show(session: Session, show_id: int) -> Row[Any]:
-    """The show with its venue's layout (not locked); 404 if unknown.
+def read_show(session: Session, show_id: int, *extra: Any) -> Row[Any]:
+    """The show with its venue's layout (not locked), plus ``extra`` columns; 404 if unknown.
 
     On PostgreSQL the same round trip also sets the transaction's lock timeout (pretix: 3 s),
-    so that a stuck transaction cannot pile every web thread up behind the show lock.
+    so that a stuck transaction cannot pile every web thread up behind the show's counter.
     """
-    columns: tuple[Any, ...] = SHOW_COLUMNS
+    columns: tuple[Any, ...] = (*SHOW_COLUMNS, *extra)
     if not is_sqlite(session) and not debug_race().disable_lock:
         columns += (func.set_config("lock_timeout", LOCK_TIMEOUT, True).label("timeout"),)
     query = select(*columns).join(Venue, Venue.id == Show.venue_id).where(Show.id == show_id)
@@ -131,53 +132,19 @@ def read_show(session: Session, show_id: int) -> Row[Any]:
     return row
 
 
-def lock_show(
-    session: Session, show_id: int, booked_delta: int = 0, timeout_set: bool = False
-) -> bool:
-    """Take the show's lock: the one lock every seat change of this show queues on.
-
-    Called as late as possible (rows that only reference the show, such as the new booking
-    and its outbox mail, are written before it) but before the availability check, so the
-    lock is held only for the check, the claim rows and the commit.
-
-    PostgreSQL: a row lock of ``FOR NO KEY UPDATE`` strength on the show, which, unlike
-    ``FOR UPDATE``, does not conflict with the key-share locks that inserting a booking or
-    hold (foreign keys to the show) takes, so writing those first cannot deadlock. With
-    ``booked_delta`` the lock is taken by ``UPDATE shows SET seats_booked = seats_booked +
-    delta`` itself (same lock strength, one round trip less; the CHECK constraint refuses
-    overselling the capacity on the spot). Returns whether the counter was moved.
-
-    SQLite: ``BEGIN IMMEDIATE`` already holds the database write lock; this only moves the
-    counter when asked. ``timeout_set``: ``read_show`` already set the lock timeout.
-    """
-    if debug_race().disable_lock:
-        return False
-    sqlite = is_sqlite(session)
-    if not sqlite and not timeout_set:  # ``read_show`` sets it in passing
-        session.execute(text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'"))
-    statement: Any
-    if booked_delta:
-        statement = (
-            update(Show)
-            .where(Show.id == show_id)
-            .values(seats_booked=Show.seats_booked + booked_delta)
-            .returning(Show.id)
-        )
-    elif not sqlite:
-        # key_share=True without read=True is SQLAlchemy's spelling of FOR NO KEY UPDATE.
-        statement = select(Show.id).where(Show.id == show_id).with_for_update(key_share=True)
-    else:
-        return False
-    if session.execute(statement).first() is None:
-        raise NotFound("Show")
-    return bool(booked_delta)
-
-
 def count_booked(session: Session, show_id: int, delta: int) -> None:
-    """Move the show's booked-seat counter (when ``lock_show`` did not already)."""
-    session.execute(
-        update(Show).where(Show.id == show_id).values(seats_booked=Show.seats_booked + delta)
+    """Move the show's booked-seat counter: the last statement before the commit.
+
+    On PostgreSQL this takes the show's row lock, which is then held only for the commit.
+    """
+    moved = session.execute(
+        update(Show)
+        .where(Show.id == show_id)
+        .values(seats_booked=Show.seats_booked + delta)
+        .execution_options(synchronize_session=False)
     )
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        raise NotFound("Show")
 
 
 # ---- transactions with retries ----------------------------------------------------------

@@ -35,6 +35,7 @@ COLUMNS = (
     Venue.location.label("venue_location"),
 )
 
+
 def listing_query() -> Select:
     """Shows joined with their venue, selecting only what a result card needs."""
     return select(*COLUMNS).join(Venue, Venue.id == Show.venue_id)
