@@ -2,6 +2,8 @@
 
 Publishing happens only after the database commit (``after_commit``), so a browser never
 sees a seat change that was rolled back, and no database lock is held across the Redis call.
+The same round trip bumps the show's seat generation, which retires its cached seat maps
+(``seatmap``; every seat change passes here).
 The stream itself holds no database session: the route checks the show, and everything the
 generator needs is passed in.
 """
@@ -25,6 +27,7 @@ log = logging.getLogger(__name__)
 # Pub/sub channels are global to a Redis server, not per database number; the number is part
 # of the name so that two deployments sharing one Redis server never see each other's seats.
 CHANNEL = "boxoffice:{db}:seats:{show_id}"
+GENERATION = "boxoffice:seats:{show_id}:generation"
 HEARTBEAT_SECONDS = 15.0
 # A stream ends after this long; EventSource reconnects by itself and the page refetches the
 # map, so no thread is tied up forever by a tab left open.
@@ -47,6 +50,10 @@ def channel(show_id: int, client: redis.Redis) -> str:
     return CHANNEL.format(db=client.connection_pool.connection_kwargs.get("db", 0), show_id=show_id)
 
 
+def generation_key(show_id: int) -> str:
+    return GENERATION.format(show_id=show_id)
+
+
 def publish_after_commit(show_id: int, changes: Iterable[tuple[str, str]]) -> None:
     """Announce ``(seat, status)`` changes once the current transaction has committed."""
     seats = [{"seat": seat, "status": status} for seat, status in changes]
@@ -57,10 +64,14 @@ def publish_after_commit(show_id: int, changes: Iterable[tuple[str, str]]) -> No
 
     def _publish() -> None:
         try:
-            client.publish(channel(show_id, client), message)
+            with client.pipeline(transaction=False) as pipe:
+                pipe.incr(generation_key(show_id))
+                pipe.publish(channel(show_id, client), message)
+                pipe.execute()
         except redis.RedisError as error:
             # The booking has committed; a lost live update only costs a stale map until
-            # the page refetches, so it must not turn the booking into an error.
+            # the page refetches (cached maps expire within a minute), so it must not turn
+            # the booking into an error.
             log.warning("Could not publish seat changes of show %s: %s", show_id, error)
 
     after_commit(_publish)

@@ -1,7 +1,11 @@
 """The live seat map of a show: every seat of the layout with its status and price.
 
 This is the busiest read of the product (every open seat map, every refresh), so it is one
-SQL query (show + venue + claims, no ORM objects) and a cached layout; nothing else.
+SQL query (show + venue + claims, no ORM objects) and a cached layout; nothing else. The
+anonymous map is also cached in Redis (``boxoffice.cache``) under the listing generation
+(catalogue edits) and the show's seat generation (every seat change, see ``events``), until
+the earliest live hold on it expires. Callers who hold seats of the show get their own map
+(their seats marked ``mine``) from the database; everyone else gets the cached one.
 """
 
 from __future__ import annotations
@@ -14,18 +18,24 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import redis
 from flask import current_app
 from sqlalchemy import Engine, String, bindparam, cast, create_engine, event, select
 from sqlalchemy.exc import DBAPIError
 
+from .. import cache
 from ..catalog.layout import Seat, seats_of
+from ..catalog.listing_cache import GENERATION_KEY as LISTING_GENERATION
 from ..catalog.models import Show, Venue
 from ..db_types import utcnow
 from ..errors import ApiError, NotFound
 from ..extensions import db
+from .events import generation_key
 from .models import SeatClaim
 
 FREE, HELD, BOOKED = "free", "held", "booked"
+CACHE_PREFIX = "boxoffice:seatmap:"
+CACHE_SECONDS = 60.0
 
 
 @lru_cache(maxsize=512)
@@ -186,16 +196,46 @@ def _read_only_rows(show_id: int) -> list[tuple[Any, ...]]:
 
 def seat_map_json(show_id: int, caller_id: int | None, tz: ZoneInfo) -> str:
     """The seat map as the API's JSON; ``caller_id`` marks the caller's own hold."""
+    now = utcnow()
+    key = None
+    if cache.enabled():
+        try:
+            counters = [LISTING_GENERATION, generation_key(show_id)]
+            key, cached = cache.lookup(counters, f"{CACHE_PREFIX}{show_id}:", "map")
+        except redis.exceptions.RedisError as error:
+            current_app.logger.warning("seat map cache unavailable: %s", error)
+            cached = None
+        if cached is not None:
+            valid_until, holders, body = cached.split("\n", 2)
+            if now.timestamp() < float(valid_until) and str(caller_id) not in holders.split(","):
+                return body
     result = _read_only_rows(show_id)
     if not result:
         raise NotFound("Show")
+    body, holders_now, valid_until_now = _render(show_id, result, caller_id, tz, now)
+    if key is not None and caller_id not in holders_now:  # the map everybody else sees
+        seconds = min(valid_until_now, now.timestamp() + CACHE_SECONDS) - now.timestamp()
+        if seconds > 0:
+            holders_csv = ",".join(str(holder) for holder in sorted(holders_now))
+            try:
+                cache.store(key, f"{now.timestamp() + seconds}\n{holders_csv}\n{body}", seconds)
+            except redis.exceptions.RedisError as error:
+                current_app.logger.warning("seat map not cached: %s", error)
+    return body
+
+
+def _render(
+    show_id: int, result: list[tuple[Any, ...]], caller_id: int | None, tz: ZoneInfo, now: datetime
+) -> tuple[str, set[int], float]:
+    """(the JSON, who holds seats now, until when (epoch seconds) this map stays true)."""
     price, rows, per_row, layout_json = result[0][:4]
-    now = utcnow()
     claims = {row[4]: row for row in result if row[4] is not None}
     parts: list[str] = []
     hold_seats: list[str] = []
     hold: dict[str, Any] | None = None
     hold_total = Decimal("0.00")
+    holders: set[int] = set()
+    valid_until = float("inf")
     for seat in _rendered(rows, per_row, layout_json or "{}", price):
         claim = claims.get(seat.label)
         if claim is None:
@@ -204,13 +244,16 @@ def seat_map_json(show_id: int, caller_id: int | None, tz: ZoneInfo) -> str:
             parts.append(seat.booked)
         elif claim[6] is None or claim[6] <= now:
             parts.append(seat.free)  # an expired hold simply does not count
-        elif caller_id is not None and claim[7] == caller_id:
-            parts.append(seat.mine)
-            hold_seats.append(seat.label)
-            hold_total += seat.price
-            hold = {"hold_id": claim[8], "expires_at": claim[6]}
         else:
-            parts.append(seat.held)
+            holders.add(claim[7])
+            valid_until = min(valid_until, claim[6].timestamp())
+            if caller_id is not None and claim[7] == caller_id:
+                parts.append(seat.mine)
+                hold_seats.append(seat.label)
+                hold_total += seat.price
+                hold = {"hold_id": claim[8], "expires_at": claim[6]}
+            else:
+                parts.append(seat.held)
     hold_part = "null"
     if hold is not None:
         expires = hold["expires_at"].astimezone(tz).isoformat(timespec="seconds")
@@ -222,10 +265,11 @@ def seat_map_json(show_id: int, caller_id: int | None, tz: ZoneInfo) -> str:
                 "total": _money(hold_total),
             }
         )
-    return (
+    body = (
         f'{{"show_id":{show_id},"rows":{rows},"seats_per_row":{per_row},'
         f'"seats":[{",".join(parts)}],"hold":{hold_part}}}'
     )
+    return body, holders, valid_until
 
 
 @dataclass(frozen=True)

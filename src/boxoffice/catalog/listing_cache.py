@@ -1,12 +1,10 @@
-"""A cache of search results that is never stale.
+"""A cache of search results that is never stale (see ``boxoffice.cache``).
 
 ``/api/filter`` serves the same few searches to everyone, so its JSON is cached in Redis
-under a key holding a *generation* number. Any committed write to ``shows`` or ``venues`` -
-a catalogue edit, or a booking or cancellation moving a show's booked-seat counter - bumps
-the generation, which makes every cached result unreachable at once. Writes are detected
-where all of them pass, the session (ORM flushes and statements alike), so a new write path
-cannot forget to invalidate. The bump happens after the commit: bumping before it would let
-a concurrent search cache the old rows under the new generation.
+under the *listing generation*. Any committed write to ``shows`` or ``venues`` - a catalogue
+edit, or a booking or cancellation moving a show's booked-seat counter - bumps it. Writes
+are detected where all of them pass, the session (ORM flushes and statements alike), so a
+new write path cannot forget to invalidate.
 
 The key also holds the current minute, so shows that have started drop out of the results
 within a minute even when nothing is written.
@@ -24,7 +22,7 @@ from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
-from ..redis_client import get_redis
+from .. import cache
 from .models import Show, Venue
 
 GENERATION_KEY = "boxoffice:listing:generation"
@@ -34,39 +32,23 @@ _DIRTY = "boxoffice_listing_dirty"
 _TABLES = {Show.__tablename__, Venue.__tablename__}
 
 
-def _redis_configured() -> bool:
-    # Commands such as ``seed-demo`` run without Redis; they have no cache to use or clear.
-    return bool(current_app.config["BOXOFFICE"].redis_url)
-
-
 def cached_json(filters: dict[str, Any], compute: Callable[[], Any]) -> str:
     """The JSON body for these filters, from the cache or freshly computed and stored."""
-    if not _redis_configured():
+    if not cache.enabled():
         return json.dumps(compute(), separators=(",", ":"))
     try:
-        client = get_redis()
-        generation = str(client.get(GENERATION_KEY) or "0")
         canonical = json.dumps(filters, sort_keys=True, default=str)
-        key = f"{ENTRY_PREFIX}{generation}:{int(time.time() // 60)}:{canonical}"
-        body = client.get(key)
+        suffix = f"{int(time.time() // 60)}:{canonical}"
+        key, body = cache.lookup([GENERATION_KEY], ENTRY_PREFIX, suffix)
         if body is not None:
-            return str(body)
+            return body
         body = json.dumps(compute(), separators=(",", ":"))
-        client.set(key, body, ex=ENTRY_SECONDS)
+        cache.store(key, body, ENTRY_SECONDS)
         return body
     except redis.exceptions.RedisError as error:
         # Search keeps working without Redis, only slower.
         current_app.logger.warning("search cache unavailable: %s", error)
         return json.dumps(compute(), separators=(",", ":"))
-
-
-def _bump() -> None:
-    if not _redis_configured():
-        return
-    try:
-        get_redis().incr(GENERATION_KEY)
-    except redis.exceptions.RedisError as error:  # entries expire on their own
-        current_app.logger.warning("search cache not invalidated: %s", error)
 
 
 @event.listens_for(Session, "after_flush")
@@ -88,7 +70,7 @@ def _executed(state: ORMExecuteState) -> None:
 @event.listens_for(Session, "after_commit")
 def _committed(session: Session) -> None:
     if session.info.pop(_DIRTY, False):
-        _bump()
+        cache.bump(GENERATION_KEY)
 
 
 @event.listens_for(Session, "after_rollback")
