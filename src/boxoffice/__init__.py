@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, request
+from flask.sessions import SessionInterface
 
 from .config import Settings
 from .docs import ASSETS_URL
@@ -92,6 +93,17 @@ def _secure(response: Response) -> Response:
     return response
 
 
+class NoCookieSessions(SessionInterface):
+    """Flask's signed cookie session is never used here (sign-in is a JWT cookie); without
+    this, every request would still build a signing serializer to look for one."""
+
+    def open_session(self, app: Flask, request: Any) -> None:
+        return None  # Flask then uses a null session, which refuses writes
+
+    def save_session(self, app: Flask, session: Any, response: Response) -> None:
+        return None
+
+
 def create_app(settings: Settings | None = None) -> Flask:
     from . import (
         models,  # noqa: F401 - registers every table with SQLAlchemy
@@ -104,6 +116,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env()
     app = Flask(__name__, instance_path=str(settings.instance_dir))
     app.config.update(_flask_config(settings))
+    app.session_interface = NoCookieSessions()
 
     db.init_app(app)
     if settings.is_sqlite:

@@ -12,8 +12,8 @@ from flask_jwt_extended import (
     set_access_cookies,
     unset_jwt_cookies,
 )
-from flask_smorest import Blueprint
 
+from ..blueprint import Blueprint
 from ..errors import ApiError
 from ..extensions import limiter
 from ..schemas import MessageSchema

@@ -8,10 +8,10 @@ from flask import Response, current_app
 from flask.typing import ResponseReturnValue
 from flask_jwt_extended import current_user, get_jwt_identity, verify_jwt_in_request
 from flask_jwt_extended.exceptions import JWTExtendedException
-from flask_smorest import Blueprint
 from jwt import PyJWTError
 
 from ..auth.guards import admin_required, login_required
+from ..blueprint import Blueprint
 from ..extensions import db, limiter
 from ..redis_client import get_redis
 from . import events, holds, seatmap, services, stats, tickets

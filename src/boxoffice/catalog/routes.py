@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import current_app
 from flask.typing import ResponseReturnValue
-from flask_smorest import Blueprint
 
 from ..auth.guards import admin_required
+from ..blueprint import Blueprint
 from . import services
 from .listing_cache import cached_json
 from .schemas import (

@@ -9,9 +9,9 @@ from uuid import UUID
 from flask import Response, send_file, url_for
 from flask.views import MethodView
 from flask_jwt_extended import current_user
-from flask_smorest import Blueprint
 
 from ..auth.guards import admin_required
+from ..blueprint import Blueprint
 from ..errors import DEFAULT_MESSAGES, ApiError, ErrorEnvelopeSchema, NotFound
 from ..extensions import db
 from . import export, unsubscribe
