@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app
+from flask import Response, current_app, request
 from flask.typing import ResponseReturnValue
 from flask_jwt_extended import current_user, get_jwt_identity, verify_jwt_in_request
 from flask_jwt_extended.exceptions import JWTExtendedException
@@ -55,6 +55,11 @@ _limit_holds = limiter.limit(_hold_limit, key_func=_caller_key)
 
 def _optional_caller_id() -> int | None:
     """The signed-in caller on public reads; a stale or bad token just means anonymous."""
+    if (
+        "Authorization" not in request.headers
+        and current_app.config["JWT_ACCESS_COOKIE_NAME"] not in request.cookies
+    ):
+        return None  # no credentials at all: skip the token machinery
     try:
         verify_jwt_in_request(optional=True)
         identity = get_jwt_identity()

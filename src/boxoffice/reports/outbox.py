@@ -143,13 +143,17 @@ def dispatch_due() -> int:
     handed_out = 0
     while True:
         now = utcnow()
-        due = select(MailLog.id).where(MailLog.status == QUEUED, MailLog.next_attempt_at <= now)
+        is_due = (MailLog.status == QUEUED, MailLog.next_attempt_at <= now)
+        batch = select(MailLog.id).where(*is_due).order_by(MailLog.id).limit(DISPATCH_BATCH)
         with write_transaction() as session:
+            # ``is_due`` once more at the top: PostgreSQL re-checks only those conditions
+            # on a row that a concurrent dispatch changed meanwhile, so it is handed out once.
             ids = session.scalars(
                 update(MailLog)
-                .where(MailLog.id.in_(due.order_by(MailLog.id).limit(DISPATCH_BATCH)))
+                .where(MailLog.id.in_(batch), *is_due)
                 .values(next_attempt_at=now + STALE_AFTER)
                 .returning(MailLog.id)
+                .execution_options(synchronize_session=False)
             ).all()
         for log_id in sorted(ids):
             queue(log_id)
