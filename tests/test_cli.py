@@ -96,3 +96,18 @@ def test_commands_and_search_work_without_redis(app: Flask, settings):
     assert result.exit_code == 0, result.output
     search = no_redis.test_client().get("/api/filter", query_string={"q": "a"})
     assert search.status_code == 200 and search.get_json()["shows"]
+
+
+def test_help_lists_our_commands_and_not_the_development_server(settings):
+    from click.testing import CliRunner
+
+    from boxoffice.cli import main
+
+    env = {"BOXOFFICE_DATABASE_URL": settings.database_url, "BOXOFFICE_REDIS_URL": ""}
+    result = CliRunner().invoke(main, ["--help"], env=env)
+    assert result.exit_code == 0, result.output
+    listed = {
+        line.split()[0] for line in result.output.split("Commands:")[1].splitlines() if line.strip()
+    }
+    assert {"serve", "create-admin", "seed-demo", "jobs", "db", "shell", "routes"} <= listed
+    assert "run" not in listed

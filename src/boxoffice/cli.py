@@ -11,15 +11,22 @@ from types import FrameType
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
 
 from . import create_app
 from .config import Settings
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+# Without Flask's development server (``run``): ``boxoffice serve`` is how the app runs.
+@click.group(
+    cls=FlaskGroup, create_app=create_app, add_version_option=False, add_default_commands=False
+)
 def main() -> None:
     """BoxOffice: movie ticket booking."""
+
+
+main.add_command(shell_command)
+main.add_command(routes_command)
 
 
 def register_commands(app: Flask) -> None:
