@@ -239,7 +239,8 @@ def test_capacity_invariant_after_many_operations(client: FlaskClient, show, use
 def test_show_lock_timeout_is_a_503_busy_not_a_500(
     client: FlaskClient, show, user: Account, monkeypatch
 ):
-    """PostgreSQL: a transaction stuck on the show lock gives up and says "try again"."""
+    """PostgreSQL: a booking stuck behind a lock on the show row (its booked-seat counter)
+    gives up and says "try again"."""
     from boxoffice.bookings import locking
 
     monkeypatch.setattr(locking, "LOCK_TIMEOUT", "50ms")
