@@ -196,8 +196,12 @@ def test_confirmation_is_recorded_only_for_committed_bookings(
 ):
     booking = book(client, user, show_id=show.id, seats=["D6"]).get_json()["booking"]
     assert_error(book(client, other_user, show_id=show.id, seats=["D6"]), 409)
-    rows = db.session.execute(select(MailLog.kind, MailLog.period, MailLog.recipient)).all()
-    assert rows == [("booking_confirmed", f"booking:{booking['booking_id']}", user.email)]
+    rows = db.session.execute(
+        select(MailLog.kind, MailLog.period, MailLog.recipient, MailLog.status)
+    ).all()
+    assert rows == [("booking_confirmed", f"booking:{booking['booking_id']}", user.email, "queued")]
+    row = db.session.scalars(select(MailLog)).one()
+    assert row.created_at is not None and row.next_attempt_at is not None
 
 
 def test_seat_events_are_published_after_commit_only(

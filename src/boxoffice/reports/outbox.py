@@ -57,6 +57,19 @@ def booking_period(booking_id: int) -> str:
     return f"booking:{booking_id}"
 
 
+def _queued(kind: str, period: str, user: User) -> dict[str, Any]:
+    """The columns of a new outbox row, due now."""
+    return {
+        "kind": kind,
+        "period": period,
+        "recipient": user.email,
+        "user_id": user.id,
+        "status": QUEUED,
+        "attempts": 0,
+        "next_attempt_at": utcnow(),
+    }
+
+
 def record(kind: str, period: str, user: User) -> MailLog | None:
     """Add the outbox row for one mail; ``None`` when this mail was already recorded.
 
@@ -70,15 +83,7 @@ def record(kind: str, period: str, user: User) -> MailLog | None:
     )
     if existing is not None:
         return None
-    row = MailLog(
-        kind=kind,
-        period=period,
-        recipient=user.email,
-        user_id=user.id,
-        status=QUEUED,
-        attempts=0,
-        next_attempt_at=utcnow(),
-    )
+    row = MailLog(**_queued(kind, period, user))
     try:
         with db.session.begin_nested():
             db.session.add(row)
@@ -101,18 +106,7 @@ def record_new(kind: str, period: str, user: User) -> None:
     For a subject that did not exist before this transaction (a new booking), no row can
     exist yet: one plain INSERT, without the look-up and savepoint of ``record``.
     """
-    db.session.execute(
-        MailLog.__table__.insert().values(
-            kind=kind,
-            period=period,
-            recipient=user.email,
-            user_id=user.id,
-            status=QUEUED,
-            attempts=0,
-            created_at=utcnow(),
-            next_attempt_at=utcnow(),
-        )
-    )
+    db.session.execute(MailLog.__table__.insert().values(_queued(kind, period, user)))
     after_commit(kick)
 
 
