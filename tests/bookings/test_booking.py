@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from types import SimpleNamespace
 
 import pytest
 import redis
@@ -152,11 +153,12 @@ def test_sold_out_show(client: FlaskClient, user: Account, other_user: Account):
     assert _booked_count(show.id) == (8, 8)
 
 
-def _without_early_check(session, show_id, _user_id, _labels, now):
+_read_show_for_claim = holds.read_show_for_claim  # the real one, as tests patch it
+
+
+def _without_early_check(session, show_id, user_id, _labels, now):
     """``read_show_for_claim`` as if its look-up had missed a claim still in flight."""
-    show = holds.read_show(session, show_id)
-    holds.check_open(show, now)
-    return show
+    return _read_show_for_claim(session, show_id, user_id, [], now)
 
 
 def _plain_insert(_session):
@@ -179,6 +181,36 @@ def test_seats_taken_past_the_early_check_are_refused_by_the_database(
     assert error["details"]["seats"] == ["C6"]
     assert _booked_count(show.id) == (1, 1)
     assert db.session.scalar(select(func.count(Booking.id))) == 1
+
+
+def _stale_read(session, show_id, user_id, labels, now):
+    """``read_show_for_claim`` as if it had run just before the last change to the seats."""
+    show = _read_show_for_claim(session, show_id, user_id, [], now)
+    return SimpleNamespace(**{**show._asdict(), "reusable": 0})
+
+
+def test_a_hold_that_expired_since_the_read_is_reused(
+    client: FlaskClient, show, user: Account, other_user: Account, monkeypatch
+):
+    assert hold(client, other_user, show.id, ["C2"]).status_code == 201
+    with later(9):
+        monkeypatch.setattr(services, "read_show_for_claim", _stale_read)
+        response = book(client, user, show_id=show.id, seats=["C2", "C3"])
+        assert response.status_code == 201, response.get_json()
+    assert _booked_count(show.id) == (2, 2)
+
+
+def test_ones_own_hold_committed_since_the_read_is_replaced(
+    client: FlaskClient, show, user: Account, monkeypatch
+):
+    """A double click: the second hold of the same seats replaces the first, no 409."""
+    first = hold(client, user, show.id, ["D2", "D3"]).get_json()
+    monkeypatch.setattr(holds, "read_show_for_claim", _stale_read)
+    second = hold(client, user, show.id, ["D2", "D3"])
+    assert second.status_code == 201, second.get_json()
+    assert db.session.scalars(select(Hold.id)).all() == [second.get_json()["hold_id"]]
+    assert second.get_json()["hold_id"] != first["hold_id"]
+    assert seat_status(client, show.id, user)["D2"] == "held"
 
 
 def test_colliding_booking_code_is_drawn_again(

@@ -53,17 +53,19 @@ def price_of(show: Row[Any], seats: Sequence[Seat]) -> Decimal:
 def read_show_for_claim(
     session: Session, show_id: int, user_id: int, labels: Sequence[str], now: datetime
 ) -> Row[Any]:
-    """``read_show``, and in the same round trip whether any of ``labels`` is taken already.
+    """``read_show``, and in the same round trip what ``claim_seats`` needs to know.
 
-    Most refusals of a popular show are seats committed to someone else a moment ago; they
-    are answered from this read, before anything is written. Claims still in flight are
-    caught by the insert in ``claim_seats``.
+    ``taken``: which of ``labels`` someone else holds or anyone has booked. Most refusals
+    of a popular show are seats committed to someone else a moment ago; they are answered
+    from this read, before anything is written (claims still in flight are caught by the
+    insert in ``claim_seats``). ``reusable``: how many claims ``claim_seats`` should clear
+    before inserting (the caller's own held seats here, expired holds on ``labels``).
     """
+    wanted = (SeatClaim.show_id == show_id, SeatClaim.seat.in_(list(labels)))
     taken = (
-        select(func.count())
+        select(func.aggregate_strings(SeatClaim.seat, ","))
         .where(
-            SeatClaim.show_id == show_id,
-            SeatClaim.seat.in_(list(labels)),
+            *wanted,
             or_(
                 SeatClaim.booking_id.is_not(None),
                 and_(SeatClaim.user_id != user_id, SeatClaim.expires_at > now),
@@ -72,12 +74,31 @@ def read_show_for_claim(
         .scalar_subquery()
         .label("taken")
     )
-    show = read_show(session, show_id, taken)
+    reusable = (
+        select(func.count())
+        .where(_reusable(show_id, user_id, labels, now))
+        .scalar_subquery()
+        .label("reusable")
+    )
+    show = read_show(session, show_id, taken, reusable)
     check_open(show, now)
     if show.taken and not debug_race().disable_lock:
         seats_for(show, labels)  # unknown labels are a 422 before anything else
-        raise taken_now(show_id, user_id, labels)
+        raise seat_taken(show.taken.split(","))
     return show
+
+
+def _reusable(show_id: int, user_id: int, labels: Sequence[str], now: datetime) -> Any:
+    """Held claims a new hold or booking by ``user_id`` may delete: the caller's own on this
+    show (a new hold or booking replaces their hold) and expired ones on ``labels``."""
+    return and_(
+        SeatClaim.show_id == show_id,
+        SeatClaim.booking_id.is_(None),
+        or_(
+            SeatClaim.user_id == user_id,
+            and_(SeatClaim.seat.in_(list(labels)), SeatClaim.expires_at <= now),
+        ),
+    )
 
 
 def claim_seats(
@@ -93,33 +114,16 @@ def claim_seats(
 ) -> list[str]:
     """Claim the seats for a hold or a booking, all or nothing; see ``locking`` for why.
 
-    First one statement deletes what may be reused: the caller's own held claims on this
-    show (a new hold or booking replaces their hold) and expired claims of others on the
-    requested seats. Then the claims are inserted, skipping seats the unique constraint
-    says are taken. Raises ``seat_taken`` naming every requested seat that someone else
-    holds or anyone has booked; otherwise returns the caller's previously held seats that
-    this request gives up.
+    ``show`` comes from ``read_show_for_claim``. The claims are inserted skipping seats the
+    unique constraint says are taken; what may be reused (``_reusable``) is deleted first
+    when that read found any, or else after the insert if it skipped seats (a hold may have
+    expired, or the caller's own request of a moment ago committed, since the read), and
+    the skipped seats are tried once more. Raises ``seat_taken`` naming every requested
+    seat that someone else holds or anyone has booked; otherwise returns the caller's
+    previously held seats that this request gives up.
     """
     labels = [seat.label for seat in seats]
-    deleted = session.execute(
-        delete(SeatClaim)
-        .where(
-            SeatClaim.show_id == show.id,
-            SeatClaim.booking_id.is_(None),
-            or_(
-                SeatClaim.user_id == user_id,
-                and_(SeatClaim.seat.in_(labels), SeatClaim.expires_at <= now),
-            ),
-        )
-        .returning(SeatClaim.seat, SeatClaim.user_id)
-        .execution_options(synchronize_session=False)
-    ).all()
-    own = [seat for seat, owner in deleted if owner == user_id]
-    if own:
-        old = delete(Hold).where(Hold.show_id == show.id, Hold.user_id == user_id)
-        if hold_id is not None:
-            old = old.where(Hold.id != hold_id)
-        session.execute(old.execution_options(synchronize_session=False))
+    own = _clear_reusable(session, show.id, user_id, labels, now, hold_id) if show.reusable else []
     rows = [
         {
             "show_id": show.id,
@@ -135,10 +139,42 @@ def claim_seats(
         for seat in sorted(seats, key=lambda seat: (seat.row, seat.number))
     ]
     claimed = set(session.scalars(insert_skipping_taken(session), rows))
+    if len(claimed) != len(labels) and not show.reusable:
+        own = _clear_reusable(session, show.id, user_id, labels, now, hold_id)
+        rest = [row for row in rows if row["seat"] not in claimed]
+        claimed.update(session.scalars(insert_skipping_taken(session), rest))
     if len(claimed) != len(labels):
         raise seat_taken([label for label in labels if label not in claimed])
     race_pause()
     return [seat for seat in own if seat not in labels]
+
+
+def _clear_reusable(
+    session: Session,
+    show_id: int,
+    user_id: int,
+    labels: Sequence[str],
+    now: datetime,
+    hold_id: str | None,
+) -> list[str]:
+    """Delete the ``_reusable`` claims (never those of the hold being made); returns the
+    caller's own seats among them, and drops the caller's other holds on the show."""
+    reusable = _reusable(show_id, user_id, labels, now)
+    if hold_id is not None:
+        reusable = and_(reusable, SeatClaim.hold_id != hold_id)
+    deleted = session.execute(
+        delete(SeatClaim)
+        .where(reusable)
+        .returning(SeatClaim.seat, SeatClaim.user_id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    own = [seat for seat, owner in deleted if owner == user_id]
+    if own:
+        old = delete(Hold).where(Hold.show_id == show_id, Hold.user_id == user_id)
+        if hold_id is not None:
+            old = old.where(Hold.id != hold_id)
+        session.execute(old.execution_options(synchronize_session=False))
+    return own
 
 
 def insert_skipping_taken(session: Session) -> Any:
