@@ -131,3 +131,14 @@ def test_a_busy_database_is_503_not_500(app, client: FlaskClient):
     assert_error(response, 503, "database_busy")
     assert response.headers["Retry-After"] == "1"
     assert "INSERT" not in response.get_data(as_text=True)  # no SQL leaks out
+
+
+def test_recursion_without_a_body_to_blame_is_our_500(app, client: FlaskClient):
+    """Only a deeply nested body earns the client a 400; our own runaway recursion is a
+    logged 500, not a misleading "your JSON is malformed"."""
+
+    @app.get("/api/test-only/recurse")
+    def recurse() -> str:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    assert_error(client.get("/api/test-only/recurse"), 500, "internal_error")

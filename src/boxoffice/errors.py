@@ -131,9 +131,14 @@ def register_error_handlers(app: Flask) -> None:
         return envelope(error.status, error.code, error.message, error.details)
 
     @app.errorhandler(RecursionError)
-    def _too_deep(_error: RecursionError) -> tuple[Response, int]:
-        # Only parsing absurdly nested JSON bodies recurses this deep.
-        return envelope(400, "malformed_json", "The JSON body is nested too deeply.")
+    def _too_deep(error: RecursionError) -> tuple[Response, int]:
+        # Parsing an absurdly nested JSON body recurses this deep. Without such a body it
+        # is our own bug, and a 500 that is logged.
+        if request.is_json and request.content_length:
+            log.warning("Refused a JSON body nested too deeply on %s", request.path)
+            return envelope(400, "malformed_json", "The JSON body is nested too deeply.")
+        log.error("Recursion on %s %s", request.method, request.path, exc_info=error)
+        return envelope(500, "internal_error", DEFAULT_MESSAGES[500])
 
     @app.errorhandler(OperationalError)
     def _database_unavailable(error: OperationalError) -> tuple[Response, int]:
