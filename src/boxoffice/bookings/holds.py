@@ -30,6 +30,8 @@ from .locking import debug_race, race_pause, read_show, run_locked
 from .models import Hold, SeatClaim
 from .seatmap import BOOKED, FREE, HELD, check_labels, seats_by_label
 
+CLAIMS = SeatClaim.__table__.c  # Core columns for the hot statements (see ``locking``)
+
 
 def check_open(show: Row[Any], now: datetime) -> None:
     if show.starts_at <= now:
@@ -61,14 +63,14 @@ def read_show_for_claim(
     insert in ``claim_seats``). ``reusable``: how many claims ``claim_seats`` should clear
     before inserting (the caller's own held seats here, expired holds on ``labels``).
     """
-    wanted = (SeatClaim.show_id == show_id, SeatClaim.seat.in_(list(labels)))
+    wanted = (CLAIMS.show_id == show_id, CLAIMS.seat.in_(list(labels)))
     taken = (
-        select(func.aggregate_strings(SeatClaim.seat, ","))
+        select(func.aggregate_strings(CLAIMS.seat, ","))
         .where(
             *wanted,
             or_(
-                SeatClaim.booking_id.is_not(None),
-                and_(SeatClaim.user_id != user_id, SeatClaim.expires_at > now),
+                CLAIMS.booking_id.is_not(None),
+                and_(CLAIMS.user_id != user_id, CLAIMS.expires_at > now),
             ),
         )
         .scalar_subquery()
@@ -92,11 +94,11 @@ def _reusable(show_id: int, user_id: int, labels: Sequence[str], now: datetime) 
     """Held claims a new hold or booking by ``user_id`` may delete: the caller's own on this
     show (a new hold or booking replaces their hold) and expired ones on ``labels``."""
     return and_(
-        SeatClaim.show_id == show_id,
-        SeatClaim.booking_id.is_(None),
+        CLAIMS.show_id == show_id,
+        CLAIMS.booking_id.is_(None),
         or_(
-            SeatClaim.user_id == user_id,
-            and_(SeatClaim.seat.in_(list(labels)), SeatClaim.expires_at <= now),
+            CLAIMS.user_id == user_id,
+            and_(CLAIMS.seat.in_(list(labels)), CLAIMS.expires_at <= now),
         ),
     )
 
@@ -161,19 +163,17 @@ def _clear_reusable(
     caller's own seats among them, and drops the caller's other holds on the show."""
     reusable = _reusable(show_id, user_id, labels, now)
     if hold_id is not None:
-        reusable = and_(reusable, SeatClaim.hold_id != hold_id)
+        reusable = and_(reusable, CLAIMS.hold_id != hold_id)
     deleted = session.execute(
-        delete(SeatClaim)
-        .where(reusable)
-        .returning(SeatClaim.seat, SeatClaim.user_id)
-        .execution_options(synchronize_session=False)
+        SeatClaim.__table__.delete().where(reusable).returning(CLAIMS.seat, CLAIMS.user_id)
     ).all()
     own = [seat for seat, owner in deleted if owner == user_id]
     if own:
-        old = delete(Hold).where(Hold.show_id == show_id, Hold.user_id == user_id)
+        holds = Hold.__table__
+        old = holds.delete().where(holds.c.show_id == show_id, holds.c.user_id == user_id)
         if hold_id is not None:
-            old = old.where(Hold.id != hold_id)
-        session.execute(old.execution_options(synchronize_session=False))
+            old = old.where(holds.c.id != hold_id)
+        session.execute(old)
     return own
 
 

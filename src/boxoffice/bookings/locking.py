@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from flask import Flask, current_app
-from sqlalchemy import Row, func, select, update
+from sqlalchemy import Row, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -100,19 +100,22 @@ def race_pause() -> None:
 
 # ---- the locked show --------------------------------------------------------------------
 
+# The seat-change statements are written against the tables, not the mapped classes: they
+# load no objects, and Core statements skip the ORM's per-statement work on the hottest path.
+SHOWS, VENUES = Show.__table__.c, Venue.__table__.c
 SHOW_COLUMNS = (
-    Show.id,
-    Show.title,
-    Show.language,
-    Show.starts_at,
-    Show.duration_minutes,
-    Show.price,
-    Show.capacity,
-    Venue.name.label("venue_name"),
-    Venue.location.label("venue_location"),
-    Venue.rows,
-    Venue.seats_per_row,
-    Venue.layout,
+    SHOWS.id,
+    SHOWS.title,
+    SHOWS.language,
+    SHOWS.starts_at,
+    SHOWS.duration_minutes,
+    SHOWS.price,
+    SHOWS.capacity,
+    VENUES.name.label("venue_name"),
+    VENUES.location.label("venue_location"),
+    VENUES.rows,
+    VENUES.seats_per_row,
+    VENUES.layout,
 )
 
 
@@ -125,7 +128,11 @@ def read_show(session: Session, show_id: int, *extra: Any) -> Row[Any]:
     columns: tuple[Any, ...] = (*SHOW_COLUMNS, *extra)
     if not is_sqlite(session) and not debug_race().disable_lock:
         columns += (func.set_config("lock_timeout", LOCK_TIMEOUT, True).label("timeout"),)
-    query = select(*columns).join(Venue, Venue.id == Show.venue_id).where(Show.id == show_id)
+    query = (
+        select(*columns)
+        .select_from(Show.__table__.join(Venue.__table__, VENUES.id == SHOWS.venue_id))
+        .where(SHOWS.id == show_id)
+    )
     row = session.execute(query).first()
     if row is None:
         raise NotFound("Show")
@@ -138,10 +145,9 @@ def count_booked(session: Session, show_id: int, delta: int) -> None:
     On PostgreSQL this takes the show's row lock, which is then held only for the commit.
     """
     moved = session.execute(
-        update(Show)
-        .where(Show.id == show_id)
-        .values(seats_booked=Show.seats_booked + delta)
-        .execution_options(synchronize_session=False)
+        Show.__table__.update()
+        .where(SHOWS.id == show_id)
+        .values(seats_booked=SHOWS.seats_booked + delta)
     )
     if moved.rowcount != 1:  # type: ignore[attr-defined]
         raise NotFound("Show")
