@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Row, and_, delete, func, or_, select
+from sqlalchemy import Row, and_, bindparam, delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -26,7 +26,7 @@ from ..db_types import utcnow
 from ..errors import ApiError, Conflict, NotFound
 from ..extensions import db
 from . import events
-from .locking import debug_race, race_pause, read_show, run_locked
+from .locking import debug_race, race_pause, read_show, run_locked, show_queries
 from .models import Hold, SeatClaim
 from .seatmap import BOOKED, FREE, HELD, check_labels, seats_by_label
 
@@ -52,6 +52,36 @@ def price_of(show: Row[Any], seats: Sequence[Seat]) -> Decimal:
     return sum((show.price + seat.surcharge for seat in seats), Decimal("0.00"))
 
 
+def _reusable(show_id: Any, user_id: Any, labels: Any, now: Any) -> Any:
+    """Held claims a new hold or booking by ``user_id`` may delete: the caller's own on this
+    show (a new hold or booking replaces their hold) and expired ones on ``labels``."""
+    return and_(
+        CLAIMS.show_id == show_id,
+        CLAIMS.booking_id.is_(None),
+        or_(CLAIMS.user_id == user_id, and_(CLAIMS.seat.in_(labels), CLAIMS.expires_at <= now)),
+    )
+
+
+def _claim_read_columns() -> tuple[Any, Any]:
+    show_id: Any = bindparam("show_id")
+    user_id: Any = bindparam("user_id")
+    now: Any = bindparam("now")
+    labels: Any = bindparam("labels", expanding=True)
+    taken = select(func.aggregate_strings(CLAIMS.seat, ",")).where(
+        CLAIMS.show_id == show_id,
+        CLAIMS.seat.in_(labels),
+        or_(
+            CLAIMS.booking_id.is_not(None),
+            and_(CLAIMS.user_id != user_id, CLAIMS.expires_at > now),
+        ),
+    )
+    reusable = select(func.count()).where(_reusable(show_id, user_id, labels, now))
+    return taken.scalar_subquery().label("taken"), reusable.scalar_subquery().label("reusable")
+
+
+CLAIM_READ = show_queries(*_claim_read_columns())
+
+
 def read_show_for_claim(
     session: Session, show_id: int, user_id: int, labels: Sequence[str], now: datetime
 ) -> Row[Any]:
@@ -63,44 +93,12 @@ def read_show_for_claim(
     insert in ``claim_seats``). ``reusable``: how many claims ``claim_seats`` should clear
     before inserting (the caller's own held seats here, expired holds on ``labels``).
     """
-    wanted = (CLAIMS.show_id == show_id, CLAIMS.seat.in_(list(labels)))
-    taken = (
-        select(func.aggregate_strings(CLAIMS.seat, ","))
-        .where(
-            *wanted,
-            or_(
-                CLAIMS.booking_id.is_not(None),
-                and_(CLAIMS.user_id != user_id, CLAIMS.expires_at > now),
-            ),
-        )
-        .scalar_subquery()
-        .label("taken")
-    )
-    reusable = (
-        select(func.count())
-        .where(_reusable(show_id, user_id, labels, now))
-        .scalar_subquery()
-        .label("reusable")
-    )
-    show = read_show(session, show_id, taken, reusable)
+    show = read_show(session, show_id, CLAIM_READ, user_id=user_id, labels=list(labels), now=now)
     check_open(show, now)
     if show.taken and not debug_race().disable_lock:
         seats_for(show, labels)  # unknown labels are a 422 before anything else
         raise seat_taken(show.taken.split(","))
     return show
-
-
-def _reusable(show_id: int, user_id: int, labels: Sequence[str], now: datetime) -> Any:
-    """Held claims a new hold or booking by ``user_id`` may delete: the caller's own on this
-    show (a new hold or booking replaces their hold) and expired ones on ``labels``."""
-    return and_(
-        CLAIMS.show_id == show_id,
-        CLAIMS.booking_id.is_(None),
-        or_(
-            CLAIMS.user_id == user_id,
-            and_(CLAIMS.seat.in_(list(labels)), CLAIMS.expires_at <= now),
-        ),
-    )
 
 
 def claim_seats(
@@ -183,11 +181,17 @@ def insert_skipping_taken(session: Session) -> Any:
     With the test-only ``BOXOFFICE_DEBUG_DISABLE_LOCK`` a plain INSERT: a taken seat then
     fails on the unique constraint alone (and becomes the 409 in ``run_locked``).
     """
-    table = SeatClaim.__table__
     if debug_race().disable_lock:
-        return table.insert().returning(table.c.seat)
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(table).on_conflict_do_nothing().returning(table.c.seat)
+        return _PLAIN_CLAIM_INSERT
+    return _CLAIM_INSERTS[session.get_bind().dialect.name]
+
+
+_TABLE = SeatClaim.__table__
+_PLAIN_CLAIM_INSERT = _TABLE.insert().returning(CLAIMS.seat)
+_CLAIM_INSERTS = {
+    name: dialect.insert(_TABLE).on_conflict_do_nothing().returning(CLAIMS.seat)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
 
 
 def seat_taken(seats: Sequence[str]) -> Conflict:

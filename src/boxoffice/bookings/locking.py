@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from flask import Flask, current_app
-from sqlalchemy import Row, func, select
+from sqlalchemy import Integer, Row, Select, String, bindparam, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -119,21 +119,43 @@ SHOW_COLUMNS = (
 )
 
 
-def read_show(session: Session, show_id: int, *extra: Any) -> Row[Any]:
-    """The show with its venue's layout (not locked), plus ``extra`` columns; 404 if unknown.
+def show_queries(*extra: Any) -> dict[bool, Select[Any]]:
+    """The show and its venue by ``:show_id``, plus ``extra`` columns, built once.
 
-    On PostgreSQL the same round trip also sets the transaction's lock timeout (pretix: 3 s),
-    so that a stuck transaction cannot pile every web thread up behind the show's counter.
+    Keyed by whether the same round trip also sets the transaction's lock timeout to
+    ``:lock_timeout`` (PostgreSQL; pretix uses 3 s), so that a stuck transaction cannot
+    pile every web thread up behind the show's counter.
     """
-    columns: tuple[Any, ...] = (*SHOW_COLUMNS, *extra)
-    if not is_sqlite(session) and not debug_race().disable_lock:
-        columns += (func.set_config("lock_timeout", LOCK_TIMEOUT, True).label("timeout"),)
-    query = (
-        select(*columns)
-        .select_from(Show.__table__.join(Venue.__table__, VENUES.id == SHOWS.venue_id))
-        .where(SHOWS.id == show_id)
-    )
-    row = session.execute(query).first()
+    timeout = func.set_config("lock_timeout", bindparam("lock_timeout", type_=String), True)
+    shows_and_venues = Show.__table__.join(Venue.__table__, VENUES.id == SHOWS.venue_id)
+    queries = {}
+    for sets_timeout in (False, True):
+        columns = (*SHOW_COLUMNS, *extra, *((timeout.label("timeout"),) if sets_timeout else ()))
+        query = select(*columns).select_from(shows_and_venues)
+        queries[sets_timeout] = query.where(SHOWS.id == bindparam("show_id"))
+    return queries
+
+
+PLAIN_SHOW = show_queries()
+MOVE_COUNTER = (
+    Show.__table__.update()
+    .where(SHOWS.id == bindparam("target_show"))
+    .values(seats_booked=SHOWS.seats_booked + bindparam("delta", type_=Integer))
+)
+
+
+def read_show(
+    session: Session,
+    show_id: int,
+    queries: dict[bool, Select[Any]] = PLAIN_SHOW,
+    **params: Any,
+) -> Row[Any]:
+    """One of ``show_queries`` for this show (not locked); 404 if unknown."""
+    params["show_id"] = show_id
+    sets_timeout = not is_sqlite(session) and not debug_race().disable_lock
+    if sets_timeout:
+        params["lock_timeout"] = LOCK_TIMEOUT
+    row = session.execute(queries[sets_timeout], params).first()
     if row is None:
         raise NotFound("Show")
     return row
@@ -144,11 +166,7 @@ def count_booked(session: Session, show_id: int, delta: int) -> None:
 
     On PostgreSQL this takes the show's row lock, which is then held only for the commit.
     """
-    moved = session.execute(
-        Show.__table__.update()
-        .where(SHOWS.id == show_id)
-        .values(seats_booked=SHOWS.seats_booked + delta)
-    )
+    moved = session.execute(MOVE_COUNTER, {"target_show": show_id, "delta": delta})
     if moved.rowcount != 1:  # type: ignore[attr-defined]
         raise NotFound("Show")
 

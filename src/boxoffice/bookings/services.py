@@ -34,6 +34,9 @@ CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
 
 
+INSERT_BOOKING = Booking.__table__.insert().returning(Booking.__table__.c.id)
+
+
 def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
@@ -98,8 +101,7 @@ def _insert_booking(
         "status": CONFIRMED,
         "booked_at": now,
     }
-    table = Booking.__table__
-    booking_id = session.execute(table.insert().values(values).returning(table.c.id)).scalar_one()
+    booking_id = session.execute(INSERT_BOOKING, values).scalar_one()
     notifications.booking_confirmed(booking_id, user)
     return Booking(id=booking_id, **values)
 

@@ -51,6 +51,7 @@ KICK_KEY = "boxoffice:outbox:kick"
 # A dispatch task lost on the way stops holding kicks back after this long.
 KICK_SECONDS = 60
 DISPATCH_BATCH = 500
+INSERT_ROW = MailLog.__table__.insert()
 
 
 def booking_period(booking_id: int) -> str:
@@ -106,7 +107,7 @@ def record_new(kind: str, period: str, user: User) -> None:
     For a subject that did not exist before this transaction (a new booking), no row can
     exist yet: one plain INSERT, without the look-up and savepoint of ``record``.
     """
-    db.session.execute(MailLog.__table__.insert().values(_queued(kind, period, user)))
+    db.session.execute(INSERT_ROW, _queued(kind, period, user))
     after_commit(kick)
 
 
