@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Response, current_app
 from flask_jwt_extended import get_jwt
+from sqlalchemy import bindparam, select
 
 from ..errors import envelope
 from ..extensions import db, jwt
@@ -21,13 +22,18 @@ def _identity(user: User) -> str:
     return str(user.id)
 
 
+# Built once: every signed-in request runs it (``Session.get`` rebuilds its query each time).
+USER_BY_ID = select(User).where(User.id == bindparam("user_id"))
+
+
 @jwt.user_lookup_loader
 def _lookup(_header: dict[str, Any], payload: dict[str, Any]) -> User | None:
     try:
         user_id = int(payload["sub"])
     except (KeyError, TypeError, ValueError):
         return None
-    return db.session.get(User, user_id)
+    user: User | None = db.session.execute(USER_BY_ID, {"user_id": user_id}).scalar_one_or_none()
+    return user
 
 
 @jwt.token_in_blocklist_loader
