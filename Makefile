@@ -57,7 +57,7 @@ test-e2e: install frontend
 	$(BIN)/pytest tests/e2e
 
 bench: install
-	$(BIN)/python bench/booking.py
+	$(BIN)/python -m bench.booking
 
 clean:
 	rm -rf $(VENV) frontend/node_modules src/boxoffice/static/spa

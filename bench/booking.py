@@ -1,4 +1,4 @@
-"""Load and contention benchmark: ``make bench`` (or ``.venv/bin/python bench/booking.py``).
+"""Load and contention benchmark: ``make bench`` (or ``.venv/bin/python -m bench.booking``).
 
 Starts gunicorn (gthread workers) on a fresh PostgreSQL database and Redis, seeds the demo
 catalogue plus one big "popular" show, then drives the server from this process with an
@@ -34,383 +34,31 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import random
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import uuid
-from collections import Counter
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
 
-import httpx
-import sqlalchemy as sa
+from bench.load import Client, HttpxClient, RawClient, Reply, Request, Result, hammer
+from bench.server import (
+    POPULAR_PER_ROW,
+    POPULAR_ROWS,
+    Scenario,
+    create_database,
+    drop_database,
+    environment_for,
+    oversold,
+    prepare,
+    server_cpu_seconds,
+    services_cpu_seconds,
+    start_server,
+)
 
-ROOT = Path(__file__).resolve().parents[1]
-SECRET = "bench-secret-key-0123456789-abcdefghijklmnop"
-POPULAR_ROWS, POPULAR_PER_ROW = 26, 60
-PREMIERES = 12
 TARGETS = {"seats": 0.40, "filter": 0.40, "booking": 0.20}
 BOOKING_P99_MS = 100.0
-
-
-@dataclass
-class Scenario:
-    seat_map_show: int
-    popular_shows: list[int]
-    tokens: list[str]
-    search: str
-
-
-@dataclass
-class Result:
-    name: str
-    seconds: float = 0.0
-    server_cpu: float = 0.0  # seconds of CPU the gunicorn workers used during the phase
-    services_cpu: float = 0.0  # seconds of CPU of PostgreSQL and Redis during the phase
-    sent: int = 0  # every request of the phase, warm-up included
-    latencies: list[float] = field(default_factory=list)  # ms, every request
-    statuses: Counter[int] = field(default_factory=Counter)
-
-    @property
-    def ok(self) -> int:
-        return sum(n for status, n in self.statuses.items() if status < 300)
-
-    @property
-    def rate(self) -> float:
-        return self.ok / self.seconds if self.seconds else 0.0
-
-    @property
-    def cpu_ms(self) -> float:
-        """Web-worker CPU per request (the database's own CPU is not included)."""
-        return self.server_cpu * 1000 / self.sent if self.sent else float("nan")
-
-    @property
-    def services_cpu_ms(self) -> float:
-        """PostgreSQL + Redis CPU per request (whatever else they served meanwhile too)."""
-        return self.services_cpu * 1000 / self.sent if self.sent else float("nan")
-
-    def add(self, other: Result) -> None:
-        """Fold one round of the same phase into this total."""
-        self.seconds += other.seconds
-        self.server_cpu += other.server_cpu
-        self.services_cpu += other.services_cpu
-        self.sent += other.sent
-        self.latencies += other.latencies
-        self.statuses.update(other.statuses)
-
-    def percentile(self, p: float) -> float:
-        ordered = sorted(self.latencies)
-        if not ordered:
-            return float("nan")
-        return ordered[min(len(ordered) - 1, int(len(ordered) * p))]
-
-
-# ---- set-up -----------------------------------------------------------------------------
-
-
-def _create_database(admin_url: str) -> str:
-    name = f"boxoffice_bench_{uuid.uuid4().hex[:8]}"
-    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return admin_url.rsplit("/", 1)[0] + "/" + name
-
-
-def _drop_database(admin_url: str, url: str) -> None:
-    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
-    engine.dispose()
-
-
-def _environment(database_url: str, redis_url: str, instance: Path) -> dict[str, str]:
-    return {
-        "BOXOFFICE_DATABASE_URL": database_url,
-        "BOXOFFICE_REDIS_URL": redis_url,
-        "BOXOFFICE_INSTANCE_DIR": str(instance),
-        "BOXOFFICE_SECRET_KEY": SECRET,
-        "BOXOFFICE_RATELIMIT_ENABLED": "false",
-    }
-
-
-def prepare(environment: dict[str, str], users: int) -> Scenario:
-    """Migrate, seed the demo catalogue, add the popular show and the bench users."""
-    from flask_jwt_extended import create_access_token
-    from flask_migrate import upgrade
-    from sqlalchemy import func, select
-
-    from boxoffice import create_app
-    from boxoffice.auth.models import User
-    from boxoffice.catalog import services
-    from boxoffice.catalog.models import Show
-    from boxoffice.config import Settings
-    from boxoffice.demo import seed
-    from boxoffice.extensions import db
-
-    settings = Settings.from_env(environment)
-    app = create_app(settings)
-    with app.app_context():
-        upgrade()
-        seed(settings)
-        # The seat map of the busiest demo show (about 200 seats, some booked).
-        seat_map_show = db.session.scalar(
-            select(Show.id).order_by(Show.seats_booked.desc(), Show.id).limit(1)
-        )
-        venue = services.create_venue(
-            {
-                "name": "Grand Premiere Hall",
-                "location": "Mumbai",
-                "rows": POPULAR_ROWS,
-                "seats_per_row": POPULAR_PER_ROW,
-                "layout": None,
-                "currency": "INR",
-            }
-        )
-        from boxoffice.db_types import utcnow
-
-        popular = [
-            services.create_show(
-                {
-                    "venue_id": venue.id,
-                    "title": f"Premiere Night {n + 1}",
-                    "starts_at": utcnow() + timedelta(days=2, hours=4 * n),
-                    "price": 300,
-                    "language": "en",
-                    "rating": 9.0,
-                    "tags": ["premiere"],
-                    "duration_minutes": 150,
-                }
-            ).id
-            for n in range(PREMIERES)
-        ]
-        people = [
-            User(email=f"bench{n}@example.com", name=f"Bench {n}", password_hash="!")
-            for n in range(users)
-        ]
-        db.session.add_all(people)
-        db.session.commit()
-        tokens = [create_access_token(identity=person) for person in people]
-        shows = db.session.scalar(select(func.count(Show.id)))
-        print(f"seeded {shows} shows; seat map of show {seat_map_show}; premieres {popular}")
-        scenario = Scenario(seat_map_show, popular, tokens, "a")
-        db.session.remove()
-        db.engine.dispose()
-    return scenario
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_server(environment: dict[str, str], workers: int, threads: int, log: Path) -> tuple:
-    port = _free_port()
-    command = [
-        sys.executable, "-m", "gunicorn", "bench.bench_wsgi:app",
-        "--bind", f"127.0.0.1:{port}",
-        "--workers", str(workers),
-        "--worker-class", "gthread",
-        "--threads", str(threads),
-        "--backlog", "2048",
-        "--keep-alive", "120",
-        "--timeout", "60",
-    ]  # fmt: skip
-    output = log.open("wb")
-    process = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env={**os.environ, **environment, "PYTHONPATH": str(ROOT)},
-        stdout=output,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited:\n{log.read_text()[-3000:]}")
-        try:
-            if httpx.get(f"{url}/bench/hello", timeout=1).status_code == 200:
-                return process, url
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit("gunicorn did not start in time")
-
-
-def _cpu_seconds(chosen: Callable[[str, int], bool]) -> float:
-    """User + system CPU so far of the processes ``chosen(name, parent pid)`` (Linux /proc)."""
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            head, tail = stat.read_text().rsplit(")", 1)
-            fields = tail.split()
-        except (FileNotFoundError, ProcessLookupError, ValueError):
-            continue
-        if chosen(head.partition("(")[2], int(fields[1])):  # comm, and field 4: the parent
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def server_cpu_seconds(master: int) -> float:
-    """CPU of gunicorn's worker processes so far."""
-    return _cpu_seconds(lambda _name, parent: parent == master)
-
-
-def services_cpu_seconds() -> float:
-    """CPU of PostgreSQL's and Redis's processes so far (the whole servers)."""
-    return _cpu_seconds(lambda name, _parent: name.startswith(("postgres", "redis-server")))
-
-
-# ---- load -------------------------------------------------------------------------------
-
-
-@dataclass
-class Reply:
-    status: int
-    body: bytes
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-
-class RawClient:
-    """A minimal HTTP/1.1 keep-alive client on one asyncio connection.
-
-    The default load generator: on a small machine httpx's AsyncClient spends several
-    milliseconds of CPU per request (it reached ~200 req/s here against a server that does
-    ~2000), so it would measure itself, not the server. ``--client httpx`` uses httpx anyway.
-    """
-
-    def __init__(self, url: str) -> None:
-        parts = urlsplit(url)
-        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
-
-    async def __aenter__(self) -> RawClient:
-        self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
-        return self
-
-    async def __aexit__(self, *_exc: object) -> None:
-        if self.writer is not None:
-            self.writer.close()
-
-    async def request(
-        self,
-        method: str,
-        path: str,
-        params: dict[str, Any] | None = None,
-        body: Any = None,
-        headers: dict[str, str] | None = None,
-    ) -> Reply:
-        assert self.reader is not None and self.writer is not None
-        target = f"{path}?{urlencode(params)}" if params else path
-        payload = json.dumps(body).encode() if body is not None else b""
-        lines = [f"{method} {target} HTTP/1.1", f"Host: {self.host}:{self.port}"]
-        lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
-        if body is not None:
-            lines += ["Content-Type: application/json", f"Content-Length: {len(payload)}"]
-        self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + payload)
-        head = await self.reader.readuntil(b"\r\n\r\n")
-        status = int(head.split(b" ", 2)[1])
-        length = 0
-        for line in head.split(b"\r\n")[1:]:
-            name, _, value = line.partition(b":")
-            if name.strip().lower() == b"content-length":
-                length = int(value)
-        return Reply(status, await self.reader.readexactly(length))
-
-
-class HttpxClient:
-    """The same interface on httpx.AsyncClient (``--client httpx``)."""
-
-    def __init__(self, url: str) -> None:
-        self.client = httpx.AsyncClient(base_url=url, timeout=30)
-
-    async def __aenter__(self) -> HttpxClient:
-        return self
-
-    async def __aexit__(self, *_exc: object) -> None:
-        await self.client.aclose()
-
-    async def request(
-        self,
-        method: str,
-        path: str,
-        params: dict[str, Any] | None = None,
-        body: Any = None,
-        headers: dict[str, str] | None = None,
-    ) -> Reply:
-        response = await self.client.request(
-            method, path, params=params, json=body, headers=headers
-        )
-        return Reply(response.status_code, response.content)
-
-
-Client = RawClient | HttpxClient
-Request = Callable[[Client, int], Awaitable[Reply | None]]
-
-
-async def hammer(
-    url: str,
-    name: str,
-    request: Request,
-    users: int,
-    seconds: float,
-    client_class: type[RawClient] | type[HttpxClient],
-    warmup: float = 1.0,
-    pace: float | None = None,
-) -> Result:
-    """``users`` concurrent connections sending ``request`` for ``seconds`` after a warm-up.
-
-    Without ``pace`` every user sends its next request as soon as the last one is answered.
-    With ``pace`` (requests per second, all users together) each user keeps its own steady
-    schedule, starting staggered, and skips no beat: a late answer only delays that user's
-    next request. A request function returns ``None`` when there is nothing left to do.
-    """
-    result = Result(name)
-    start = time.perf_counter()
-    measure_from = start + warmup
-    stop = measure_from + seconds
-    finished_at = stop
-
-    async def loop(index: int) -> None:
-        nonlocal finished_at
-        interval = users / pace if pace else 0.0
-        due = start + interval * index / users
-        async with client_class(url) as client:
-            while True:
-                if interval:
-                    await asyncio.sleep(max(0.0, due - time.perf_counter()))
-                    due = max(due + interval, time.perf_counter())
-                if (sent := time.perf_counter()) >= min(stop, finished_at):
-                    return
-                reply = await request(client, index)
-                done = time.perf_counter()
-                if reply is None:
-                    finished_at = min(finished_at, done)
-                    return
-                result.sent += 1
-                if sent >= measure_from:
-                    result.latencies.append((done - sent) * 1000)
-                    result.statuses[reply.status] += 1
-
-    await asyncio.gather(*(loop(i) for i in range(users)))
-    result.seconds = max(0.001, min(stop, finished_at) - measure_from)
-    return result
 
 
 class Premieres:
@@ -465,31 +113,6 @@ def booking_request(scenario: Scenario, premieres: Premieres, seed: int) -> Requ
         return reply
 
     return book
-
-
-def oversold(database_url: str, show_ids: list[int]) -> tuple[int, int, int]:
-    """(seats in more than one confirmed booking, seats_booked counters, booked claim rows)."""
-    engine = sa.create_engine(database_url)
-    double = counters = claims = 0
-    with engine.connect() as conn:
-        for show_id in show_ids:
-            rows = conn.execute(
-                sa.text("SELECT seats FROM bookings WHERE show_id = :s AND status = 'confirmed'"),
-                {"s": show_id},
-            ).all()
-            seats = Counter(seat for (booked,) in rows for seat in booked)
-            double += sum(1 for n in seats.values() if n > 1)
-            counters += conn.execute(
-                sa.text("SELECT seats_booked FROM shows WHERE id = :s"), {"s": show_id}
-            ).scalar_one()
-            claims += conn.execute(
-                sa.text(
-                    "SELECT count(*) FROM seat_claims WHERE show_id = :s AND booking_id IS NOT NULL"
-                ),
-                {"s": show_id},
-            ).scalar_one()
-    engine.dispose()
-    return double, counters, claims
 
 
 # ---- report -----------------------------------------------------------------------------
@@ -558,11 +181,11 @@ def main() -> int:
         "BOXOFFICE_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
     )
     redis_url = os.environ.get("BOXOFFICE_BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
-    database_url = _create_database(admin_url)
+    database_url = create_database(admin_url)
     process = None
     try:
         with tempfile.TemporaryDirectory(prefix="boxoffice-bench-") as tmp:
-            environment = _environment(database_url, redis_url, Path(tmp))
+            environment = environment_for(database_url, redis_url, Path(tmp))
             scenario = prepare(environment, args.users)
             process, url = start_server(
                 environment, args.workers, args.threads, Path(tmp) / "gunicorn.log"
@@ -624,7 +247,7 @@ def main() -> int:
         if process is not None:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=15)
-        _drop_database(admin_url, database_url)
+        drop_database(admin_url, database_url)
     return 0 if passed else 1
 
 
