@@ -30,7 +30,9 @@ from .locking import debug_race, race_pause, read_show, run_locked, show_queries
 from .models import Hold, SeatClaim
 from .seatmap import BOOKED, FREE, HELD, check_labels, seats_by_label
 
-CLAIMS = SeatClaim.__table__.c  # Core columns for the hot statements (see ``locking``)
+# The claims table and its Core columns, for the hot statements (see ``locking``).
+CLAIMS_TABLE = SeatClaim.__table__
+CLAIMS = CLAIMS_TABLE.c
 
 
 def check_open(show: Row[Any], now: datetime) -> None:
@@ -52,6 +54,19 @@ def price_of(show: Row[Any], seats: Sequence[Seat]) -> Decimal:
     return sum((show.price + seat.surcharge for seat in seats), Decimal("0.00"))
 
 
+def _taken(show_id: Any, user_id: Any, labels: Any, now: Any) -> Any:
+    """Claims that keep ``labels`` from ``user_id``: booked by anyone, or held by someone
+    else and not yet expired."""
+    return and_(
+        CLAIMS.show_id == show_id,
+        CLAIMS.seat.in_(labels),
+        or_(
+            CLAIMS.booking_id.is_not(None),
+            and_(CLAIMS.user_id != user_id, CLAIMS.expires_at > now),
+        ),
+    )
+
+
 def _reusable(show_id: Any, user_id: Any, labels: Any, now: Any) -> Any:
     """Held claims a new hold or booking by ``user_id`` may delete: the caller's own on this
     show (a new hold or booking replaces their hold) and expired ones on ``labels``."""
@@ -68,12 +83,7 @@ def _claim_read_columns() -> tuple[Any, Any]:
     now: Any = bindparam("now")
     labels: Any = bindparam("labels", expanding=True)
     taken = select(func.aggregate_strings(CLAIMS.seat, ",")).where(
-        CLAIMS.show_id == show_id,
-        CLAIMS.seat.in_(labels),
-        or_(
-            CLAIMS.booking_id.is_not(None),
-            and_(CLAIMS.user_id != user_id, CLAIMS.expires_at > now),
-        ),
+        _taken(show_id, user_id, labels, now)
     )
     reusable = select(func.count()).where(_reusable(show_id, user_id, labels, now))
     return taken.scalar_subquery().label("taken"), reusable.scalar_subquery().label("reusable")
@@ -163,7 +173,7 @@ def _clear_reusable(
     if hold_id is not None:
         reusable = and_(reusable, CLAIMS.hold_id != hold_id)
     deleted = session.execute(
-        SeatClaim.__table__.delete().where(reusable).returning(CLAIMS.seat, CLAIMS.user_id)
+        CLAIMS_TABLE.delete().where(reusable).returning(CLAIMS.seat, CLAIMS.user_id)
     ).all()
     own = [seat for seat, owner in deleted if owner == user_id]
     if own:
@@ -186,10 +196,9 @@ def insert_skipping_taken(session: Session) -> Any:
     return _CLAIM_INSERTS[session.get_bind().dialect.name]
 
 
-_TABLE = SeatClaim.__table__
-_PLAIN_CLAIM_INSERT = _TABLE.insert().returning(CLAIMS.seat)
+_PLAIN_CLAIM_INSERT = CLAIMS_TABLE.insert().returning(CLAIMS.seat)
 _CLAIM_INSERTS = {
-    name: dialect.insert(_TABLE).on_conflict_do_nothing().returning(CLAIMS.seat)
+    name: dialect.insert(CLAIMS_TABLE).on_conflict_do_nothing().returning(CLAIMS.seat)
     for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
 }
 
@@ -205,18 +214,8 @@ def seat_taken(seats: Sequence[str]) -> Conflict:
 
 def taken_now(show_id: int, user_id: int, labels: Sequence[str]) -> Conflict:
     """Which of these seats someone else has now (named in the 409 ``seat_taken``)."""
-    now = utcnow()
-    rows = db.session.execute(
-        select(SeatClaim.seat, SeatClaim.user_id, SeatClaim.booking_id, SeatClaim.expires_at).where(
-            SeatClaim.show_id == show_id, SeatClaim.seat.in_(list(labels))
-        )
-    ).all()
-    taken = [
-        row.seat
-        for row in rows
-        if row.booking_id is not None
-        or (row.user_id != user_id and row.expires_at is not None and row.expires_at > now)
-    ]
+    where = _taken(show_id, user_id, list(labels), utcnow())
+    taken = db.session.scalars(select(CLAIMS.seat).where(where)).all()
     return seat_taken(taken or list(labels))
 
 
