@@ -197,6 +197,7 @@ def _read_only_rows(show_id: int) -> list[tuple[Any, ...]]:
 def seat_map_json(show_id: int, caller_id: int | None, tz: ZoneInfo) -> str:
     """The seat map as the API's JSON; ``caller_id`` marks the caller's own hold."""
     now = utcnow()
+    now_ts = now.timestamp()
     key = None
     if cache.enabled():
         try:
@@ -207,18 +208,18 @@ def seat_map_json(show_id: int, caller_id: int | None, tz: ZoneInfo) -> str:
             cached = None
         if cached is not None:
             valid_until, holders, body = cached.split("\n", 2)
-            if now.timestamp() < float(valid_until) and str(caller_id) not in holders.split(","):
+            if now_ts < float(valid_until) and str(caller_id) not in holders.split(","):
                 return body
     result = _read_only_rows(show_id)
     if not result:
         raise NotFound("Show")
     body, holders_now, valid_until_now = _render(show_id, result, caller_id, tz, now)
     if key is not None and caller_id not in holders_now:  # the map everybody else sees
-        seconds = min(valid_until_now, now.timestamp() + CACHE_SECONDS) - now.timestamp()
-        if seconds > 0:
+        until = min(valid_until_now, now_ts + CACHE_SECONDS)
+        if until > now_ts:
             holders_csv = ",".join(str(holder) for holder in sorted(holders_now))
             try:
-                cache.store(key, f"{now.timestamp() + seconds}\n{holders_csv}\n{body}", seconds)
+                cache.store(key, f"{until}\n{holders_csv}\n{body}", until - now_ts)
             except redis.exceptions.RedisError as error:
                 current_app.logger.warning("seat map not cached: %s", error)
     return body
