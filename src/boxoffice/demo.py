@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from .auth.models import User
 from .auth.services import make_admin, register_user
 from .bookings.models import Booking, SeatClaim
-from .bookings.services import new_code
+from .bookings.records import new_code
 from .catalog.layout import capacity_of, seats_of
 from .catalog.models import Show, Venue
 from .catalog.services import create_venue

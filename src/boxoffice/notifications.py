@@ -8,6 +8,8 @@ has its mail recorded, so the periodic sweep queues it later instead of losing i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .auth.models import User
 from .reports import outbox
 
@@ -15,12 +17,13 @@ BOOKING_CONFIRMED = "booking_confirmed"
 BOOKING_CANCELLED = "booking_cancelled"
 
 
-def booking_confirmed(booking_id: int, user: User) -> None:
-    """Send the confirmation (with e-ticket and calendar file) once the booking commits.
+def booking_confirmed(bookings: Sequence[tuple[int, User]]) -> None:
+    """Send each confirmation (with e-ticket and calendar file) once the bookings commit.
 
-    The booking is new in this very transaction, so its mail cannot have been recorded yet.
+    The bookings are new in this very transaction, so their mail cannot have been recorded yet.
     """
-    outbox.record_new(BOOKING_CONFIRMED, outbox.booking_period(booking_id), user)
+    mails = [(outbox.booking_period(booking_id), user) for booking_id, user in bookings]
+    outbox.record_new(BOOKING_CONFIRMED, mails)
 
 
 def booking_cancelled(booking_id: int, user: User) -> None:

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from support import Account, assert_error
 
-from boxoffice.bookings import holds, services
+from boxoffice.bookings import holds, records, seat_orders
 from boxoffice.bookings.events import channel
 from boxoffice.bookings.models import Booking, Hold, SeatClaim
 from boxoffice.catalog.models import Show
@@ -153,12 +153,8 @@ def test_sold_out_show(client: FlaskClient, user: Account, other_user: Account):
     assert _booked_count(show.id) == (8, 8)
 
 
-_read_show_for_claim = holds.read_show_for_claim  # the real one, as tests patch it
-
-
-def _without_early_check(session, show_id, user_id, _labels, now):
-    """``read_show_for_claim`` as if its look-up had missed a claim still in flight."""
-    return _read_show_for_claim(session, show_id, user_id, [], now)
+_read_show_for_claim = holds.read_show_for_claim  # the real ones, as tests patch them
+_claims_among = holds.claims_among
 
 
 def _plain_insert(_session):
@@ -174,9 +170,10 @@ def test_seats_taken_past_the_early_check_are_refused_by_the_database(
     """A claim the early read cannot see yet is skipped by the conflict-aware insert; and
     even if that insert had a bug, the unique constraint refuses the seat: 409, not 500."""
     assert book(client, other_user, show_id=show.id, seats=["C6"]).status_code == 201
-    monkeypatch.setattr(services, "read_show_for_claim", _without_early_check)
+    # As if the read had missed a claim still in flight.
+    monkeypatch.setattr(seat_orders, "claims_among", lambda *_args: [])
     if plain_insert:
-        monkeypatch.setattr(holds, "insert_skipping_taken", _plain_insert)
+        monkeypatch.setattr(seat_orders, "insert_skipping_taken", _plain_insert)
     error = assert_error(book(client, user, show_id=show.id, seats=["C6", "C7"]), 409, "seat_taken")
     assert error["details"]["seats"] == ["C6"]
     assert _booked_count(show.id) == (1, 1)
@@ -192,11 +189,22 @@ def _stale_read(session, show_id, user_id, labels, now):
 def test_a_hold_that_expired_since_the_read_is_reused(
     client: FlaskClient, show, user: Account, other_user: Account, monkeypatch
 ):
+    """The booking's read misses the expired hold on C2 (as if the hold had still been
+    live then and expired since), so the insert skips C2: the booking is tried again."""
+    reads = []
+
+    def stale_once(session, show_id, labels, user_ids, now):
+        reads.append(labels)
+        if len(reads) == 1:
+            return []
+        return _claims_among(session, show_id, labels, user_ids, now)
+
     assert hold(client, other_user, show.id, ["C2"]).status_code == 201
     with later(9):
-        monkeypatch.setattr(services, "read_show_for_claim", _stale_read)
+        monkeypatch.setattr(seat_orders, "claims_among", stale_once)
         response = book(client, user, show_id=show.id, seats=["C2", "C3"])
         assert response.status_code == 201, response.get_json()
+    assert len(reads) == 2
     assert _booked_count(show.id) == (2, 2)
 
 
@@ -217,7 +225,7 @@ def test_colliding_booking_code_is_drawn_again(
     client: FlaskClient, show, user: Account, monkeypatch
 ):
     codes = iter(["AAAA2222", "AAAA2222", "BBBB3333"])
-    monkeypatch.setattr(services, "new_code", lambda: next(codes))
+    monkeypatch.setattr(records, "new_code", lambda: next(codes))
     first = book(client, user, show_id=show.id, seats=["A1"]).get_json()["booking"]
     second = book(client, user, show_id=show.id, seats=["A2"]).get_json()["booking"]
     assert (first["code"], second["code"]) == ("AAAA2222", "BBBB3333")

@@ -77,6 +77,45 @@ def _reusable(show_id: Any, user_id: Any, labels: Any, now: Any) -> Any:
     )
 
 
+# ``_taken`` and ``_reusable`` once more, in Python, for a batch of callers at once (see
+# ``batch_booking``): the database says what each claim is, the caller-relative part of the
+# rule runs here. tests/bookings/test_claim_rules.py checks that both versions agree.
+CLAIM_STATES = select(
+    CLAIMS.id,
+    CLAIMS.seat,
+    CLAIMS.user_id,
+    CLAIMS.booking_id.is_not(None).label("booked"),
+    (CLAIMS.expires_at > bindparam("now")).label("live"),
+).where(
+    CLAIMS.show_id == bindparam("show_id"),
+    or_(
+        CLAIMS.seat.in_(bindparam("labels", expanding=True)),
+        and_(CLAIMS.user_id.in_(bindparam("users", expanding=True)), CLAIMS.booking_id.is_(None)),
+    ),
+)
+
+
+def claims_among(
+    session: Session, show_id: int, labels: set[str], user_ids: set[int], now: datetime
+) -> Sequence[Any]:
+    """The claims on ``labels`` and the held claims of ``user_ids``, with their state."""
+    params = {"show_id": show_id, "labels": sorted(labels), "users": sorted(user_ids), "now": now}
+    return session.execute(CLAIM_STATES, params).all()
+
+
+def is_taken_from(claim: Any, user_id: int) -> bool:
+    """``_taken`` for one row of ``claims_among``: booked, or held by someone else."""
+    return bool(claim.booked) or (claim.user_id != user_id and bool(claim.live))
+
+
+def is_reusable_by(claim: Any, user_id: int, labels: Sequence[str]) -> bool:
+    """``_reusable`` for one row of ``claims_among``: the caller's own held seats, and
+    expired holds on ``labels``."""
+    if claim.booked:
+        return False
+    return claim.user_id == user_id or (claim.seat in labels and not claim.live)
+
+
 def _claim_read_columns() -> tuple[Any, Any]:
     show_id: Any = bindparam("show_id")
     user_id: Any = bindparam("user_id")

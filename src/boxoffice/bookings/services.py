@@ -2,14 +2,15 @@
 
 Every seat change runs in one short transaction (see ``locking``); the booking, its claims,
 the show's ``seats_booked`` counter, the outbox row for the confirmation mail and the live
-seat event are committed together or not at all. The booking path is the hottest write of
-the application, so it is written as a handful of Core statements (no unit-of-work flush).
+seat event are committed together or not at all. Booking is the hottest write of the
+application, so it is written as a handful of Core statements (no unit-of-work flush), and
+seats booked directly share their transaction with other bookings of the same show
+arriving at the same moment (``seat_orders``).
 """
 
 from __future__ import annotations
 
-import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from flask import current_app
@@ -21,57 +22,15 @@ from ..auth.models import User
 from ..db_types import utcnow
 from ..errors import Conflict, NotFound
 from ..extensions import db
-from . import events
-from .cancellation import CANCELLED, CONFIRMED, release_booking
-from .holds import check_open, claim_seats, price_of, read_show_for_claim, seats_for, taken_now
+from . import events, seat_orders
+from .cancellation import CANCELLED, release_booking
+from .holds import check_open, price_of, seats_for, taken_now
 from .locking import count_booked, race_pause, read_show, run_locked
 from .models import Booking, Hold, SeatClaim
+from .records import INSERT_BOOKINGS, booking_values, booking_view, can_cancel
 from .seatmap import BOOKED, FREE
 
-# Booking codes: 8 characters from 32 that cannot be mistaken for each other when read
-# aloud or off a phone screen (no 0/O, 1/I); 32^8 is about 10^12 codes.
-CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-CODE_LENGTH = 8
-
-
-INSERT_BOOKING = Booking.__table__.insert().returning(Booking.__table__.c.id)
-
-
-def new_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def _cutoff() -> timedelta:
-    return timedelta(minutes=current_app.config["BOXOFFICE"].cancel_cutoff_minutes)
-
-
-def can_cancel(booking: Booking, now: datetime | None = None) -> bool:
-    now = now or utcnow()
-    return booking.status == CONFIRMED and now < booking.show_starts_at - _cutoff()
-
-
-def booking_view(booking: Booking, now: datetime | None = None) -> dict[str, Any]:
-    """The booking as the API returns it (datetimes are formatted by the schema)."""
-    return {
-        "booking_id": booking.id,
-        "code": booking.code,
-        "show_id": booking.show_id,
-        "show": {
-            "show_id": booking.show_id,
-            "title": booking.show_title,
-            "starts_at": booking.show_starts_at,
-            "venue": {"name": booking.venue_name, "location": booking.venue_location},
-        },
-        "seats": list(booking.seats),
-        "total": booking.total,
-        "status": booking.status,
-        "booked_at": booking.booked_at,
-        "cancelled_at": booking.cancelled_at,
-        "can_cancel": can_cancel(booking, now),
-        "qr_url": f"/api/booking/qr?booking_id={booking.id}",
-        "ics_url": f"/api/booking/ics?booking_id={booking.id}",
-    }
-
+__all__ = ["book", "booking_view", "cancel_booking", "get_booking", "list_bookings"]
 
 # ---- booking ----------------------------------------------------------------------------
 
@@ -80,51 +39,17 @@ def book(user: User, data: dict[str, Any]) -> dict[str, Any]:
     """Book the seats of the caller's hold, or the given seats of a show, all or nothing."""
     if "hold_id" in data:
         return _book_hold(user, data["hold_id"])
-    return _book_seats(user, data["show_id"], data["seats"])
+    return seat_orders.book_seats(user, data["show_id"], data["seats"])
 
 
 def _insert_booking(
     session: Session, user: User, show: Any, labels: list[str], total: Any, now: datetime
 ) -> Booking:
     """One ``INSERT ... RETURNING id``; the returned Booking is transient, for the response."""
-    values = {
-        "code": new_code(),
-        "user_id": user.id,
-        "show_id": show.id,
-        "show_title": show.title,
-        "show_starts_at": show.starts_at,
-        "show_language": show.language,
-        "venue_name": show.venue_name,
-        "venue_location": show.venue_location,
-        "seats": labels,
-        "total": total,
-        "status": CONFIRMED,
-        "booked_at": now,
-    }
-    booking_id = session.execute(INSERT_BOOKING, values).scalar_one()
-    notifications.booking_confirmed(booking_id, user)
+    values = booking_values(user, show, labels, total, now)
+    booking_id = session.execute(INSERT_BOOKINGS, values).scalar_one()
+    notifications.booking_confirmed([(booking_id, user)])
     return Booking(id=booking_id, **values)
-
-
-def _finish(show_id: int, booking: Booking, freed: list[str], now: datetime) -> dict[str, Any]:
-    events.publish_after_commit(
-        show_id,
-        [(seat, FREE) for seat in freed] + [(seat, BOOKED) for seat in booking.seats],
-    )
-    return booking_view(booking, now)
-
-
-def _book_seats(user: User, show_id: int, labels: list[str]) -> dict[str, Any]:
-    def work(session: Session) -> dict[str, Any]:
-        now = utcnow()
-        show = read_show_for_claim(session, show_id, user.id, labels, now)
-        seats = seats_for(show, labels)
-        booking = _insert_booking(session, user, show, labels, price_of(show, seats), now)
-        freed = claim_seats(session, show, user.id, seats, now, booking_id=booking.id)
-        count_booked(session, show_id, len(labels))
-        return _finish(show_id, booking, freed, now)
-
-    return run_locked(work, lambda: taken_now(show_id, user.id, labels))
 
 
 def _book_hold(user: User, hold_id: str) -> dict[str, Any]:
@@ -161,7 +86,8 @@ def _book_hold(user: User, hold_id: str) -> dict[str, Any]:
         race_pause()
         session.execute(Hold.__table__.delete().where(Hold.id == hold_id))
         count_booked(session, show_id, len(labels))
-        return _finish(show_id, booking, [], now)
+        events.publish_after_commit(show_id, [(seat, BOOKED) for seat in booking.seats])
+        return booking_view(booking, now)
 
     return run_locked(work, lambda: taken_now(show_id, user.id, []))
 

@@ -16,6 +16,7 @@ so a row committed after that read finds the key gone and kicks a dispatch of it
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -101,14 +102,16 @@ def record_and_kick(kind: str, period: str, user: User) -> bool:
     return True
 
 
-def record_new(kind: str, period: str, user: User) -> None:
-    """Record a mail about something created in the caller's transaction; kick after commit.
+def record_new(kind: str, mails: Sequence[tuple[str, User]]) -> None:
+    """Record mails (period, recipient) about things created in the caller's transaction;
+    kick after commit.
 
     For a subject that did not exist before this transaction (a new booking), no row can
-    exist yet: one plain INSERT, without the look-up and savepoint of ``record``.
+    exist yet: plain INSERTs, without the look-up and savepoint of ``record``.
     """
-    db.session.execute(INSERT_ROW, _queued(kind, period, user))
-    after_commit(kick)
+    if mails:
+        db.session.execute(INSERT_ROW, [_queued(kind, period, user) for period, user in mails])
+        after_commit(kick)
 
 
 def kick() -> bool:

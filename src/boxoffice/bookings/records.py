@@ -1,0 +1,81 @@
+"""The booking row: its code, the facts copied into it, and how the API shows it."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from flask import current_app
+
+from ..auth.models import User
+from ..db_types import utcnow
+from .cancellation import CONFIRMED
+from .models import Booking
+
+# Booking codes: 8 characters from 32 that cannot be mistaken for each other when read
+# aloud or off a phone screen (no 0/O, 1/I); 32^8 is about 10^12 codes.
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+CODE_LENGTH = 8
+
+# ``INSERT ... RETURNING id``, for one booking or many (ids in the order of the rows).
+INSERT_BOOKINGS = Booking.__table__.insert().returning(
+    Booking.__table__.c.id, sort_by_parameter_order=True
+)
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def booking_values(
+    user: User, show: Any, labels: list[str], total: Decimal, now: datetime
+) -> dict[str, Any]:
+    """The columns of a new booking; the show's facts are copied (see ``Booking``)."""
+    return {
+        "code": new_code(),
+        "user_id": user.id,
+        "show_id": show.id,
+        "show_title": show.title,
+        "show_starts_at": show.starts_at,
+        "show_language": show.language,
+        "venue_name": show.venue_name,
+        "venue_location": show.venue_location,
+        "seats": labels,
+        "total": total,
+        "status": CONFIRMED,
+        "booked_at": now,
+    }
+
+
+def _cutoff() -> timedelta:
+    return timedelta(minutes=current_app.config["BOXOFFICE"].cancel_cutoff_minutes)
+
+
+def can_cancel(booking: Booking, now: datetime | None = None) -> bool:
+    now = now or utcnow()
+    return booking.status == CONFIRMED and now < booking.show_starts_at - _cutoff()
+
+
+def booking_view(booking: Booking, now: datetime | None = None) -> dict[str, Any]:
+    """The booking as the API returns it (datetimes are formatted by the schema)."""
+    return {
+        "booking_id": booking.id,
+        "code": booking.code,
+        "show_id": booking.show_id,
+        "show": {
+            "show_id": booking.show_id,
+            "title": booking.show_title,
+            "starts_at": booking.show_starts_at,
+            "venue": {"name": booking.venue_name, "location": booking.venue_location},
+        },
+        "seats": list(booking.seats),
+        "total": booking.total,
+        "status": booking.status,
+        "booked_at": booking.booked_at,
+        "cancelled_at": booking.cancelled_at,
+        "can_cancel": can_cancel(booking, now),
+        "qr_url": f"/api/booking/qr?booking_id={booking.id}",
+        "ics_url": f"/api/booking/ics?booking_id={booking.id}",
+    }

@@ -1,0 +1,174 @@
+"""Seats booked directly, several orders in one transaction (``seat_orders.book_together``).
+
+Over HTTP one request at a time every batch holds one order (the concurrency tests make
+real batches); here batches are built directly, to pin down how the orders of one batch
+are decided against each other.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from bookings.conftest import hold, seat_status
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from support import Account
+
+from boxoffice.auth.models import User
+from boxoffice.bookings import holds, seat_orders
+from boxoffice.bookings.models import Booking, Hold, SeatClaim
+from boxoffice.bookings.seat_orders import SeatOrder, book_together
+from boxoffice.catalog.models import Show
+from boxoffice.db_types import utcnow
+from boxoffice.errors import ApiError
+from boxoffice.extensions import db
+from boxoffice.reports.models import MailLog
+
+
+def _order(account: Account, *labels: str) -> SeatOrder:
+    return SeatOrder(db.session.get(User, account.user_id), list(labels))
+
+
+def _status(outcome: object) -> tuple[int, str, list[str]]:
+    if isinstance(outcome, ApiError):
+        return outcome.status, outcome.code, outcome.details.get("seats", [])
+    assert isinstance(outcome, dict)
+    return 201, outcome["status"], outcome["seats"]
+
+
+def _counter(show_id: int) -> int:
+    db.session.expire_all()
+    return db.session.get(Show, show_id).seats_booked
+
+
+def test_orders_of_one_batch_are_decided_in_order_of_arrival(
+    client: FlaskClient, show, user: Account, other_user: Account
+):
+    assert hold(client, other_user, show.id, ["B1", "B2"]).status_code == 201
+    orders = [
+        _order(user, "A1", "A2"),
+        _order(other_user, "A2", "A3"),  # A2 is promised to the first order
+        _order(user, "B1"),  # held by someone else
+        _order(other_user, "B1"),  # their own hold: replaced by the booking
+        _order(user, "Z9"),  # no such seat
+        _order(other_user, "C1"),
+    ]
+    outcomes = book_together(show.id, orders)
+    assert [_status(outcome) for outcome in outcomes] == [
+        (201, "confirmed", ["A1", "A2"]),
+        (409, "seat_taken", ["A2"]),
+        (409, "seat_taken", ["B1"]),
+        (201, "confirmed", ["B1"]),
+        (422, "validation_failed", ["Not a seat of this venue: Z9."]),
+        (201, "confirmed", ["C1"]),
+    ]
+    assert outcomes[0]["total"] == outcomes[3]["total"] * 2
+    booked = db.session.execute(select(Booking.user_id, Booking.seats).order_by(Booking.id)).all()
+    assert [tuple(row) for row in booked] == [
+        (user.user_id, ["A1", "A2"]),
+        (other_user.user_id, ["B1"]),
+        (other_user.user_id, ["C1"]),
+    ]
+    assert _counter(show.id) == 4
+    # The replaced hold is gone with its other seat, which is free again.
+    assert db.session.scalars(select(Hold.id)).all() == []
+    statuses = seat_status(client, show.id)
+    assert [statuses[seat] for seat in ("A1", "A2", "A3", "B1", "B2", "C1")] == [
+        "booked", "booked", "free", "booked", "free", "booked",
+    ]  # fmt: skip
+    mails = db.session.execute(select(MailLog.recipient, MailLog.period).order_by(MailLog.id))
+    assert [tuple(row) for row in mails] == [
+        (user.email, f"booking:{outcomes[0]['booking_id']}"),
+        (other_user.email, f"booking:{outcomes[3]['booking_id']}"),
+        (other_user.email, f"booking:{outcomes[5]['booking_id']}"),
+    ]
+
+
+def test_a_seat_taken_behind_the_read_sends_every_order_of_the_batch_on_its_own(
+    client: FlaskClient, show, user: Account, other_user: Account, monkeypatch
+):
+    assert book_together(show.id, [_order(other_user, "C6")])[0]["seats"] == ["C6"]
+    # As if every read had missed the booking of C6 (a claim still in flight).
+    monkeypatch.setattr(seat_orders, "claims_among", lambda *_args: [])
+    outcomes = book_together(
+        show.id, [_order(user, "D1"), _order(user, "C6", "C7"), _order(other_user, "D2")]
+    )
+    assert [_status(outcome) for outcome in outcomes] == [
+        (201, "confirmed", ["D1"]),
+        (409, "seat_taken", ["C6"]),
+        (201, "confirmed", ["D2"]),
+    ]
+    assert _counter(show.id) == 3
+
+
+def test_a_batch_for_a_show_that_does_not_exist_fails_as_a_whole(
+    app, user: Account, other_user: Account
+):
+    try:
+        book_together(10_000, [_order(user, "A1"), _order(other_user, "A2")])
+    except ApiError as error:
+        assert (error.status, error.code) == (404, "not_found")
+    else:
+        raise AssertionError("no error")
+
+
+def _claims(show_id: int, user_id: int, other_id: int) -> None:
+    """One claim of every kind on row A: booked; held, live and expired, by each person."""
+    now = utcnow()
+    kinds = {
+        "A1": (user_id, None),
+        "A2": (user_id, now + timedelta(minutes=5)),
+        "A3": (other_id, now + timedelta(minutes=5)),
+        "A4": (user_id, now - timedelta(minutes=1)),
+        "A6": (other_id, now - timedelta(minutes=1)),
+    }
+    booking = Booking(
+        code="TESTCODE", user_id=user_id, show_id=show_id, show_title="Leo",
+        show_starts_at=now, show_language="en", venue_name="Hall", venue_location="Pune",
+        seats=["A1"], total=200, booked_at=now,
+    )  # fmt: skip
+    db.session.add(booking)
+    db.session.flush()
+    for seat, (owner, expires_at) in kinds.items():
+        hold_id = None
+        if expires_at is not None:
+            hold_id = str(uuid.uuid4())
+            db.session.add(Hold(id=hold_id, show_id=show_id, user_id=owner, expires_at=expires_at))
+            db.session.flush()
+        db.session.add(
+            SeatClaim(
+                show_id=show_id,
+                seat=seat,
+                user_id=owner,
+                hold_id=hold_id,
+                price=200,
+                booking_id=None if hold_id else booking.id,
+                expires_at=expires_at,
+            )  # fmt: skip
+        )
+    db.session.commit()
+
+
+def test_the_python_claim_rules_agree_with_the_sql_ones(show, user: Account, other_user: Account):
+    """``holds._taken``/``_reusable`` (SQL) and ``is_taken_from``/``is_reusable_by``
+    (Python, for batches) are one rule written twice: on every kind of claim, for either
+    person, they must give the same answer."""
+    _claims(show.id, user.user_id, other_user.user_id)
+    labels = ["A1", "A2", "A3", "A4", "A6", "A7"]
+    now = utcnow()
+    for caller in (user.user_id, other_user.user_id):
+        in_sql = {
+            rule: set(db.session.scalars(select(SeatClaim.seat).where(where)))
+            for rule, where in (
+                ("taken", holds._taken(show.id, caller, labels, now)),
+                ("reusable", holds._reusable(show.id, caller, labels, now)),
+            )
+        }
+        rows = holds.claims_among(db.session, show.id, set(labels), {caller}, now)
+        in_python = {
+            "taken": {row.seat for row in rows if holds.is_taken_from(row, caller)},
+            "reusable": {row.seat for row in rows if holds.is_reusable_by(row, caller, labels)},
+        }
+        assert in_python == in_sql
+        assert in_sql["taken"] and in_sql["reusable"]  # the matrix exercises both rules
