@@ -59,11 +59,12 @@ def _children(host: str, port: int, web_workers: int, settings: Settings) -> lis
             f"{host}:{port}",
             "--workers",
             str(web_workers),
-            # Threads, so that open seat-map event streams do not starve other requests.
+            # Threads, so that open seat-map event streams do not starve other requests
+            # (at most ``events.MAX_STREAMS`` of a process's threads serve streams).
             "--worker-class",
             "gthread",
             "--threads",
-            "16",
+            "32",
             "--graceful-timeout",
             "5",
             "--timeout",

@@ -106,3 +106,30 @@ def test_open_seat_map_receives_another_users_hold(base_settings: Settings, tmp_
         while _subscribers(pubsub_client, show_id) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert _subscribers(pubsub_client, show_id) == 0
+
+
+def test_open_streams_are_capped_per_process_and_a_closed_stream_gives_its_slot_back(
+    client: FlaskClient, monkeypatch
+):
+    """Seat maps left open in many tabs must not take every thread of the server."""
+    monkeypatch.setenv("BOXOFFICE_SSE_MAX_STREAMS", "1")
+    show = make_show(make_venue(name="Small", rows=1, seats_per_row=2))
+    query = {"show_id": show.id}
+    first = client.get("/api/show/events", query_string=query, buffered=False)
+    assert first.status_code == 200
+    assert next(first.response).endswith(b": connected\n\n")
+    assert_error(client.get("/api/show/events", query_string=query), 503, "too_many_streams")
+    first.close()  # the browser went away
+    unread = client.get("/api/show/events", query_string=query, buffered=False)
+    assert unread.status_code == 200
+    unread.close()  # gone before the stream started: the slot comes back all the same
+    again = client.get("/api/show/events", query_string=query, buffered=False)
+    assert again.status_code == 200
+    again.close()
+
+
+def test_stream_limit_setting():
+    assert events.max_streams({}, {}) == events.MAX_STREAMS
+    assert events.max_streams({}, {"BOXOFFICE_SSE_MAX_STREAMS": "3"}) == 3
+    assert events.max_streams({"sse_max_streams": 5}, {}) == 5
+    assert events.max_streams({}, {"BOXOFFICE_SSE_MAX_STREAMS": "many"}) == events.MAX_STREAMS

@@ -13,12 +13,15 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import redis
+from flask import current_app
 
+from ..errors import ApiError
 from ..redis_client import get_redis
 from ..transactions import after_commit
 
@@ -33,6 +36,8 @@ HEARTBEAT_SECONDS = 15.0
 # map, so no thread is tied up forever by a tab left open.
 MAX_STREAM_SECONDS = 30 * 60
 RETRY_MS = 3000
+MAX_STREAMS = 24
+_SLOTS = "boxoffice_sse_slots"
 
 
 def heartbeat_seconds(extra: dict[str, Any], environ: Mapping[str, str] | None = None) -> float:
@@ -44,6 +49,39 @@ def heartbeat_seconds(extra: dict[str, Any], environ: Mapping[str, str] | None =
     except ValueError:
         return HEARTBEAT_SECONDS
     return min(max(value, 0.05), 60.0)
+
+
+def max_streams(extra: dict[str, Any], environ: Mapping[str, str] | None = None) -> int:
+    """Open streams one web process serves at once (``BOXOFFICE_SSE_MAX_STREAMS``).
+
+    Every open stream keeps a thread of its process waiting for minutes. Past this many the
+    endpoint answers 503 (the page keeps working and tries again a few seconds later), so
+    that seat maps left open in many tabs can never take every thread from sign-ins and
+    bookings. ``boxoffice serve`` runs 32 threads per process: 24 streams leave 8 free.
+    """
+    environ = os.environ if environ is None else environ
+    raw = extra.get("sse_max_streams", environ.get("BOXOFFICE_SSE_MAX_STREAMS", ""))
+    try:
+        value = int(str(raw).strip() or MAX_STREAMS)
+    except ValueError:
+        return MAX_STREAMS
+    return max(value, 0)
+
+
+def stream_slot() -> Callable[[], None]:
+    """Take one of this process's stream slots; returns what gives it back (503 if none)."""
+    slots: threading.BoundedSemaphore | None = current_app.extensions.get(_SLOTS)
+    if slots is None:
+        limit = max_streams(current_app.config["BOXOFFICE"].extra)
+        slots = current_app.extensions.setdefault(_SLOTS, threading.BoundedSemaphore(limit))
+    if not slots.acquire(blocking=False):
+        raise ApiError(
+            503,
+            "too_many_streams",
+            "Live seat updates are busy right now; the seat map still works and will go live "
+            "again in a moment.",
+        )
+    return slots.release
 
 
 def channel(show_id: int, client: redis.Redis) -> str:

@@ -106,7 +106,11 @@ def seat_events(query: dict[str, Any]) -> ResponseReturnValue:
     heartbeat = events.heartbeat_seconds(current_app.config["BOXOFFICE"].extra)
     # The stream may stay open for many minutes: give the database connection back now.
     db.session.remove()
+    release = events.stream_slot()
     response = Response(events.stream(client, show_id, heartbeat), mimetype="text/event-stream")
+    # The server closes the response when the stream ends or the browser goes away, even
+    # if the stream never started.
+    response.call_on_close(release)
     response.headers["Cache-Control"] = "no-cache"
     response.headers["X-Accel-Buffering"] = "no"  # nginx: do not buffer the stream
     return response
