@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from flask.testing import FlaskClient
 from support import Account, assert_error
@@ -142,3 +144,48 @@ def test_recursion_without_a_body_to_blame_is_our_500(app, client: FlaskClient):
         raise RecursionError("maximum recursion depth exceeded")
 
     assert_error(client.get("/api/test-only/recurse"), 500, "internal_error")
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
+def test_a_json_body_nested_too_deeply_is_a_400_however_it_is_sent(
+    client: FlaskClient, user: Account, chunked: bool
+):
+    body = ("[" * 50_000 + "]" * 50_000).encode()
+    if chunked:  # no Content-Length: the body arrives in chunks
+        response = client.post(
+            "/api/hold",
+            input_stream=io.BytesIO(body),
+            content_type="application/json",
+            headers={**user.headers, "Transfer-Encoding": "chunked"},
+            # What gunicorn says of a chunked body: read it to its end.
+            environ_overrides={"wsgi.input_terminated": True},
+        )
+    else:
+        response = client.post(
+            "/api/hold", data=body, content_type="application/json", headers=user.headers
+        )
+    assert_error(response, 400, "malformed_json")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"email": "x@example.com", "name": "A\\ud800B", "password": "long-enough-1"}',
+        b'{"email": "x@example.com", "name": "AB", "password": "long-enough-\\udfff"}',
+        b'{"email": "x@example.com", "name": "A", "password": "long-enough-1", "\\ud800": 1}',
+    ],
+    ids=["high-half", "low-half", "in-a-key"],
+)
+def test_half_a_surrogate_pair_is_malformed_json_and_changes_nothing(client: FlaskClient, body):
+    """Valid JSON, but no text any database can store: a 400, not a 500 from the driver."""
+    response = client.post("/api/register", data=body, content_type="application/json")
+    assert_error(response, 400, "malformed_json")
+    login = {"email": "x@example.com", "password": "long-enough-1"}
+    assert client.post("/api/login", json=login).status_code == 401
+
+
+def test_a_whole_surrogate_pair_is_just_a_character(client: FlaskClient):
+    body = b'{"email": "x@example.com", "name": "Film \\ud83c\\udfac", "password": "long-enough-1"}'
+    response = client.post("/api/register", data=body, content_type="application/json")
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["user"]["name"] == "Film \U0001f3ac"

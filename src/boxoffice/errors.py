@@ -134,7 +134,8 @@ def register_error_handlers(app: Flask) -> None:
     def _too_deep(error: RecursionError) -> tuple[Response, int]:
         # Parsing an absurdly nested JSON body recurses this deep. Without such a body it
         # is our own bug, and a 500 that is logged.
-        if request.is_json and request.content_length:
+        chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+        if request.is_json and (request.content_length or chunked):
             log.warning("Refused a JSON body nested too deeply on %s", request.path)
             return envelope(400, "malformed_json", "The JSON body is nested too deeply.")
         log.error("Recursion on %s %s", request.method, request.path, exc_info=error)
