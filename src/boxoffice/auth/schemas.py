@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
@@ -8,12 +9,78 @@ from ..languages import LANGUAGES
 from ..schemas import LocalDateTime, RequestSchema
 
 PASSWORD_MIN = 8
-PASSWORD_MAX = 128  # bcrypt ignores bytes past 72; a cap also keeps hashing cheap to refuse
+# Sign-in refuses longer input outright, before any hashing.
+PASSWORD_MAX = 128
+# bcrypt refuses (bcrypt>=5) or silently truncates (older) passwords longer than this.
+PASSWORD_MAX_BYTES = 72
+PASSWORD_TOO_LONG = (
+    f"Use at most {PASSWORD_MAX_BYTES} bytes (a few special characters count as more than one)."
+)
+NOT_TEXT = "Use only valid text."  # lone surrogates: cannot be encoded, hashed or stored
+NAME_CONTROL = "Use no control characters or line breaks."
+NAME_MAX = 100
+
+# Line and paragraph separators are not category Cc, yet break a mail header just the same.
+_LINE_BREAKS = frozenset("\u2028\u2029")
+
+
+def utf8_length(text: str) -> int | None:
+    """The length of ``text`` in UTF-8, or None when it holds lone surrogates."""
+    try:
+        return len(text.encode("utf-8"))
+    except UnicodeEncodeError:
+        return None
+
+
+def password_problem(password: str) -> str | None:
+    """Why bcrypt cannot take this password, or None when it can."""
+    size = utf8_length(password)
+    if size is None:
+        return NOT_TEXT
+    if size > PASSWORD_MAX_BYTES:
+        return PASSWORD_TOO_LONG
+    return None
+
+
+def name_problem(name: str) -> str | None:
+    """Why a (stripped) name may not be stored, or None when it may.
+
+    Names go into mail headers and the database: a line break would be refused by the mailer
+    (or smuggle a header), a NUL by PostgreSQL, a lone surrogate by the UTF-8 encoder.
+    """
+    if utf8_length(name) is None:
+        return NOT_TEXT
+    if any(unicodedata.category(char) == "Cc" or char in _LINE_BREAKS for char in name):
+        return NAME_CONTROL
+    return None
+
+
+def _check_password(password: str) -> None:
+    problem = password_problem(password)
+    if problem is not None:
+        raise ValidationError(problem)
+
+
+def _check_name(name: str) -> None:
+    problem = name_problem(name)
+    if problem is not None:
+        raise ValidationError(problem)
+
+
+def _name_field(**kwargs: Any) -> fields.String:
+    return fields.String(validate=[validate.Length(min=1, max=NAME_MAX), _check_name], **kwargs)
 
 
 def _strip_email(data: Any) -> Any:
     if isinstance(data, dict) and isinstance(data.get("email"), str):
         return {**data, "email": data["email"].strip().lower()}
+    return data
+
+
+def _strip_name(data: Any) -> Any:
+    # Strip before validating, so that a name of only spaces counts as empty.
+    if isinstance(data, dict) and isinstance(data.get("name"), str):
+        return {**data, "name": data["name"].strip()}
     return data
 
 
@@ -38,18 +105,17 @@ class LoginResultSchema(Schema):
 
 class RegisterSchema(RequestSchema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name = _name_field(required=True)
     password = fields.String(
-        required=True, load_only=True, validate=validate.Length(min=PASSWORD_MIN, max=PASSWORD_MAX)
+        required=True,
+        load_only=True,
+        validate=[validate.Length(min=PASSWORD_MIN), _check_password],
     )
     language = fields.String(load_default="en", validate=validate.OneOf(list(LANGUAGES)))
 
     @pre_load
     def _normalise(self, data: Any, **_kwargs: Any) -> Any:
-        data = _strip_email(data)
-        if isinstance(data, dict) and isinstance(data.get("name"), str):
-            data = {**data, "name": data["name"].strip()}
-        return data
+        return _strip_name(_strip_email(data))
 
     @validates_schema
     def _password_not_email(self, data: dict[str, Any], **_kwargs: Any) -> None:
@@ -72,6 +138,10 @@ class LoginSchema(RequestSchema):
 
 
 class ProfileUpdateSchema(RequestSchema):
-    name = fields.String(validate=validate.Length(min=1, max=100))
+    name = _name_field()
     language = fields.String(validate=validate.OneOf(list(LANGUAGES)))
     reminders_enabled = fields.Boolean()
+
+    @pre_load
+    def _normalise(self, data: Any, **_kwargs: Any) -> Any:
+        return _strip_name(data)

@@ -12,7 +12,11 @@ from ..errors import ApiError
 from ..extensions import bcrypt, db
 from ..languages import LANGUAGES
 from .models import User
-from .schemas import PASSWORD_MAX, PASSWORD_MIN
+from .schemas import NAME_MAX, PASSWORD_MIN, name_problem, password_problem, utf8_length
+
+# Checked instead of a password bcrypt cannot take; the result is never used.
+_STAND_IN_PASSWORD = "not-the-password"
+
 
 # Compared against when the email is unknown, so a failed login takes as long either way
 # and response timing does not reveal which emails have accounts.
@@ -26,31 +30,48 @@ def _dummy_hash() -> str:
     return _DUMMY_HASH
 
 
+def _invalid(field: str, message: str) -> ApiError:
+    return ApiError(422, "validation_failed", "Some fields are invalid.", {field: [message]})
+
+
 def check_password_rules(email: str, password: str) -> None:
-    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
-        raise ApiError(
-            422,
-            "validation_failed",
-            "Some fields are invalid.",
-            {"password": [f"Use between {PASSWORD_MIN} and {PASSWORD_MAX} characters."]},
-        )
+    """Every path that sets a password goes through here, so bcrypt never sees one it refuses."""
+    if len(password) < PASSWORD_MIN:
+        raise _invalid("password", f"Use at least {PASSWORD_MIN} characters.")
+    problem = password_problem(password)
+    if problem is not None:
+        raise _invalid("password", problem)
     if password.strip().lower() == email.strip().lower():
-        raise ApiError(
-            422,
-            "validation_failed",
-            "Some fields are invalid.",
-            {"password": ["The password must not be your email address."]},
-        )
+        raise _invalid("password", "The password must not be your email address.")
+    if password.strip() == "":
+        raise _invalid("password", "The password must not be only spaces.")
+
+
+def clean_name(name: str) -> str:
+    """The name as stored: stripped, not empty, and safe to put in a mail header."""
+    name = name.strip()
+    if not 1 <= len(name) <= NAME_MAX:
+        raise _invalid("name", f"Use between 1 and {NAME_MAX} characters.")
+    problem = name_problem(name)
+    if problem is not None:
+        raise _invalid("name", problem)
+    return name
 
 
 def find_user_by_email(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    email = email.strip().lower()
+    # No account can have such an address (registration validates it), and PostgreSQL
+    # refuses NUL in text while the driver refuses lone surrogates: answer "no such user".
+    if "\x00" in email or utf8_length(email) is None:
+        return None
+    return db.session.scalar(select(User).where(User.email == email))
 
 
 def register_user(
     email: str, name: str, password: str, language: str = "en", is_admin: bool = False
 ) -> User:
     email = email.strip().lower()
+    name = clean_name(name)
     check_password_rules(email, password)
     if language not in LANGUAGES:
         raise ApiError(
@@ -67,7 +88,7 @@ def register_user(
                 raise _email_taken()
             user = User(
                 email=email,
-                name=name.strip(),
+                name=name,
                 password_hash=password_hash,
                 language=language,
                 is_admin=is_admin,
@@ -91,18 +112,27 @@ def authenticate(email: str, password: str) -> User:
     """The user for these credentials, or a 401 that never says which part was wrong."""
     user = find_user_by_email(email)
     candidate_hash = user.password_hash if user else _dummy_hash()
-    password_ok = bcrypt.check_password_hash(candidate_hash, password)
+    if password_problem(password) is None:
+        password_ok = bcrypt.check_password_hash(candidate_hash, password)
+    else:
+        # bcrypt refuses it and no stored password can be one; still pay for one check,
+        # so the answer takes as long as for any other wrong password.
+        bcrypt.check_password_hash(candidate_hash, _STAND_IN_PASSWORD)
+        password_ok = False
     if user is None or not password_ok:
         raise ApiError(401, "invalid_credentials", "Wrong email or password.")
     return user
 
 
 def update_profile(user: User, changes: dict[str, Any]) -> User:
+    # Checked before the transaction, so a refused name leaves every field unchanged.
+    name = clean_name(changes["name"]) if "name" in changes else None
     with write_transaction():
-        for field in ("name", "language", "reminders_enabled"):
+        if name is not None:
+            user.name = name
+        for field in ("language", "reminders_enabled"):
             if field in changes:
-                value = changes[field].strip() if field == "name" else changes[field]
-                setattr(user, field, value)
+                setattr(user, field, changes[field])
     return user
 
 

@@ -1,0 +1,230 @@
+"""Input at the edges of what bcrypt, mail headers and the database accept: a 4xx, never a 500."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from support import PASSWORD, Account, assert_error
+
+from boxoffice.auth.models import User
+from boxoffice.auth.services import authenticate, make_admin, register_user
+from boxoffice.errors import ApiError
+from boxoffice.extensions import db
+
+VALID = {"email": "meera@example.com", "name": "Meera", "password": "long-enough-1"}
+
+BAD_NAMES = [
+    pytest.param("Eve\r\nBcc: x@example.org", id="crlf"),
+    pytest.param("A\u0000B", id="nul"),
+    pytest.param("A\u2028B", id="line-separator"),
+    pytest.param("A\u2029B", id="paragraph-separator"),
+    pytest.param("A\tB", id="tab"),
+    pytest.param("A\u0085B", id="next-line"),
+]
+
+
+def _user_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(User)) or 0
+
+
+def _stored(email: str) -> User:
+    db.session.expire_all()
+    user = db.session.scalar(select(User).where(User.email == email))
+    assert user is not None
+    return user
+
+
+def _post_raw(client: FlaskClient, path: str, body: str, **kwargs: object):
+    """Posts JSON text as is: lone surrogates like \\ud800 survive only as JSON escapes."""
+    return client.post(path, data=body, content_type="application/json", **kwargs)
+
+
+# ---- passwords and bcrypt's 72-byte limit ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        pytest.param("p" * 73, id="73-ascii"),
+        pytest.param("é" * 40, id="40-chars-80-bytes"),
+        pytest.param("x" * 129, id="129-ascii"),
+    ],
+)
+def test_register_refuses_password_over_72_bytes(client: FlaskClient, password: str):
+    response = client.post("/api/register", json={**VALID, "password": password})
+    error = assert_error(response, 422, "validation_failed")
+    assert set(error["details"]) == {"password"}
+    assert "72 bytes" in error["details"]["password"][0]
+    assert _user_count() == 0
+
+
+@pytest.mark.parametrize(
+    "password", [pytest.param("p" * 72, id="72-ascii"), pytest.param("é" * 36, id="36-chars")]
+)
+def test_password_of_exactly_72_bytes_works_end_to_end(client: FlaskClient, password: str):
+    assert len(password.encode()) == 72
+    registered = client.post("/api/register", json={**VALID, "password": password})
+    assert registered.status_code == 201, registered.get_json()
+    login = client.post("/api/login", json={"email": VALID["email"], "password": password})
+    assert login.status_code == 200, login.get_json()
+    token = login.get_json()["access_token"]
+    me = client.get("/api/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.get_json()["user"]["email"] == VALID["email"]
+    # One byte less is another password.
+    wrong = client.post("/api/login", json={"email": VALID["email"], "password": password[:-1]})
+    assert_error(wrong, 401, "invalid_credentials")
+
+
+@pytest.mark.parametrize("email", ["asha@example.com", "ghost@example.com"])
+def test_login_with_password_over_72_bytes_is_wrong_credentials(
+    client: FlaskClient, user: Account, email: str
+):
+    usual = assert_error(
+        client.post("/api/login", json={"email": email, "password": "wrong-pass-1"}), 401
+    )
+    for password in ("p" * 100, PASSWORD + "p" * 60, "é" * 40):
+        response = client.post("/api/login", json={"email": email, "password": password})
+        assert assert_error(response, 401, "invalid_credentials") == usual
+
+
+def test_admin_login_with_password_over_72_bytes_is_wrong_credentials(
+    client: FlaskClient, admin: Account
+):
+    response = client.post("/api/admin/login", json={"email": admin.email, "password": "p" * 100})
+    assert_error(response, 401, "invalid_credentials")
+
+
+def test_long_password_logins_count_as_failed_logins(client: FlaskClient, user: Account):
+    for _ in range(10):
+        bad = client.post("/api/login", json={"email": user.email, "password": "p" * 100})
+        assert bad.status_code == 401
+    blocked = client.post("/api/login", json={"email": user.email, "password": PASSWORD})
+    assert_error(blocked, 429, "rate_limited")
+
+
+def test_lone_surrogate_password_is_refused_not_a_crash(client: FlaskClient, user: Account):
+    # Refused by the JSON reader or by the schema; either way a 4xx and no account.
+    register = _post_raw(
+        client,
+        "/api/register",
+        '{"email": "meera@example.com", "name": "Meera", "password": "long\\ud800enough"}',
+    )
+    assert register.status_code in (400, 422)
+    assert_error(register, register.status_code)
+    assert _user_count() == 1
+    login = _post_raw(
+        client, "/api/login", '{"email": "asha@example.com", "password": "long\\ud800enough"}'
+    )
+    assert login.status_code in (400, 401)
+    assert_error(login, login.status_code)
+
+
+def test_services_refuse_lone_surrogates(app: object, user: Account):
+    with pytest.raises(ApiError) as password:
+        register_user("meera@example.com", "Meera", "long\ud800enough")
+    assert set(password.value.details) == {"password"}
+    with pytest.raises(ApiError) as name:
+        register_user("meera@example.com", "Me\ud800", "long-enough-1")
+    assert set(name.value.details) == {"name"}
+    with pytest.raises(ApiError) as signed_in:
+        authenticate(user.email, "long\ud800enough")
+    assert signed_in.value.status == 401
+    assert _user_count() == 1
+
+
+def test_login_with_nul_in_email_is_wrong_credentials(client: FlaskClient, user: Account):
+    response = client.post("/api/login", json={"email": "as\u0000ha@example.com", "password": "x"})
+    assert_error(response, 401, "invalid_credentials")
+
+
+def test_services_refuse_password_over_72_bytes(app: object, user: Account):
+    with pytest.raises(ApiError) as registered:
+        register_user("meera@example.com", "Meera", "p" * 73)
+    assert registered.value.status == 422 and set(registered.value.details) == {"password"}
+
+    before = _stored(user.email).password_hash
+    with pytest.raises(ApiError) as promoted:
+        make_admin(user.email, "Admin", "é" * 40)
+    assert promoted.value.status == 422 and set(promoted.value.details) == {"password"}
+    after = _stored(user.email)
+    assert after.password_hash == before and after.is_admin is False
+
+    with pytest.raises(ApiError) as signed_in:
+        authenticate(user.email, "p" * 100)
+    assert signed_in.value.status == 401
+
+
+# ---- names: no control characters, no blank names ----------------------------------------
+
+
+@pytest.mark.parametrize("name", BAD_NAMES)
+def test_register_refuses_control_characters_in_name(client: FlaskClient, name: str):
+    response = client.post("/api/register", json={**VALID, "name": name})
+    error = assert_error(response, 422, "validation_failed")
+    assert set(error["details"]) == {"name"}
+    assert _user_count() == 0
+
+
+@pytest.mark.parametrize("name", BAD_NAMES)
+def test_profile_update_refuses_control_characters_in_name(
+    client: FlaskClient, user: Account, name: str
+):
+    response = client.post(
+        "/api/me/update", json={"name": name, "language": "hi"}, headers=user.headers
+    )
+    error = assert_error(response, 422, "validation_failed")
+    assert set(error["details"]) == {"name"}
+    stored = _stored(user.email)
+    assert (stored.name, stored.language) == ("asha", "en")
+
+
+def test_lone_surrogate_in_name_is_refused_not_a_crash(client: FlaskClient, user: Account):
+    register = _post_raw(
+        client,
+        "/api/register",
+        '{"email": "meera@example.com", "name": "Me\\ud800", "password": "long-enough-1"}',
+    )
+    assert register.status_code in (400, 422)
+    assert_error(register, register.status_code)
+    update = _post_raw(client, "/api/me/update", '{"name": "Me\\udfff"}', headers=user.headers)
+    assert update.status_code in (400, 422)
+    assert_error(update, update.status_code)
+    assert _stored(user.email).name == "asha"
+    assert _user_count() == 1
+
+
+@pytest.mark.parametrize("name", ["   ", "\u3000", ""])
+def test_profile_update_refuses_blank_name(client: FlaskClient, user: Account, name: str):
+    response = client.post(
+        "/api/me/update", json={"name": name, "reminders_enabled": False}, headers=user.headers
+    )
+    error = assert_error(response, 422, "validation_failed")
+    assert set(error["details"]) == {"name"}
+    stored = _stored(user.email)
+    assert (stored.name, stored.reminders_enabled) == ("asha", True)
+
+
+def test_profile_update_keeps_names_with_inner_spaces_and_joiners(
+    client: FlaskClient, user: Account
+):
+    # U+200D (zero-width joiner) is format, not control: some scripts need it in names.
+    name = "  Asha\u00a0K \u0d28\u0d4d\u200d  "
+    response = client.post("/api/me/update", json={"name": name}, headers=user.headers)
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["user"]["name"] == "Asha\u00a0K \u0d28\u0d4d\u200d"
+
+
+def test_services_refuse_bad_names(app: object, user: Account):
+    from boxoffice.auth.services import update_profile
+
+    for name in ("   ", "Eve\r\nBcc: x@example.org"):
+        with pytest.raises(ApiError) as registered:
+            register_user("meera@example.com", name, "long-enough-1")
+        assert set(registered.value.details) == {"name"}
+        with pytest.raises(ApiError) as updated:
+            update_profile(_stored(user.email), {"name": name, "language": "hi"})
+        assert set(updated.value.details) == {"name"}
+    stored = _stored(user.email)
+    assert (stored.name, stored.language) == ("asha", "en")
+    assert _user_count() == 1
