@@ -21,7 +21,9 @@ export function validateName(name: string): string | null {
 export function validatePassword(password: string, email = ''): string | null {
   if (!password) return 'Password is required.'
   if (password.length < 8) return 'Password must be at least 8 characters.'
-  if (password.length > 128) return 'Password must be at most 128 characters.'
+  // The server's limit is bcrypt's: 72 bytes of UTF-8 (é counts 2, most Indic letters 3).
+  if (new TextEncoder().encode(password).length > 72)
+    return 'Password must be at most 72 bytes (some characters count as more than one).'
   if (email && password.trim().toLowerCase() === email.trim().toLowerCase())
     return 'Password must not be the same as your email.'
   return null
