@@ -21,6 +21,10 @@ def engine_options(database_url: str) -> dict[str, Any]:
     return {"pool_recycle": 1800, "pool_size": 10, "max_overflow": 20}
 
 
+def _unicode_lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
 def configure_sqlite(engine: Engine) -> None:
     """WAL, foreign keys, and transactions that we begin ourselves.
 
@@ -38,6 +42,9 @@ def configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.close()
+        # SQLite's built-in lower() only lowers ASCII, so case-insensitive search missed
+        # "Élite" or "Σοφία"; Python's str.lower() matches PostgreSQL's lower().
+        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:

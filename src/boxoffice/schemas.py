@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -17,11 +17,29 @@ class RequestSchema(Schema):
         unknown = EXCLUDE
 
 
+# Dates a client may send. Far outside this range date arithmetic (time zone changes,
+# adding a duration or a day) overflows Python's datetime, and no real show is there.
+EARLIEST_DATE = date(2000, 1, 1)
+LATEST_DATE = date(2200, 12, 31)
+SANE_DATE = validate.Range(
+    min=EARLIEST_DATE,
+    max=LATEST_DATE,
+    error=f"Use a date between {EARLIEST_DATE} and {LATEST_DATE}.",
+)
+
+
 class LocalDateTime(fields.AwareDateTime):
     """Reads ISO 8601 with an offset; writes in the configured time zone with its offset."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="iso", **kwargs)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> datetime:
+        result: datetime = super()._deserialize(value, attr, data, **kwargs)
+        # Checked on the local date, before any conversion that could overflow.
+        if not EARLIEST_DATE <= result.date() <= LATEST_DATE:
+            raise ValidationError(f"Use a date and time between {EARLIEST_DATE} and {LATEST_DATE}.")
+        return result
 
     def _serialize(self, value: datetime | None, attr: Any, obj: Any, **kwargs: Any) -> Any:
         if value is None:
@@ -45,8 +63,15 @@ class MoneyField(fields.Decimal):
             exact = Decimal(str(value))
         except InvalidOperation:
             raise ValidationError("Not a valid number.") from None
-        if exact.is_finite() and exact != exact.quantize(Decimal("0.01")):
-            raise ValidationError("Use at most two decimal places.")
+        if exact.is_finite():
+            # The range first: quantize() cannot represent huge values like 1e30.
+            self._validate(exact)
+            try:
+                rounded = exact.quantize(Decimal("0.01"))
+            except InvalidOperation:
+                raise ValidationError("Not a valid amount.") from None
+            if exact != rounded:
+                raise ValidationError("Use at most two decimal places.")
         result: Decimal = super()._deserialize(value, attr, data, **kwargs)
         return result
 

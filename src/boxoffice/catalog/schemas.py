@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from marshmallow import Schema, fields, pre_load, validate
+from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
+from ..db_types import utcnow
 from ..languages import LANGUAGES
 from ..schemas import (
+    SANE_DATE,
     LocalDateTime,
     MoneyField,
     RequestSchema,
@@ -20,6 +23,13 @@ TAG = validate.Regexp(
     error="Tags are 1-30 lowercase letters, digits, spaces or dashes.",
 )
 TITLE = validate.Length(min=1, max=200)
+# How far ahead a show may be scheduled; further out is a typo, not a programme.
+SCHEDULE_AHEAD = timedelta(days=5 * 365)
+
+
+def _within_schedule(value: datetime) -> None:
+    if value.astimezone(UTC) > utcnow() + SCHEDULE_AHEAD:
+        raise ValidationError("A show can be scheduled at most 5 years ahead.")
 
 
 def _strip_strings(data: Any, names: tuple[str, ...]) -> Any:
@@ -129,7 +139,7 @@ class ShowSchema(Schema):
 class ShowFieldsSchema(RequestSchema):
     venue_id = id_field()
     title = fields.String(validate=TITLE)
-    starts_at = LocalDateTime()
+    starts_at = LocalDateTime(validate=_within_schedule)
     price = MoneyField()
     language = fields.String(validate=validate.OneOf(list(LANGUAGES)))
     rating = fields.Float(allow_none=True, allow_nan=False, validate=validate.Range(min=0, max=10))
@@ -150,7 +160,7 @@ class ShowFieldsSchema(RequestSchema):
 class ShowCreateSchema(ShowFieldsSchema):
     venue_id = id_field(required=True)
     title = fields.String(required=True, validate=TITLE)
-    starts_at = LocalDateTime(required=True)
+    starts_at = LocalDateTime(required=True, validate=_within_schedule)
     price = MoneyField(required=True)
     language = fields.String(load_default="en", validate=validate.OneOf(list(LANGUAGES)))
     tags = fields.List(
@@ -194,7 +204,7 @@ class FilterQuerySchema(Schema):
     language = fields.String(validate=validate.OneOf(list(LANGUAGES)))
     tag = fields.String(validate=validate.Length(max=30))
     min_rating = fields.Float(allow_nan=False, validate=validate.Range(min=0, max=10))
-    date = fields.Date(format="%Y-%m-%d")
+    date = fields.Date(format="%Y-%m-%d", validate=SANE_DATE)
     venue_id = query_id_field()
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=200))
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import and_, select
+from sqlalchemy.exc import IntegrityError
 
 from ..bookings.cancellation import cancel_active_bookings, count_active_bookings
 from ..database import write_transaction
@@ -83,14 +84,28 @@ def _booked(shows: list[Show]) -> list[Show]:
     return [show for show in shows if count_active_bookings(show) > 0]
 
 
+def _is_free_seats_violation(error: IntegrityError) -> bool:
+    return "free_seats" in str(error.orig)
+
+
 def update_venue(venue_id: int, data: dict[str, Any]) -> Venue:
-    with write_transaction():
-        venue = get_venue(venue_id, lock=True)
-        for field in ("name", "location", "currency"):
-            if field in data:
-                setattr(venue, field, data[field])
-        if any(field in data for field in ("rows", "seats_per_row", "layout")):
-            _change_seating(venue, data)
+    try:
+        with write_transaction():
+            venue = get_venue(venue_id, lock=True)
+            for field in ("name", "location", "currency"):
+                if field in data:
+                    setattr(venue, field, data[field])
+            if any(field in data for field in ("rows", "seats_per_row", "layout")):
+                _change_seating(venue, data)
+    except IntegrityError as error:
+        # The database refused a show capacity below its bookings: the seating no longer
+        # fits what was sold, which is a conflict with the current state, not a crash.
+        if not _is_free_seats_violation(error):
+            raise
+        raise Conflict(
+            "venue_has_bookings",
+            "The new seating has fewer seats than some shows have bookings.",
+        ) from None
     return venue
 
 
@@ -100,7 +115,8 @@ def _change_seating(venue: Venue, data: dict[str, Any]) -> None:
     layout = _checked_layout(rows, per_row, data.get("layout", venue.layout))
     if (rows, per_row, layout) == (venue.rows, venue.seats_per_row, venue.layout):
         return
-    booked = _booked(_upcoming_shows(venue, lock=True))
+    upcoming = _upcoming_shows(venue, lock=True)
+    booked = _booked(upcoming)
     if booked:
         raise Conflict(
             "venue_has_bookings",
@@ -108,8 +124,13 @@ def _change_seating(venue: Venue, data: dict[str, Any]) -> None:
             {"show_ids": [s.id for s in booked]},
         )
     venue.rows, venue.seats_per_row, venue.layout = rows, per_row, layout
-    for show in venue.shows:
-        show.capacity = capacity_of(rows, per_row, layout)
+    capacity = capacity_of(rows, per_row, layout)
+    now = utcnow()
+    # Shows that have started keep the seating they were sold with: it is history, and
+    # their bookings may exceed the new capacity.
+    for show in upcoming:
+        if show.starts_at > now:
+            show.capacity = capacity
 
 
 def delete_venue(venue_id: int, force: bool) -> int:

@@ -1,0 +1,244 @@
+"""Inputs at the edges: seating changes after past shows, far-off dates, huge prices, Unicode."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+import time_machine
+from factories import make_show, make_venue
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from support import Account, assert_error
+
+from boxoffice.catalog.models import Show, Venue
+from boxoffice.db_types import utcnow
+from boxoffice.extensions import db
+
+
+def _show(show_id: int) -> Show:
+    db.session.expire_all()
+    show = db.session.get(Show, show_id)
+    assert show is not None
+    return show
+
+
+def _past_show(venue: Venue, **kwargs) -> Show:
+    """A show that started (and ended) two days ago, created while it was still upcoming."""
+    with time_machine.travel(utcnow() - timedelta(days=3), tick=False):
+        return make_show(venue, starts_in=timedelta(days=1), **kwargs)
+
+
+# ---- seating changes --------------------------------------------------------------------
+
+
+def test_seating_change_keeps_the_capacity_of_past_shows(
+    client: FlaskClient, admin: Account, user: Account, book
+):
+    venue = make_venue(rows=2, seats_per_row=4)
+    past = _past_show(venue)
+    book(past, user.user_id, ["A1", "A2", "A3", "A4", "B1"])
+    upcoming = make_show(venue, starts_in=timedelta(days=2))
+    response = client.post(
+        "/api/venue/update", json={"venue_id": venue.id, "rows": 1}, headers=admin.headers
+    )
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["venue"]["capacity"] == 4
+    # The past show keeps the seating its five bookings were sold with.
+    assert _show(past.id).capacity == 8 and _show(past.id).seats_booked == 5
+    assert _show(upcoming.id).capacity == 4
+
+
+def test_seating_change_keeps_the_capacity_of_a_running_show(client: FlaskClient, admin: Account):
+    venue = make_venue(rows=2, seats_per_row=4)
+    running = make_show(venue, starts_in=timedelta(minutes=30))
+    with time_machine.travel(utcnow() + timedelta(hours=1), tick=False):
+        response = client.post(
+            "/api/venue/update", json={"venue_id": venue.id, "rows": 1}, headers=admin.headers
+        )
+    assert response.status_code == 200, response.get_json()
+    assert _show(running.id).capacity == 8
+
+
+def test_seating_change_refused_for_upcoming_bookings_whatever_past_shows_hold(
+    client: FlaskClient, admin: Account, user: Account, book
+):
+    venue = make_venue(rows=2, seats_per_row=4)
+    book(_past_show(venue), user.user_id, ["A1", "A2", "A3", "A4", "B1"])
+    upcoming = make_show(venue, starts_in=timedelta(days=2))
+    book(upcoming, user.user_id, ["B4"])
+    response = client.post(
+        "/api/venue/update",
+        json={"venue_id": venue.id, "layout": {"removed": ["B4"]}},
+        headers=admin.headers,
+    )
+    error = assert_error(response, 409, "venue_has_bookings")
+    assert error["details"]["show_ids"] == [upcoming.id]
+    db.session.expire_all()
+    assert db.session.get(Venue, venue.id).layout.get("removed", []) == []
+    assert _show(upcoming.id).capacity == 8
+
+
+def test_capacity_below_the_booked_count_is_a_conflict_not_a_crash(
+    client: FlaskClient, admin: Account
+):
+    venue = make_venue(rows=2, seats_per_row=4)
+    show = make_show(venue, starts_in=timedelta(days=2))
+    # Seats counted as booked without a confirmed booking behind them (a counter the
+    # booking engine moves): only the database's CHECK constraint can catch this.
+    show.seats_booked = 6
+    db.session.commit()
+    response = client.post(
+        "/api/venue/update",
+        json={"venue_id": venue.id, "rows": 1, "name": "Renamed"},
+        headers=admin.headers,
+    )
+    assert_error(response, 409, "venue_has_bookings")
+    db.session.expire_all()
+    saved = db.session.get(Venue, venue.id)
+    assert (saved.rows, saved.name) == (2, "Sathyam")
+    assert _show(show.id).capacity == 8
+
+
+# ---- dates ------------------------------------------------------------------------------
+
+
+def _show_body(venue_id: int, **changes) -> dict:
+    starts_at = (datetime.now(UTC) + timedelta(days=3)).replace(microsecond=0)
+    return {
+        "venue_id": venue_id,
+        "title": "Leo",
+        "starts_at": starts_at.isoformat(),
+        "price": "180.50",
+        "language": "ta",
+        "duration_minutes": 164,
+        **changes,
+    }
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1999-12-31", "2201-01-01"])
+def test_filter_date_out_of_range(client: FlaskClient, day: str):
+    make_show()
+    response = client.get("/api/filter", query_string={"date": day})
+    error = assert_error(response, 422, "validation_failed")
+    assert "date" in error["details"], error
+
+
+@pytest.mark.parametrize("day", ["2000-01-01", "2200-12-31"])
+def test_filter_date_at_the_ends_of_the_range(client: FlaskClient, day: str):
+    response = client.get("/api/filter", query_string={"date": day})
+    assert response.status_code == 200 and response.get_json()["shows"] == []
+
+
+def _years_ahead(years: int) -> str:
+    return (datetime.now(UTC) + timedelta(days=365 * years)).replace(microsecond=0).isoformat()
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"starts_at": "9999-12-31T23:00:00-12:00"},
+        {"starts_at": "9999-12-31T23:00:00+05:30", "duration_minutes": 600},
+        {"starts_at": "9999-12-31T23:59:59+00:00"},
+        {"starts_at": "0001-01-01T00:00:00+05:30"},
+        {"starts_at": "2201-01-01T10:00:00+05:30"},
+        {"starts_at": _years_ahead(6)},
+    ],
+    ids=["9999-west", "9999-east-long", "9999-utc", "year-1", "2201", "6-years-ahead"],
+)
+def test_create_show_too_far_ahead(client: FlaskClient, admin: Account, changes: dict):
+    venue = make_venue()
+    response = client.post(
+        "/api/show/create", json=_show_body(venue.id, **changes), headers=admin.headers
+    )
+    error = assert_error(response, 422, "validation_failed")
+    assert "starts_at" in error["details"], error
+    assert db.session.scalar(select(func.count(Show.id))) == 0
+
+
+def test_create_show_a_few_years_ahead(client: FlaskClient, admin: Account):
+    venue = make_venue()
+    response = client.post(
+        "/api/show/create",
+        json=_show_body(venue.id, starts_at=_years_ahead(4), duration_minutes=600),
+        headers=admin.headers,
+    )
+    assert response.status_code == 201, response.get_json()
+
+
+@pytest.mark.parametrize(
+    "starts_at",
+    ["9999-12-31T23:00:00-12:00", "0001-01-01T00:00:00+05:30", _years_ahead(6)],
+    ids=["9999", "year-1", "6-years-ahead"],
+)
+def test_update_show_too_far_ahead(client: FlaskClient, admin: Account, starts_at: str):
+    show = make_show()
+    before = show.starts_at
+    response = client.post(
+        "/api/show/update",
+        json={"show_id": show.id, "starts_at": starts_at, "duration_minutes": 600},
+        headers=admin.headers,
+    )
+    error = assert_error(response, 422, "validation_failed")
+    assert "starts_at" in error["details"], error
+    saved = _show(show.id)
+    assert (saved.starts_at, saved.duration_minutes) == (before, 120)
+
+
+# ---- prices -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("price", ["1e400", "1e30", "-1e30", "1000000.01", 1e30])
+def test_create_show_with_a_huge_price(client: FlaskClient, admin: Account, price):
+    venue = make_venue()
+    response = client.post(
+        "/api/show/create", json=_show_body(venue.id, price=price), headers=admin.headers
+    )
+    error = assert_error(response, 422, "validation_failed")
+    assert "price" in error["details"], error
+    assert db.session.scalar(select(func.count(Show.id))) == 0
+
+
+@pytest.mark.parametrize("price", ["1e30", "1e400"])
+def test_update_show_with_a_huge_price(client: FlaskClient, admin: Account, price: str):
+    show = make_show(price="200.00")
+    response = client.post(
+        "/api/show/update", json={"show_id": show.id, "price": price}, headers=admin.headers
+    )
+    error = assert_error(response, 422, "validation_failed")
+    assert "price" in error["details"], error
+    assert _show(show.id).price == Decimal("200.00")
+
+
+@pytest.mark.parametrize(("price", "stored"), [("1e6", "1000000.00"), ("1.500", "1.50")])
+def test_prices_in_range_still_accepted(client: FlaskClient, admin: Account, price, stored):
+    show = make_show()
+    response = client.post(
+        "/api/show/update", json={"show_id": show.id, "price": price}, headers=admin.headers
+    )
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["show"]["price"] == stored
+
+
+# ---- Unicode search ---------------------------------------------------------------------
+
+
+def _ids(client: FlaskClient, **query) -> list[int]:
+    response = client.get("/api/filter", query_string=query)
+    assert response.status_code == 200, response.get_json()
+    return [show["show_id"] for show in response.get_json()["shows"]]
+
+
+@pytest.mark.parametrize("q", ["Élite", "élite", "ÉLITE", "Σοφία", "ΣΟΦΊΑ", "σοφία", "e σο"])
+def test_title_search_ignores_case_beyond_ascii(client: FlaskClient, q: str):
+    show = make_show(title="Élite Σοφία")
+    make_show(title="Elite Squad", starts_in=timedelta(days=3))
+    assert _ids(client, q=q) == [show.id]
+
+
+@pytest.mark.parametrize("location", ["Évora", "évora", "ÉVORA"])
+def test_location_filter_ignores_case_beyond_ascii(client: FlaskClient, location: str):
+    show = make_show(make_venue(location="Évora"))
+    make_show(make_venue(name="Other", location="Evora"))
+    assert _ids(client, location=location) == [show.id]
