@@ -207,14 +207,13 @@ def seed(settings: Settings, only_if_empty: bool = False, seed_value: int = 7) -
     shows = _shows(venues, settings, rng)
     db.session.commit()
 
-    users_made = 0
     if db.session.scalar(select(User).where(User.email == DEMO_USER["email"])) is None:
         register_user(DEMO_USER["email"], DEMO_USER["name"], DEMO_USER["password"])
-        users_made += 1
     make_admin(DEMO_ADMIN["email"], DEMO_ADMIN["name"], DEMO_ADMIN["password"])
     bookings_made = _demo_bookings(shows, rng)
+    accounts = db.session.scalar(select(func.count(User.id)))
     return (
-        f"Seeded {len(venues)} venues, {len(shows)} shows, {users_made + 1} accounts and "
+        f"Seeded {len(venues)} venues, {len(shows)} shows, {accounts} accounts and "
         f"{bookings_made} bookings.\n"
         f"  user:  {DEMO_USER['email']} / {DEMO_USER['password']}\n"
         f"  admin: {DEMO_ADMIN['email']} / {DEMO_ADMIN['password']}"

@@ -97,9 +97,20 @@ def id_field(**kwargs: Any) -> fields.Integer:
     return StrictInteger(validate=ID_RANGE, **kwargs)
 
 
+class QueryInteger(fields.Integer):
+    """An integer written in a query string: ASCII digits only (Python's ``int`` also reads
+    "٣" or "３" as 3, which would make one show answer to many spellings)."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> int:
+        if isinstance(value, str) and not value.isascii():
+            raise ValidationError("Not a valid integer.")
+        result: int = super()._deserialize(value, attr, data, **kwargs)
+        return result
+
+
 def query_id_field(**kwargs: Any) -> fields.Integer:
     """An id in a query string, where every value arrives as text."""
-    return fields.Integer(validate=ID_RANGE, **kwargs)
+    return QueryInteger(validate=ID_RANGE, **kwargs)
 
 
 class MessageSchema(Schema):

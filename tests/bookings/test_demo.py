@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import func, select
 
+from boxoffice.auth.models import User
 from boxoffice.bookings.models import Booking, SeatClaim
 from boxoffice.catalog.models import Show
 from boxoffice.db_types import utcnow
@@ -31,3 +32,6 @@ def test_demo_bookings(app: Flask):
     for booking in bookings:
         assert booking.booked_at <= utcnow() and booking.total > 0
     assert db.session.scalar(select(func.count(MailLog.id))) == 0
+    # What it says it made is what it made.
+    accounts = db.session.scalar(select(func.count(User.id)))
+    assert f"{len(bookings)} bookings" in result.output and f"{accounts} accounts" in result.output

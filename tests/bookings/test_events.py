@@ -58,6 +58,17 @@ def test_events_endpoint_checks_the_show(client: FlaskClient):
     assert_error(client.get("/api/show/events", query_string={"show_id": "x"}), 422)
 
 
+def test_ids_in_query_strings_are_ascii_digits(client: FlaskClient):
+    """int() also reads "٣" (Arabic-Indic) and "３" (full width) as 3."""
+    show = make_show(make_venue(name="Digits", rows=1, seats_per_row=2))
+    assert client.get("/api/show/seats", query_string={"show_id": str(show.id)}).status_code == 200
+    for spelling in (chr(0x0660 + show.id % 10), chr(0xFF10 + show.id % 10)):
+        if show.id >= 10:  # one digit spelled otherwise is enough to make the point
+            spelling = str(show.id)[:-1] + spelling
+        response = client.get("/api/show/seats", query_string={"show_id": spelling})
+        assert_error(response, 422, "validation_failed")
+
+
 @pytest.mark.slow
 def test_open_seat_map_receives_another_users_hold(base_settings: Settings, tmp_path: Path):
     """Real HTTP: a browser's event stream sees a hold made by someone else at once."""
