@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 import sqlalchemy as sa
-from bookings.conftest import book, hold, later, seat_status
+from bookings.conftest import CAPACITY, book, hold, later, seat_status
+from factories import make_show
 from flask.testing import FlaskClient
 from support import Account
 
@@ -87,6 +89,25 @@ def test_a_holder_gets_their_own_map_and_everyone_else_the_cached_one(
         ).get_json()
         assert mine["hold"]["seats"] == ["C1", "C2"]
         assert {s["seat"] for s in mine["seats"] if s["mine"]} == {"C1", "C2"}
+
+
+def test_a_booking_retires_the_map_of_its_own_show_only(
+    client: FlaskClient, show, user: Account, other_user: Account, admin: Account
+):
+    """A rush on one show must not empty the cache of every other map; search, which
+    shows free seats, changes at once all the same."""
+    other = make_show(show.venue, title="Other", starts_in=timedelta(days=3))
+    assert seat_status(client, other.id)["B2"] == "free"
+    _sneak_booked_claim(other.id, other_user.user_id, "B2")
+    assert book(client, user, show_id=show.id, seats=["A1"]).status_code == 201
+    assert seat_status(client, show.id)["A1"] == "booked"
+    assert seat_status(client, other.id)["B2"] == "free"  # still the cached map
+    listing = client.get("/api/filter", query_string={"q": "Leo"}).get_json()
+    assert [s["free_seats"] for s in listing["shows"] if s["show_id"] == show.id] == [CAPACITY - 1]
+    # A catalogue edit (here of the venue) retires every map of it.
+    edit = {"venue_id": show.venue_id, "name": "Hall 2"}
+    assert client.post("/api/venue/update", json=edit, headers=admin.headers).status_code == 200
+    assert seat_status(client, other.id)["B2"] == "booked"
 
 
 def test_a_price_change_shows_at_once(client: FlaskClient, show, admin: Account):

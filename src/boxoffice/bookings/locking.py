@@ -37,6 +37,7 @@ from sqlalchemy import Integer, Row, Select, String, bindparam, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from ..catalog.listing_cache import COUNTER_ONLY
 from ..catalog.models import Show, Venue
 from ..config import ConfigError, Settings
 from ..database import is_sqlite, write_transaction
@@ -141,6 +142,9 @@ MOVE_COUNTER = (
     Show.__table__.update()
     .where(SHOWS.id == bindparam("target_show"))
     .values(seats_booked=SHOWS.seats_booked + bindparam("delta", type_=Integer))
+    # Search results show free seats and must be refreshed; cached seat maps of other
+    # shows stay valid (``catalog.listing_cache``).
+    .execution_options(**{COUNTER_ONLY: True})
 )
 
 

@@ -2,10 +2,11 @@
 
 This is the busiest read of the product (every open seat map, every refresh), so it is one
 SQL query (show + venue + claims, no ORM objects) and a cached layout; nothing else. The
-anonymous map is also cached in Redis (``boxoffice.cache``) under the listing generation
-(catalogue edits) and the show's seat generation (every seat change, see ``events``), until
-the earliest live hold on it expires. Callers who hold seats of the show get their own map
-(their seats marked ``mine``) from the database; everyone else gets the cached one.
+anonymous map is also cached in Redis (``boxoffice.cache``) under the catalogue generation
+(edits of shows and venues, see ``listing_cache``) and the show's seat generation (every
+seat change, see ``events``), until the earliest live hold on it expires. Callers who
+hold seats of the show get their own map (their seats marked ``mine``) from the
+database; everyone else gets the cached one.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from sqlalchemy.exc import DBAPIError
 
 from .. import cache
 from ..catalog.layout import Seat, seats_of
-from ..catalog.listing_cache import GENERATION_KEY as LISTING_GENERATION
+from ..catalog.listing_cache import CATALOGUE_KEY
 from ..catalog.models import Show, Venue
 from ..db_types import utcnow
 from ..errors import ApiError, NotFound
@@ -201,7 +202,7 @@ def seat_map_json(show_id: int, caller_id: int | None, tz: ZoneInfo) -> str:
     key = None
     if cache.enabled():
         try:
-            counters = [LISTING_GENERATION, generation_key(show_id)]
+            counters = [CATALOGUE_KEY, generation_key(show_id)]
             key, cached = cache.lookup(counters, f"{CACHE_PREFIX}{show_id}:", "map")
         except redis.exceptions.RedisError as error:
             current_app.logger.warning("seat map cache unavailable: %s", error)

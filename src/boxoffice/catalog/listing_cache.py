@@ -6,6 +6,11 @@ edit, or a booking or cancellation moving a show's booked-seat counter - bumps i
 are detected where all of them pass, the session (ORM flushes and statements alike), so a
 new write path cannot forget to invalidate.
 
+The *catalogue generation* is bumped by the same writes except the counter moves (the
+statement says so with ``COUNTER_ONLY``). Seat maps live under it: a booking changes the
+seat map of its own show only (the show's seat generation, see ``bookings.events``), so
+during a rush on one show the cached maps of every other show stay valid.
+
 The key also holds the current minute, so shows that have started drop out of the results
 within a minute even when nothing is written.
 """
@@ -26,8 +31,12 @@ from .. import cache
 from .models import Show, Venue
 
 GENERATION_KEY = "boxoffice:listing:generation"
+CATALOGUE_KEY = "boxoffice:catalogue:generation"
+# An execution option: this write to ``shows`` moves booked-seat counters and nothing else.
+COUNTER_ONLY = "boxoffice_counter_only"
 ENTRY_PREFIX = "boxoffice:listing:"
 ENTRY_SECONDS = 600
+# Session info: which generations the current transaction's writes will bump.
 _DIRTY = "boxoffice_listing_dirty"
 _TABLES = {Show.__tablename__, Venue.__tablename__}
 
@@ -55,7 +64,7 @@ def cached_json(filters: dict[str, Any], compute: Callable[[], Any]) -> str:
 def _flushed(session: Session, _flush: UOWTransaction) -> None:
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Show | Venue):
-            session.info[_DIRTY] = True
+            session.info[_DIRTY] = {GENERATION_KEY, CATALOGUE_KEY}
             return
 
 
@@ -64,13 +73,17 @@ def _executed(state: ORMExecuteState) -> None:
     if state.is_update or state.is_delete or state.is_insert:
         table = getattr(state.statement, "table", None)
         if getattr(table, "name", None) in _TABLES:
-            state.session.info[_DIRTY] = True
+            dirty = state.session.info.setdefault(_DIRTY, set())
+            dirty.add(GENERATION_KEY)
+            if not state.execution_options.get(COUNTER_ONLY):
+                dirty.add(CATALOGUE_KEY)
 
 
 @event.listens_for(Session, "after_commit")
 def _committed(session: Session) -> None:
-    if session.info.pop(_DIRTY, False):
-        cache.bump(GENERATION_KEY)
+    dirty = session.info.pop(_DIRTY, None)
+    if dirty:
+        cache.bump(*sorted(dirty))
 
 
 @event.listens_for(Session, "after_rollback")
