@@ -16,7 +16,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import redis
 from flask import current_app
@@ -26,6 +26,7 @@ from ..redis_client import get_redis
 from ..transactions import after_commit
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Pub/sub channels are global to a Redis server, not per database number; the number is part
 # of the name so that two deployments sharing one Redis server never see each other's seats.
@@ -40,15 +41,22 @@ MAX_STREAMS = 24
 _SLOTS = "boxoffice_sse_slots"
 
 
+def _setting(
+    extra: dict[str, Any], environ: Mapping[str, str] | None, name: str, parse: Callable[[str], T]
+) -> T | None:
+    """``extra[name]``, else ``BOXOFFICE_<NAME>`` from the environment; None if unset or bad."""
+    environ = os.environ if environ is None else environ
+    raw = str(extra.get(name, environ.get(f"BOXOFFICE_{name.upper()}", ""))).strip()
+    try:
+        return parse(raw) if raw else None
+    except ValueError:
+        return None
+
+
 def heartbeat_seconds(extra: dict[str, Any], environ: Mapping[str, str] | None = None) -> float:
     """The keep-alive interval; ``BOXOFFICE_SSE_HEARTBEAT_SECONDS`` shortens it in tests."""
-    environ = os.environ if environ is None else environ
-    raw = extra.get("sse_heartbeat_seconds", environ.get("BOXOFFICE_SSE_HEARTBEAT_SECONDS", ""))
-    try:
-        value = float(str(raw).strip() or HEARTBEAT_SECONDS)
-    except ValueError:
-        return HEARTBEAT_SECONDS
-    return min(max(value, 0.05), 60.0)
+    value = _setting(extra, environ, "sse_heartbeat_seconds", float)
+    return HEARTBEAT_SECONDS if value is None else min(max(value, 0.05), 60.0)
 
 
 def max_streams(extra: dict[str, Any], environ: Mapping[str, str] | None = None) -> int:
@@ -59,13 +67,8 @@ def max_streams(extra: dict[str, Any], environ: Mapping[str, str] | None = None)
     that seat maps left open in many tabs can never take every thread from sign-ins and
     bookings. ``boxoffice serve`` runs 32 threads per process: 24 streams leave 8 free.
     """
-    environ = os.environ if environ is None else environ
-    raw = extra.get("sse_max_streams", environ.get("BOXOFFICE_SSE_MAX_STREAMS", ""))
-    try:
-        value = int(str(raw).strip() or MAX_STREAMS)
-    except ValueError:
-        return MAX_STREAMS
-    return max(value, 0)
+    value = _setting(extra, environ, "sse_max_streams", int)
+    return MAX_STREAMS if value is None else max(value, 0)
 
 
 def stream_slot() -> Callable[[], None]:
