@@ -33,6 +33,7 @@ from .seatmap import BOOKED, FREE, HELD, check_labels, seats_by_label
 # The claims table and its Core columns, for the hot statements (see ``locking``).
 CLAIMS_TABLE = SeatClaim.__table__
 CLAIMS = CLAIMS_TABLE.c
+INSERT_HOLD = Hold.__table__.insert()
 
 
 def check_open(show: Row[Any], now: datetime) -> None:
@@ -270,23 +271,25 @@ def hold_seats(user_id: int, show_id: int, labels: list[str]) -> dict[str, Any]:
         show = read_show_for_claim(session, show_id, user_id, labels, now)
         seats = seats_for(show, labels)
         expires_at = now + timedelta(minutes=minutes)
-        hold = Hold(
-            id=str(uuid.uuid4()),
-            show_id=show_id,
-            user_id=user_id,
-            expires_at=expires_at,
-            created_at=now,
+        hold_id = str(uuid.uuid4())
+        session.execute(
+            INSERT_HOLD,
+            {
+                "id": hold_id,
+                "show_id": show_id,
+                "user_id": user_id,
+                "expires_at": expires_at,
+                "created_at": now,
+            },
         )
-        session.add(hold)
-        session.flush()
         freed = claim_seats(
-            session, show, user_id, seats, now, hold_id=hold.id, expires_at=expires_at
+            session, show, user_id, seats, now, hold_id=hold_id, expires_at=expires_at
         )
         events.publish_after_commit(
             show_id, [(s, FREE) for s in freed] + [(s.label, HELD) for s in seats]
         )
         return {
-            "hold_id": hold.id,
+            "hold_id": hold_id,
             "expires_at": expires_at,
             "seats": [seat.label for seat in seats],
             "total": price_of(show, seats),

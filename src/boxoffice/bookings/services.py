@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from .. import notifications
@@ -24,9 +24,9 @@ from ..errors import Conflict, NotFound
 from ..extensions import db
 from . import events, seat_orders
 from .cancellation import CANCELLED, release_booking
-from .holds import check_open, price_of, seats_for, taken_now
+from .holds import CLAIMS, CLAIMS_TABLE, check_open, price_of, seats_for, taken_now
 from .locking import count_booked, race_pause, read_show, run_locked
-from .models import Booking, Hold, SeatClaim
+from .models import Booking, Hold
 from .records import INSERT_BOOKINGS, booking_values, booking_view, can_cancel
 from .seatmap import BOOKED, FREE
 
@@ -52,8 +52,24 @@ def _insert_booking(
     return Booking(id=booking_id, **values)
 
 
+# The statements of booking a hold, built once (see ``locking`` on Core statements).
+_HOLDS = Hold.__table__.c
+HOLD_OWNER = select(_HOLDS.user_id, _HOLDS.show_id).where(_HOLDS.id == bindparam("hold_id"))
+HELD_SEATS = (
+    select(CLAIMS.seat, CLAIMS.expires_at)
+    .where(CLAIMS.hold_id == bindparam("hold_id"), CLAIMS.booking_id.is_(None))
+    .order_by(CLAIMS.id)
+)
+CONVERT_HELD = (
+    CLAIMS_TABLE.update()
+    .where(CLAIMS.hold_id == bindparam("held_by"), CLAIMS.booking_id.is_(None))
+    .values(booking_id=bindparam("new_booking"), hold_id=None, expires_at=None)
+)
+DELETE_HOLD = Hold.__table__.delete().where(_HOLDS.id == bindparam("hold_id"))
+
+
 def _book_hold(user: User, hold_id: str) -> dict[str, Any]:
-    hold = db.session.get(Hold, hold_id)
+    hold = db.session.execute(HOLD_OWNER, {"hold_id": hold_id}).first()
     if hold is None or hold.user_id != user.id:
         raise NotFound("Hold")
     show_id = hold.show_id
@@ -62,11 +78,7 @@ def _book_hold(user: User, hold_id: str) -> dict[str, Any]:
         now = utcnow()
         show = read_show(session, show_id)
         check_open(show, now)
-        claims = session.execute(
-            select(SeatClaim.seat, SeatClaim.expires_at)
-            .where(SeatClaim.hold_id == hold_id, SeatClaim.booking_id.is_(None))
-            .order_by(SeatClaim.id)
-        ).all()
+        claims = session.execute(HELD_SEATS, {"hold_id": hold_id}).all()
         # Released, replaced, expired or purged meanwhile: the seats are no longer kept.
         if not claims or any(until is None or until <= now for _seat, until in claims):
             raise _hold_expired()
@@ -75,16 +87,11 @@ def _book_hold(user: User, hold_id: str) -> dict[str, Any]:
         booking = _insert_booking(session, user, show, labels, price_of(show, seats), now)
         # Turn the held claims into booked ones. The row count re-checks that every claim
         # is still there (a purge or a contender may have removed an expired hold's seats).
-        converted = session.execute(
-            update(SeatClaim)
-            .where(SeatClaim.hold_id == hold_id, SeatClaim.booking_id.is_(None))
-            .values(booking_id=booking.id, hold_id=None, expires_at=None)
-            .execution_options(synchronize_session=False)
-        )
+        converted = session.execute(CONVERT_HELD, {"held_by": hold_id, "new_booking": booking.id})
         if converted.rowcount != len(labels):  # type: ignore[attr-defined]
             raise _hold_expired()
         race_pause()
-        session.execute(Hold.__table__.delete().where(Hold.id == hold_id))
+        session.execute(DELETE_HOLD, {"hold_id": hold_id})
         count_booked(session, show_id, len(labels))
         events.publish_after_commit(show_id, [(seat, BOOKED) for seat in booking.seats])
         return booking_view(booking, now)
