@@ -20,6 +20,8 @@ CPU cost dominated on small machines; ``--client httpx`` uses httpx) and prints,
   latency is 50 / throughput, even for "hello").
 * the same once more, paced at half the booking requests per second the unpaced phase of
   the same round managed: the latency of a booking on a server that has room to spare.
+* ``POST /api/hold`` by the same 50 users, what the web app sends on every seat click (a
+  person's new hold replaces their last one, so holds never sell a premiere out).
 
 with the ratios to hello and the number of oversold seats afterwards (must be 0). Absolute
 numbers depend on the machine (the client shares its CPUs); the ratios are the point. The
@@ -95,9 +97,13 @@ class Premieres:
         return None
 
 
-def booking_request(scenario: Scenario, premieres: Premieres, seed: int) -> Request:
+def booking_request(
+    scenario: Scenario, premieres: Premieres, seed: int, path: str = "/api/bookticket"
+) -> Request:
+    """Book (or, with ``path="/api/hold"``, hold) two seats side by side of the premiere."""
     rng = random.Random(seed)
     headers = [{"Authorization": f"Bearer {token}"} for token in scenario.tokens]
+    books = path == "/api/bookticket"
 
     async def book(client: Client, index: int) -> Reply | None:
         choice = premieres.pick(rng)
@@ -105,8 +111,8 @@ def booking_request(scenario: Scenario, premieres: Premieres, seed: int) -> Requ
             return None  # every premiere sold out; stop rather than measure misses
         show, seats = choice
         body = {"show_id": show, "seats": seats}
-        reply = await client.request("POST", "/api/bookticket", body=body, headers=headers[index])
-        if reply.status == 201:
+        reply = await client.request("POST", path, body=body, headers=headers[index])
+        if reply.status == 201 and books:  # a hold is replaced by the same person's next
             premieres.taken[show].update(seats)
         elif reply.status == 409:
             premieres.taken[show].update(reply.json()["error"]["details"].get("seats", []))
@@ -194,7 +200,10 @@ def main() -> int:
             seat_map = {"show_id": scenario.seat_map_show}
             search = {"q": scenario.search}
             client_class = HttpxClient if args.client == "httpx" else RawClient
-            premieres = Premieres(scenario.popular_shows)
+            # Holds keep seats for 8 minutes: they churn on a premiere of their own, so that
+            # they do not turn the bookings' seats into 409s.
+            premieres = Premieres(scenario.popular_shows[:-1])
+            held_premiere = Premieres(scenario.popular_shows[-1:])
 
             def get(path: str, params: dict[str, Any] | None = None) -> Request:
                 return lambda client, _index: client.request("GET", path, params=params)
@@ -206,6 +215,12 @@ def main() -> int:
                 ("booking POST /api/bookticket", booking_request(scenario, premieres, 42), 0.3),
                 ("paced  bookings at target rate", booking_request(scenario, premieres, 43), 0.5),
                 ("half   bookings at half capacity", booking_request(scenario, premieres, 44), 0.5),
+                # What the web app sends on every seat click (no target; for comparison).
+                (
+                    "holds  POST /api/hold",
+                    booking_request(scenario, held_premiere, 45, "/api/hold"),
+                    0.5,
+                ),
             ]
             master = process.pid
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from types import SimpleNamespace
 
 import pytest
 import redis
@@ -153,8 +152,20 @@ def test_sold_out_show(client: FlaskClient, user: Account, other_user: Account):
     assert _booked_count(show.id) == (8, 8)
 
 
-_read_show_for_claim = holds.read_show_for_claim  # the real ones, as tests patch them
-_claims_among = holds.claims_among
+_claims_among = holds.claims_among  # the real one, as tests patch it
+
+
+def _stale_once(reads: list[set[str]]):
+    """``claims_among`` that misses everything the first time, as if it had run just
+    before the last change to the seats; ``reads`` records every call."""
+
+    def read(session, show_id, labels, user_ids, now):
+        reads.append(labels)
+        if len(reads) == 1:
+            return []
+        return _claims_among(session, show_id, labels, user_ids, now)
+
+    return read
 
 
 def _plain_insert(_session):
@@ -180,28 +191,15 @@ def test_seats_taken_past_the_early_check_are_refused_by_the_database(
     assert db.session.scalar(select(func.count(Booking.id))) == 1
 
 
-def _stale_read(session, show_id, user_id, labels, now):
-    """``read_show_for_claim`` as if it had run just before the last change to the seats."""
-    show = _read_show_for_claim(session, show_id, user_id, [], now)
-    return SimpleNamespace(**{**show._asdict(), "reusable": 0})
-
-
 def test_a_hold_that_expired_since_the_read_is_reused(
     client: FlaskClient, show, user: Account, other_user: Account, monkeypatch
 ):
     """The booking's read misses the expired hold on C2 (as if the hold had still been
     live then and expired since), so the insert skips C2: the booking is tried again."""
-    reads = []
-
-    def stale_once(session, show_id, labels, user_ids, now):
-        reads.append(labels)
-        if len(reads) == 1:
-            return []
-        return _claims_among(session, show_id, labels, user_ids, now)
-
+    reads: list[set[str]] = []
     assert hold(client, other_user, show.id, ["C2"]).status_code == 201
     with later(9):
-        monkeypatch.setattr(seat_orders, "claims_among", stale_once)
+        monkeypatch.setattr(seat_orders, "claims_among", _stale_once(reads))
         response = book(client, user, show_id=show.id, seats=["C2", "C3"])
         assert response.status_code == 201, response.get_json()
     assert len(reads) == 2
@@ -211,14 +209,17 @@ def test_a_hold_that_expired_since_the_read_is_reused(
 def test_ones_own_hold_committed_since_the_read_is_replaced(
     client: FlaskClient, show, user: Account, monkeypatch
 ):
-    """A double click: the second hold of the same seats replaces the first, no 409."""
+    """A double click: the second hold of the same seats replaces the first, no 409, even
+    when its read ran before the first one committed."""
     first = hold(client, user, show.id, ["D2", "D3"]).get_json()
-    monkeypatch.setattr(holds, "read_show_for_claim", _stale_read)
+    reads: list[set[str]] = []
+    monkeypatch.setattr(seat_orders, "claims_among", _stale_once(reads))
     second = hold(client, user, show.id, ["D2", "D3"])
     assert second.status_code == 201, second.get_json()
     assert db.session.scalars(select(Hold.id)).all() == [second.get_json()["hold_id"]]
     assert second.get_json()["hold_id"] != first["hold_id"]
     assert seat_status(client, show.id, user)["D2"] == "held"
+    assert len(reads) == 2
 
 
 def test_colliding_booking_code_is_drawn_again(

@@ -1,4 +1,4 @@
-"""Seats booked directly, several orders in one transaction (``seat_orders.book_together``).
+"""Holds and bookings, several orders in one transaction (``seat_orders.place``).
 
 Over HTTP one request at a time every batch holds one order (the concurrency tests make
 real batches); here batches are built directly, to pin down how the orders of one batch
@@ -18,7 +18,7 @@ from support import Account
 from boxoffice.auth.models import User
 from boxoffice.bookings import holds, seat_orders
 from boxoffice.bookings.models import Booking, Hold, SeatClaim
-from boxoffice.bookings.seat_orders import SeatOrder, book_together
+from boxoffice.bookings.seat_orders import BOOK, HOLD, SeatOrder, place
 from boxoffice.catalog.models import Show
 from boxoffice.db_types import utcnow
 from boxoffice.errors import ApiError
@@ -54,7 +54,7 @@ def test_orders_of_one_batch_are_decided_in_order_of_arrival(
         _order(user, "Z9"),  # no such seat
         _order(other_user, "C1"),
     ]
-    outcomes = book_together(show.id, orders)
+    outcomes = place(BOOK, show.id, orders)
     assert [_status(outcome) for outcome in outcomes] == [
         (201, "confirmed", ["A1", "A2"]),
         (409, "seat_taken", ["A2"]),
@@ -85,14 +85,52 @@ def test_orders_of_one_batch_are_decided_in_order_of_arrival(
     ]
 
 
+def test_holds_of_one_batch_behave_as_if_made_one_after_the_other(
+    client: FlaskClient, show, user: Account, other_user: Account, admin: Account
+):
+    assert hold(client, other_user, show.id, ["B1", "B2"]).status_code == 201
+    orders = [
+        _order(user, "A1", "A2"),
+        _order(other_user, "A2"),  # promised to the first order
+        _order(user, "A2", "A3"),  # the same person again: replaces their first hold
+        _order(other_user, "A1"),  # free again; and replaces their hold on B1, B2
+        _order(admin, "B2"),  # so B2 is free for whoever comes next
+    ]
+    outcomes = place(HOLD, show.id, orders)
+    assert [
+        outcome.status if isinstance(outcome, ApiError) else outcome["seats"]
+        for outcome in outcomes
+    ] == [["A1", "A2"], 409, ["A2", "A3"], ["A1"], ["B2"]]
+    assert outcomes[0]["total"] == outcomes[2]["total"]
+    holds_now = db.session.execute(select(Hold.id, Hold.user_id)).all()
+    assert sorted(holds_now) == sorted(
+        [
+            (outcomes[2]["hold_id"], user.user_id),
+            (outcomes[3]["hold_id"], other_user.user_id),
+            (outcomes[4]["hold_id"], admin.user_id),
+        ]
+    )
+    statuses = seat_status(client, show.id)
+    assert [statuses[seat] for seat in ("A1", "A2", "A3", "B1", "B2")] == [
+        "held", "held", "held", "free", "held",
+    ]  # fmt: skip
+    assert _counter(show.id) == 0  # held seats are not sold
+    # The replaced hold was never written: booking it finds nothing.
+    stale = {"hold_id": outcomes[0]["hold_id"]}
+    assert client.post("/api/bookticket", json=stale, headers=user.headers).status_code == 404
+    fresh = {"hold_id": outcomes[2]["hold_id"]}
+    booked = client.post("/api/bookticket", json=fresh, headers=user.headers)
+    assert booked.get_json()["booking"]["seats"] == ["A2", "A3"]
+
+
 def test_a_seat_taken_behind_the_read_sends_every_order_of_the_batch_on_its_own(
     client: FlaskClient, show, user: Account, other_user: Account, monkeypatch
 ):
-    assert book_together(show.id, [_order(other_user, "C6")])[0]["seats"] == ["C6"]
+    assert place(BOOK, show.id, [_order(other_user, "C6")])[0]["seats"] == ["C6"]
     # As if every read had missed the booking of C6 (a claim still in flight).
     monkeypatch.setattr(seat_orders, "claims_among", lambda *_args: [])
-    outcomes = book_together(
-        show.id, [_order(user, "D1"), _order(user, "C6", "C7"), _order(other_user, "D2")]
+    outcomes = place(
+        BOOK, show.id, [_order(user, "D1"), _order(user, "C6", "C7"), _order(other_user, "D2")]
     )
     assert [_status(outcome) for outcome in outcomes] == [
         (201, "confirmed", ["D1"]),
@@ -106,7 +144,7 @@ def test_a_batch_for_a_show_that_does_not_exist_fails_as_a_whole(
     app, user: Account, other_user: Account
 ):
     try:
-        book_together(10_000, [_order(user, "A1"), _order(other_user, "A2")])
+        place(BOOK, 10_000, [_order(user, "A1"), _order(other_user, "A2")])
     except ApiError as error:
         assert (error.status, error.code) == (404, "not_found")
     else:
@@ -150,25 +188,25 @@ def _claims(show_id: int, user_id: int, other_id: int) -> None:
     db.session.commit()
 
 
-def test_the_python_claim_rules_agree_with_the_sql_ones(show, user: Account, other_user: Account):
-    """``holds._taken``/``_reusable`` (SQL) and ``is_taken_from``/``is_reusable_by``
-    (Python, for batches) are one rule written twice: on every kind of claim, for either
-    person, they must give the same answer."""
+def test_the_claim_rules_on_every_kind_of_claim(show, user: Account, other_user: Account):
+    """``is_taken_from`` (Python, for batches) says what ``holds._taken`` (SQL, for the
+    seats named in a late 409) says; ``is_reusable_by`` clears one's own holds and
+    expired ones."""
     _claims(show.id, user.user_id, other_user.user_id)
     labels = ["A1", "A2", "A3", "A4", "A6", "A7"]
     now = utcnow()
-    for caller in (user.user_id, other_user.user_id):
-        in_sql = {
-            rule: set(db.session.scalars(select(SeatClaim.seat).where(where)))
-            for rule, where in (
-                ("taken", holds._taken(show.id, caller, labels, now)),
-                ("reusable", holds._reusable(show.id, caller, labels, now)),
+    expected = {
+        # caller: (taken, reusable); A1 booked, A2/A4 the user's live/expired hold, A3/A6
+        # the other person's live/expired hold.
+        user.user_id: ({"A1", "A3"}, {"A2", "A4", "A6"}),
+        other_user.user_id: ({"A1", "A2"}, {"A3", "A4", "A6"}),
+    }
+    for caller, (taken, reusable) in expected.items():
+        in_sql = set(
+            db.session.scalars(
+                select(SeatClaim.seat).where(holds._taken(show.id, caller, labels, now))
             )
-        }
+        )
         rows = holds.claims_among(db.session, show.id, set(labels), {caller}, now)
-        in_python = {
-            "taken": {row.seat for row in rows if holds.is_taken_from(row, caller)},
-            "reusable": {row.seat for row in rows if holds.is_reusable_by(row, caller, labels)},
-        }
-        assert in_python == in_sql
-        assert in_sql["taken"] and in_sql["reusable"]  # the matrix exercises both rules
+        assert {row.seat for row in rows if holds.is_taken_from(row, caller)} == taken == in_sql
+        assert {row.seat for row in rows if holds.is_reusable_by(row, caller, labels)} == reusable

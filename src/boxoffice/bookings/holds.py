@@ -5,18 +5,19 @@ hold's expiry; once that time has passed the claim no longer counts (the seat ma
 seat free and the next hold or booking of that seat deletes it inside its transaction), so
 no job has to run before expired seats can be sold again. The periodic
 ``purge_expired_holds`` task only tidies up.
+
+This module has the rules and statements of claims; ``seat_orders`` places holds and
+bookings with them.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from flask import current_app
-from sqlalchemy import Row, and_, bindparam, delete, func, or_, select
+from sqlalchemy import Row, and_, bindparam, delete, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -26,9 +27,9 @@ from ..db_types import utcnow
 from ..errors import ApiError, Conflict, NotFound
 from ..extensions import db
 from . import events
-from .locking import debug_race, race_pause, read_show, run_locked, show_queries
+from .locking import debug_race, run_locked
 from .models import Hold, SeatClaim
-from .seatmap import BOOKED, FREE, HELD, check_labels, seats_by_label
+from .seatmap import BOOKED, FREE, check_labels, seats_by_label
 
 # The claims table and its Core columns, for the hot statements (see ``locking``).
 CLAIMS_TABLE = SeatClaim.__table__
@@ -68,19 +69,10 @@ def _taken(show_id: Any, user_id: Any, labels: Any, now: Any) -> Any:
     )
 
 
-def _reusable(show_id: Any, user_id: Any, labels: Any, now: Any) -> Any:
-    """Held claims a new hold or booking by ``user_id`` may delete: the caller's own on this
-    show (a new hold or booking replaces their hold) and expired ones on ``labels``."""
-    return and_(
-        CLAIMS.show_id == show_id,
-        CLAIMS.booking_id.is_(None),
-        or_(CLAIMS.user_id == user_id, and_(CLAIMS.seat.in_(labels), CLAIMS.expires_at <= now)),
-    )
-
-
-# ``_taken`` and ``_reusable`` once more, in Python, for a batch of callers at once (see
-# ``batch_booking``): the database says what each claim is, the caller-relative part of the
-# rule runs here. tests/bookings/test_claim_rules.py checks that both versions agree.
+# The claims that matter to a batch of orders, with what each one is; which of them keep a
+# seat from whom is decided in Python (``is_taken_from``, ``is_reusable_by``), because a
+# batch asks for many people at once. tests/bookings/test_seat_orders.py checks that
+# ``is_taken_from`` agrees with ``_taken``, which names the seats of a late 409.
 CLAIM_STATES = select(
     CLAIMS.id,
     CLAIMS.seat,
@@ -105,124 +97,18 @@ def claims_among(
 
 
 def is_taken_from(claim: Any, user_id: int) -> bool:
-    """``_taken`` for one row of ``claims_among``: booked, or held by someone else."""
+    """``_taken`` for one row of ``claims_among``: booked, or held by someone else and
+    not expired."""
     return bool(claim.booked) or (claim.user_id != user_id and bool(claim.live))
 
 
 def is_reusable_by(claim: Any, user_id: int, labels: Sequence[str]) -> bool:
-    """``_reusable`` for one row of ``claims_among``: the caller's own held seats, and
-    expired holds on ``labels``."""
+    """Whether a new hold or booking of ``labels`` by ``user_id`` clears this claim: the
+    caller's own held seats on the show (their hold is replaced), and expired holds on
+    ``labels``."""
     if claim.booked:
         return False
     return claim.user_id == user_id or (claim.seat in labels and not claim.live)
-
-
-def _claim_read_columns() -> tuple[Any, Any]:
-    show_id: Any = bindparam("show_id")
-    user_id: Any = bindparam("user_id")
-    now: Any = bindparam("now")
-    labels: Any = bindparam("labels", expanding=True)
-    taken = select(func.aggregate_strings(CLAIMS.seat, ",")).where(
-        _taken(show_id, user_id, labels, now)
-    )
-    reusable = select(func.count()).where(_reusable(show_id, user_id, labels, now))
-    return taken.scalar_subquery().label("taken"), reusable.scalar_subquery().label("reusable")
-
-
-CLAIM_READ = show_queries(*_claim_read_columns())
-
-
-def read_show_for_claim(
-    session: Session, show_id: int, user_id: int, labels: Sequence[str], now: datetime
-) -> Row[Any]:
-    """``read_show``, and in the same round trip what ``claim_seats`` needs to know.
-
-    ``taken``: which of ``labels`` someone else holds or anyone has booked. Most refusals
-    of a popular show are seats committed to someone else a moment ago; they are answered
-    from this read, before anything is written (claims still in flight are caught by the
-    insert in ``claim_seats``). ``reusable``: how many claims ``claim_seats`` should clear
-    before inserting (the caller's own held seats here, expired holds on ``labels``).
-    """
-    show = read_show(session, show_id, CLAIM_READ, user_id=user_id, labels=list(labels), now=now)
-    check_open(show, now)
-    if show.taken and not debug_race().disable_lock:
-        seats_for(show, labels)  # unknown labels are a 422 before anything else
-        raise seat_taken(show.taken.split(","))
-    return show
-
-
-def claim_seats(
-    session: Session,
-    show: Row[Any],
-    user_id: int,
-    seats: Sequence[Seat],
-    now: datetime,
-    *,
-    hold_id: str | None = None,
-    expires_at: datetime | None = None,
-    booking_id: int | None = None,
-) -> list[str]:
-    """Claim the seats for a hold or a booking, all or nothing; see ``locking`` for why.
-
-    ``show`` comes from ``read_show_for_claim``. The claims are inserted skipping seats the
-    unique constraint says are taken; what may be reused (``_reusable``) is deleted first
-    when that read found any, or else after the insert if it skipped seats (a hold may have
-    expired, or the caller's own request of a moment ago committed, since the read), and
-    the skipped seats are tried once more. Raises ``seat_taken`` naming every requested
-    seat that someone else holds or anyone has booked; otherwise returns the caller's
-    previously held seats that this request gives up.
-    """
-    labels = [seat.label for seat in seats]
-    own = _clear_reusable(session, show.id, user_id, labels, now, hold_id) if show.reusable else []
-    rows = [
-        {
-            "show_id": show.id,
-            "seat": seat.label,
-            "user_id": user_id,
-            "hold_id": hold_id,
-            "booking_id": booking_id,
-            "expires_at": expires_at,
-            "price": show.price + seat.surcharge,
-        }
-        # One order for everyone (row, then number): two transactions waiting on each
-        # other's seats cannot deadlock.
-        for seat in sorted(seats, key=lambda seat: (seat.row, seat.number))
-    ]
-    claimed = set(session.scalars(insert_skipping_taken(session), rows))
-    if len(claimed) != len(labels) and not show.reusable:
-        own = _clear_reusable(session, show.id, user_id, labels, now, hold_id)
-        rest = [row for row in rows if row["seat"] not in claimed]
-        claimed.update(session.scalars(insert_skipping_taken(session), rest))
-    if len(claimed) != len(labels):
-        raise seat_taken([label for label in labels if label not in claimed])
-    race_pause()
-    return [seat for seat in own if seat not in labels]
-
-
-def _clear_reusable(
-    session: Session,
-    show_id: int,
-    user_id: int,
-    labels: Sequence[str],
-    now: datetime,
-    hold_id: str | None,
-) -> list[str]:
-    """Delete the ``_reusable`` claims (never those of the hold being made); returns the
-    caller's own seats among them, and drops the caller's other holds on the show."""
-    reusable = _reusable(show_id, user_id, labels, now)
-    if hold_id is not None:
-        reusable = and_(reusable, CLAIMS.hold_id != hold_id)
-    deleted = session.execute(
-        CLAIMS_TABLE.delete().where(reusable).returning(CLAIMS.seat, CLAIMS.user_id)
-    ).all()
-    own = [seat for seat, owner in deleted if owner == user_id]
-    if own:
-        holds = Hold.__table__
-        old = holds.delete().where(holds.c.show_id == show_id, holds.c.user_id == user_id)
-        if hold_id is not None:
-            old = old.where(holds.c.id != hold_id)
-        session.execute(old)
-    return own
 
 
 def insert_skipping_taken(session: Session) -> Any:
@@ -260,42 +146,6 @@ def taken_now(show_id: int, user_id: int, labels: Sequence[str]) -> Conflict:
 
 
 # ---- holds ------------------------------------------------------------------------------
-
-
-def hold_seats(user_id: int, show_id: int, labels: list[str]) -> dict[str, Any]:
-    """Hold 1-10 seats for the caller, all or nothing; replaces their previous hold here."""
-    minutes = current_app.config["BOXOFFICE"].hold_minutes
-
-    def work(session: Session) -> dict[str, Any]:
-        now = utcnow()
-        show = read_show_for_claim(session, show_id, user_id, labels, now)
-        seats = seats_for(show, labels)
-        expires_at = now + timedelta(minutes=minutes)
-        hold_id = str(uuid.uuid4())
-        session.execute(
-            INSERT_HOLD,
-            {
-                "id": hold_id,
-                "show_id": show_id,
-                "user_id": user_id,
-                "expires_at": expires_at,
-                "created_at": now,
-            },
-        )
-        freed = claim_seats(
-            session, show, user_id, seats, now, hold_id=hold_id, expires_at=expires_at
-        )
-        events.publish_after_commit(
-            show_id, [(s, FREE) for s in freed] + [(s.label, HELD) for s in seats]
-        )
-        return {
-            "hold_id": hold_id,
-            "expires_at": expires_at,
-            "seats": [seat.label for seat in seats],
-            "total": price_of(show, seats),
-        }
-
-    return run_locked(work, lambda: taken_now(show_id, user_id, labels))
 
 
 def release_hold(user_id: int, hold_id: str) -> list[str]:
@@ -341,4 +191,4 @@ def purge_expired_holds() -> int:
     return int(getattr(holds, "rowcount", 0) or 0)
 
 
-__all__ = ["BOOKED", "check_open", "hold_seats", "purge_expired_holds", "release_hold"]
+__all__ = ["BOOKED", "check_open", "purge_expired_holds", "release_hold"]

@@ -14,7 +14,7 @@ from ..auth.guards import admin_required, login_required
 from ..blueprint import Blueprint
 from ..extensions import db, limiter
 from ..redis_client import get_redis
-from . import events, holds, seatmap, services, stats, tickets
+from . import events, holds, seat_orders, seatmap, services, stats, tickets
 from .locking import init_debug_race
 from .schemas import (
     BookingEnvelopeSchema,
@@ -126,7 +126,7 @@ def seat_events(query: dict[str, Any]) -> ResponseReturnValue:
 @blp.response(201, HoldSchema)
 def hold(data: dict[str, Any]) -> dict[str, Any]:
     """Hold 1-10 seats for a few minutes, all or nothing; replaces your previous hold here."""
-    return holds.hold_seats(current_user.id, data["show_id"], data["seats"])
+    return seat_orders.hold_seats(current_user, data["show_id"], data["seats"])
 
 
 @blp.route("/hold/release", methods=["POST"])

@@ -1,28 +1,34 @@
-"""Booking seats given directly: the bookings of one show that arrive together are written
-in one transaction (``group_commit``).
+"""Holding and booking seats: the orders for one show that arrive together are written in
+one transaction (``group_commit``).
 
-Each order (one person, 1-10 seats) is still all or nothing and is refused on its own:
+An order is one person asking for 1-10 seats of a show, to hold them for a few minutes
+(``hold_seats``) or to book them at once (``book_seats``). Each is all or nothing and is
+decided on its own, as if the orders of a batch had come one after the other:
 
 1. One read: the show, then every claim on the seats asked for and every held claim of the
    people asking, with what the database says each claim is (booked, held, expired).
 2. Orders are decided in order of arrival. An order is refused with 409 when a seat is
-   booked, held by someone else, or promised to an earlier order of the same batch; with
-   422 when a seat does not exist. The others win.
-3. For the winners, in bulk: their old holds on this show and expired holds on their seats
-   are cleared, the bookings and their confirmation mails are inserted, the claims are
-   inserted (``ON CONFLICT DO NOTHING``, as in ``holds.claim_seats``), and the show's
-   counter moves once, last before the commit (see ``locking``).
+   booked, held by someone else, or promised to an earlier order of the batch; with 422
+   when a seat does not exist. A person's new hold or booking replaces their hold on the
+   show: the seats of their old hold are free for anyone after them, and a hold replaces
+   the same person's hold from earlier in the batch (which is then never written).
+3. For the winners, in bulk: their old holds and expired holds on their seats are cleared;
+   the new holds, or the bookings and their confirmation mails, are inserted; then the
+   claims, ``ON CONFLICT DO NOTHING``; for bookings the show's counter moves once, last
+   before the commit (see ``locking``).
 
 The unique constraint on (show, seat) still has the last word. If the claims insert skips a
 seat, a transaction the read could not see took it meanwhile, and only the database knows
-which order that hurts: the batch is rolled back and every order is tried again on its own,
-each with the single-order rules (one more try, then 409 naming the seats).
+which order that hurts: the batch is rolled back and every order is tried again on its own
+(a single order once more, then 409 naming the seats).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from flask import current_app
@@ -39,6 +45,7 @@ from .group_commit import GroupCommit
 from .holds import (
     CLAIMS,
     CLAIMS_TABLE,
+    INSERT_HOLD,
     check_open,
     claims_among,
     insert_skipping_taken,
@@ -52,7 +59,7 @@ from .holds import (
 from .locking import count_booked, debug_race, race_pause, read_show, run_locked
 from .models import Booking, Hold
 from .records import INSERT_BOOKINGS, booking_values, booking_view
-from .seatmap import BOOKED, FREE
+from .seatmap import BOOKED, FREE, HELD
 
 # At most this many orders share a transaction; more wait for the next one.
 MAX_BATCH = 32
@@ -75,12 +82,42 @@ class SeatOrder:
     labels: list[str]
 
 
-# An order that won its seats: its place in the batch, the order, its seats.
-Winner = tuple[int, SeatOrder, list[Seat]]
+@dataclass(frozen=True)
+class Winner:
+    position: int  # in the batch
+    order: SeatOrder
+    seats: list[Seat]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What winning orders become: holds or bookings."""
+
+    name: str
+    # Records the winners (``replaced``: holds that a later order of the same person
+    # replaced, answered but never written); returns each one's outcome by position, the
+    # extra columns of each winner's claims, and the seats' new status for the event.
+    record: Callable[
+        [Session, Any, list[Winner], list[Winner], datetime],
+        tuple[dict[int, Outcome], list[dict[str, Any]], str],
+    ]
+    # The last statement of the transaction, given the number of seats claimed.
+    finish: Callable[[Session, int, int], None]
+    # Whether a person's later order replaces their earlier one of the same batch.
+    replaces_own: bool
+
+
+def hold_seats(user: User, show_id: int, labels: list[str]) -> dict[str, Any]:
+    """Hold 1-10 seats for the caller, all or nothing; replaces their previous hold here."""
+    return _submit(HOLD, user, show_id, labels)
 
 
 def book_seats(user: User, show_id: int, labels: list[str]) -> dict[str, Any]:
-    """Book these seats of the show for the caller, all or nothing (module docstring)."""
+    """Book these seats of the show for the caller, all or nothing."""
+    return _submit(BOOK, user, show_id, labels)
+
+
+def _submit(kind: Kind, user: User, show_id: int, labels: list[str]) -> dict[str, Any]:
     groups: GroupCommit[SeatOrder, dict[str, Any]] = current_app.extensions.setdefault(
         _GROUPS, GroupCommit()
     )
@@ -89,14 +126,15 @@ def book_seats(user: User, show_id: int, labels: list[str]) -> dict[str, Any]:
     limit = 1 if debug_race().disable_lock else MAX_BATCH
     order = SeatOrder(caller, labels)
     # A refused order's ApiError is raised in its own thread.
-    return groups.run(show_id, order, lambda batch: book_together(show_id, batch), limit)
+    return groups.run((kind.name, show_id), order, lambda batch: place(kind, show_id, batch), limit)
 
 
-def book_together(show_id: int, orders: list[SeatOrder], retry: bool = True) -> list[Outcome]:
+def place(kind: Kind, show_id: int, orders: list[SeatOrder], retry: bool = True) -> list[Outcome]:
     """One outcome per order, from as few transactions as the seats allow."""
     try:
         return run_locked(
-            lambda session: _book(session, show_id, orders), lambda: _refused(show_id, orders)
+            lambda session: _place(session, kind, show_id, orders),
+            lambda: _refused(show_id, orders),
         )
     except Conflict as conflict:  # raised for the whole batch: a claim the read did not see
         if conflict.code != "seat_taken":
@@ -106,13 +144,13 @@ def book_together(show_id: int, orders: list[SeatOrder], retry: bool = True) -> 
                 raise
             # Perhaps the caller's own request of a moment ago (a double click), which the
             # next read counts as theirs to replace.
-            return book_together(show_id, orders, retry=False)
-    return [_alone(show_id, order) for order in orders]
+            return place(kind, show_id, orders, retry=False)
+    return [_alone(kind, show_id, order) for order in orders]
 
 
-def _alone(show_id: int, order: SeatOrder) -> Outcome:
+def _alone(kind: Kind, show_id: int, order: SeatOrder) -> Outcome:
     try:
-        return book_together(show_id, [order])[0]
+        return place(kind, show_id, [order])[0]
     except ApiError as refusal:
         return refusal
 
@@ -124,105 +162,186 @@ def _refused(show_id: int, orders: list[SeatOrder]) -> Conflict:
     return seat_taken([])  # which order hit it is unknown: each one is tried alone
 
 
-def _book(session: Session, show_id: int, orders: list[SeatOrder]) -> list[Outcome]:
+def _place(session: Session, kind: Kind, show_id: int, orders: list[SeatOrder]) -> list[Outcome]:
     now = utcnow()
     show = read_show(session, show_id)
     check_open(show, now)
     labels = {label for order in orders for label in order.labels}
     claims = claims_among(session, show_id, labels, {order.user.id for order in orders}, now)
-    early = not debug_race().disable_lock  # the control runs rely on the constraint alone
+    outcomes, winners, replaced = _decide(kind, show, claims, orders)
+    if winners:
+        claimed = {label for winner in winners for label in winner.order.labels}
+        freed = _clear_reusable(session, show_id, claims, winners, claimed)
+        views, columns, status = kind.record(session, show, winners, replaced, now)
+        _claim(session, show, winners, columns)
+        kind.finish(session, show_id, len(claimed))
+        changes = [(seat, FREE) for seat in freed] + [(seat, status) for seat in sorted(claimed)]
+        events.publish_after_commit(show_id, changes)
+        for position, view in views.items():
+            outcomes[position] = view
+    return cast(list[Outcome], outcomes)  # every order has its outcome now
 
+
+def _decide(
+    kind: Kind, show: Any, claims: Sequence[Any], orders: list[SeatOrder]
+) -> tuple[list[Outcome | None], list[Winner], list[Winner]]:
+    """Refusals by position (``None`` for winners), the winners, and the replaced holds."""
+    early = not debug_race().disable_lock  # the control runs rely on the constraint alone
     outcomes: list[Outcome | None] = []
     winners: list[Winner] = []
-    promised: set[str] = set()
-    for order in orders:
+    replaced: list[Winner] = []
+    promised: dict[str, Winner] = {}  # seat -> the winning order it is promised to
+    renewing: set[int] = set()  # people whose old hold this batch replaces
+    for position, order in enumerate(orders):
+        person = order.user.id
         try:
             seats = seats_for(show, order.labels)
-            taken = promised.intersection(order.labels)
+            taken = {
+                label
+                for label in order.labels
+                if label in promised
+                and not (kind.replaces_own and promised[label].order.user.id == person)
+            }
             if early:
                 taken.update(
                     claim.seat
                     for claim in claims
-                    if claim.seat in order.labels and is_taken_from(claim, order.user.id)
+                    if claim.seat in order.labels
+                    and is_taken_from(claim, person)
+                    and (claim.booked or claim.user_id not in renewing)
                 )
             if taken:
                 raise seat_taken(sorted(taken))
         except ApiError as refusal:
             outcomes.append(refusal)
             continue
-        promised.update(order.labels)
-        winners.append((len(outcomes), order, seats))
+        if kind.replaces_own:
+            for earlier in [winner for winner in winners if winner.order.user.id == person]:
+                winners.remove(earlier)
+                replaced.append(earlier)
+                promised = {seat: w for seat, w in promised.items() if w is not earlier}
+        winner = Winner(position, order, seats)
+        winners.append(winner)
+        promised.update((label, winner) for label in order.labels)
+        renewing.add(person)
         outcomes.append(None)
-    if not winners:
-        return cast(list[Outcome], outcomes)  # all refused
-
-    freed = _clear_reusable(session, show_id, claims, [order for _, order, _ in winners], promised)
-    values = [
-        booking_values(order.user, show, order.labels, price_of(show, seats), now)
-        for _, order, seats in winners
-    ]
-    ids = session.scalars(INSERT_BOOKINGS, values).all()
-    notifications.booking_confirmed(
-        [(booking_id, order.user) for booking_id, (_, order, _) in zip(ids, winners, strict=True)]
-    )
-    _claim(session, show, winners, ids)
-    count_booked(session, show_id, sum(len(order.labels) for _, order, _ in winners))
-    booked = [(label, BOOKED) for _, order, _ in winners for label in order.labels]
-    events.publish_after_commit(show_id, [(seat, FREE) for seat in freed] + booked)
-    for booking_id, row, (index, _, _) in zip(ids, values, winners, strict=True):
-        outcomes[index] = booking_view(Booking(id=booking_id, **row), now)
-    return cast(list[Outcome], outcomes)  # every order has its outcome now
+    return outcomes, winners, replaced
 
 
 def _clear_reusable(
     session: Session,
     show_id: int,
     claims: Sequence[Any],
-    winners: list[SeatOrder],
-    promised: set[str],
+    winners: list[Winner],
+    claimed: set[str],
 ) -> list[str]:
     """Delete what the winners may reuse (``holds.is_reusable_by``): their own held seats on
-    this show (a booking replaces one's hold) and expired holds on their seats. Returns the
-    seats the winners gave up."""
+    this show (a new hold or booking replaces one's hold) and expired holds on their seats.
+    Returns the seats the winners gave up."""
     reusable = {
         claim.id: claim
-        for order in winners
+        for winner in winners
         for claim in claims
-        if is_reusable_by(claim, order.user.id, order.labels)
+        if is_reusable_by(claim, winner.order.user.id, winner.order.labels)
     }
     if not reusable:
         return []
     session.execute(DELETE_CLAIMS, {"ids": list(reusable)})
-    buyers = {order.user.id for order in winners}
-    own = [claim for claim in reusable.values() if claim.user_id in buyers]
+    people = {winner.order.user.id for winner in winners}
+    own = [claim for claim in reusable.values() if claim.user_id in people]
     if own:
         holders = sorted({claim.user_id for claim in own})
         session.execute(DELETE_HOLDS, {"target_show": show_id, "users": holders})
-    return sorted(claim.seat for claim in own if claim.seat not in promised)
+    return sorted(claim.seat for claim in own if claim.seat not in claimed)
 
 
-def _claim(session: Session, show: Any, winners: list[Winner], ids: Sequence[int]) -> None:
+def _claim(
+    session: Session, show: Any, winners: list[Winner], columns: list[dict[str, Any]]
+) -> None:
     """Insert the winners' claims; a seat skipped here was taken since the read."""
     # One order for everyone (row, then number): two transactions waiting on each other's
     # seats cannot deadlock.
     in_order = sorted(
-        ((seat.row, seat.number), booking_id, order.user.id, seat)
-        for booking_id, (_, order, seats) in zip(ids, winners, strict=True)
-        for seat in seats
+        ((seat.row, seat.number), index, seat)
+        for index, winner in enumerate(winners)
+        for seat in winner.seats
     )
     rows = [
         {
             "show_id": show.id,
             "seat": seat.label,
-            "user_id": user_id,
-            "hold_id": None,
-            "booking_id": booking_id,
-            "expires_at": None,
+            "user_id": winners[index].order.user.id,
             "price": show.price + seat.surcharge,
+            **columns[index],
         }
-        for _, booking_id, user_id, seat in in_order
+        for _, index, seat in in_order
     ]
     claimed = set(session.scalars(insert_skipping_taken(session), rows))
     if len(claimed) != len(rows):
         raise seat_taken([row["seat"] for row in rows if row["seat"] not in claimed])
     race_pause()
+
+
+# ---- what winners become ------------------------------------------------------------------
+
+
+def _record_holds(
+    session: Session, show: Any, winners: list[Winner], replaced: list[Winner], now: datetime
+) -> tuple[dict[int, Outcome], list[dict[str, Any]], str]:
+    expires_at = now + timedelta(minutes=current_app.config["BOXOFFICE"].hold_minutes)
+    views: dict[int, Outcome] = {}
+    hold_ids: dict[int, str] = {}
+    for winner in [*winners, *replaced]:
+        hold_ids[winner.position] = str(uuid.uuid4())
+        views[winner.position] = {
+            "hold_id": hold_ids[winner.position],
+            "expires_at": expires_at,
+            "seats": list(winner.order.labels),
+            "total": price_of(show, winner.seats),
+        }
+    rows = [
+        {
+            "id": hold_ids[winner.position],
+            "show_id": show.id,
+            "user_id": winner.order.user.id,
+            "expires_at": expires_at,
+            "created_at": now,
+        }
+        for winner in winners
+    ]
+    session.execute(INSERT_HOLD, rows)
+    columns = [
+        {"hold_id": hold_ids[winner.position], "booking_id": None, "expires_at": expires_at}
+        for winner in winners
+    ]
+    return views, columns, HELD
+
+
+def _record_bookings(
+    session: Session, show: Any, winners: list[Winner], _replaced: list[Winner], now: datetime
+) -> tuple[dict[int, Outcome], list[dict[str, Any]], str]:
+    values = [
+        booking_values(
+            winner.order.user, show, winner.order.labels, price_of(show, winner.seats), now
+        )
+        for winner in winners
+    ]
+    ids = session.scalars(INSERT_BOOKINGS, values).all()
+    people = [winner.order.user for winner in winners]
+    notifications.booking_confirmed(list(zip(ids, people, strict=True)))
+    views: dict[int, Outcome] = {
+        winner.position: booking_view(Booking(id=booking_id, **row), now)
+        for winner, booking_id, row in zip(winners, ids, values, strict=True)
+    }
+    columns = [
+        {"hold_id": None, "booking_id": booking_id, "expires_at": None} for booking_id in ids
+    ]
+    return views, columns, BOOKED
+
+
+def _no_counter(_session: Session, _show_id: int, _seats: int) -> None:
+    """Held seats are not counted as sold."""
+
+
+HOLD = Kind("hold", _record_holds, _no_counter, replaces_own=True)
+BOOK = Kind("book", _record_bookings, count_booked, replaces_own=False)
