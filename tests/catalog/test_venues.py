@@ -69,6 +69,15 @@ def test_create_venue_with_layout(client: FlaskClient, admin: Account):
             "layout.categories",
         ),
         ({"layout": "wide"}, "layout"),
+        # Names and rows are text, not objects or numbers turned into text.
+        (
+            {"layout": {"categories": [{"name": {"a": 1}, "rows": ["A"], "surcharge": 1}]}},
+            "layout.categories",
+        ),
+        (
+            {"layout": {"categories": [{"name": "P", "rows": [["A"]], "surcharge": 1}]}},
+            "layout.categories",
+        ),
     ],
 )
 def test_create_venue_validation(client: FlaskClient, admin: Account, changes: dict, field: str):

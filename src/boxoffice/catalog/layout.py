@@ -69,13 +69,17 @@ def normalise_layout(
     for category in categories_raw:
         if not isinstance(category, dict):
             raise LayoutError("layout.categories", "Each category is an object.")
-        name = str(category.get("name", "")).strip()
+        raw_name = category.get("name", "")
+        # Text only: str() would turn an object sent as a name into "{'a': 1}".
+        name = raw_name.strip() if isinstance(raw_name, str) else ""
         if not 1 <= len(name) <= 40:
             raise LayoutError("layout.categories", "Each category needs a name (1-40 characters).")
         cat_rows = category.get("rows", [])
         if not isinstance(cat_rows, list) or not cat_rows:
             raise LayoutError("layout.categories", f"Category {name!r} needs a list of rows.")
-        clean_rows = [str(r).strip().upper() for r in cat_rows]
+        if not all(isinstance(row, str) for row in cat_rows):
+            raise LayoutError("layout.categories", f"Category {name!r} names its rows by letter.")
+        clean_rows = [row.strip().upper() for row in cat_rows]
         for row in clean_rows:
             if row not in row_names:
                 raise LayoutError("layout.categories", f"Row {row!r} is not in this venue.")
