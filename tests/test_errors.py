@@ -55,6 +55,31 @@ def test_ten_megabyte_body_is_refused_before_reading(client: FlaskClient):
     assert_error(response, 413, "payload_too_large")
 
 
+@pytest.mark.parametrize("size", [1024 * 1024 + 1, 10 * 1024 * 1024])
+def test_a_chunked_body_over_one_mebibyte_is_413_too(client: FlaskClient, user: Account, size):
+    """No Content-Length to check up front: the body is read up to the limit, not past it."""
+    body = b'{"show_id": 1, "seats": ["' + b"A" * size + b'"]}'
+    response = client.post(
+        "/api/hold",
+        input_stream=io.BytesIO(body),
+        content_type="application/json",
+        headers={**user.headers, "Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},  # as gunicorn says of chunks
+    )
+    assert_error(response, 413, "payload_too_large")
+
+
+def test_a_chunked_body_within_the_limit_is_read(client: FlaskClient, user: Account):
+    response = client.post(
+        "/api/hold",
+        input_stream=io.BytesIO(b'{"show_id": 999999, "seats": ["A1"]}'),
+        content_type="application/json",
+        headers={**user.headers, "Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+    assert_error(response, 404, "not_found")  # read and understood: the show is unknown
+
+
 @pytest.mark.parametrize("body", ["[]", "null", "42", '"text"', "[1, 2]"])
 def test_json_that_is_not_an_object_is_422(client: FlaskClient, body: str):
     response = client.post("/api/register", data=body, content_type="application/json")

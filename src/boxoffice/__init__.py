@@ -41,7 +41,9 @@ def _flask_config(settings: Settings) -> dict[str, Any]:
         "SECRET_KEY": settings.secret_key,
         "SQLALCHEMY_DATABASE_URI": settings.database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(settings.database_url),
-        "MAX_CONTENT_LENGTH": MAX_BODY_BYTES,
+        # One byte more than we accept, so that a chunked body (no Content-Length) read up
+        # to this limit shows whether it was too large (``_guard_request``).
+        "MAX_CONTENT_LENGTH": MAX_BODY_BYTES + 1,
         "JSON_SORT_KEYS": False,
         # Tokens: httpOnly cookie for the browser (CSRF double submit on writes), or Bearer.
         "JWT_SECRET_KEY": settings.secret_key,
@@ -76,9 +78,13 @@ def _guard_request() -> None:
     if not request.path.startswith("/api/"):
         return
     length = request.content_length
+    chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    if length is None and chunked:
+        # Werkzeug stops reading at MAX_CONTENT_LENGTH; a body that reached it is too large.
+        length = len(request.get_data(cache=True))
     if length is not None and length > MAX_BODY_BYTES:
         raise ApiError(413, "payload_too_large", "The request body is too large (1 MiB at most).")
-    has_body = bool(length) or request.headers.get("Transfer-Encoding", "") == "chunked"
+    has_body = bool(length) or chunked
     if request.method in {"POST", "PUT", "PATCH"} and has_body and not request.is_json:
         raise ApiError(415, "unsupported_media_type", "Send the body as application/json.")
 
