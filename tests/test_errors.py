@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 
 import pytest
+from factories import make_show, make_venue
 from flask.testing import FlaskClient
+from openapi_spec_validator import validate
 from support import Account, assert_error
 
 
@@ -128,6 +130,18 @@ def test_openapi_document_describes_the_contract(client: FlaskClient):
     ]:
         assert path in spec["paths"], path
     assert "ErrorEnvelope" in spec["components"]["schemas"]
+
+
+def test_openapi_document_is_valid_openapi_and_money_is_a_decimal_string(client: FlaskClient):
+    """Other programs are generated from this document: it must be valid OpenAPI 3.0, and
+    say that prices come as strings ("250.00"), which is what the API sends."""
+    spec = client.get("/api/openapi.json").get_json()
+    validate(spec)  # raises on any violation of the OpenAPI 3.0 schema
+    price = spec["components"]["schemas"]["ShowCreate"]["properties"]["price"]
+    assert (price["type"], price["format"]) == ("string", "decimal")
+    make_show(make_venue(), price="250.00")
+    shows = client.get("/api/filter").get_json()["shows"]
+    assert [show["price"] for show in shows] == ["250.00"]
 
 
 def test_docs_are_served_without_a_cdn(client: FlaskClient):

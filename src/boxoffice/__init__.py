@@ -12,6 +12,7 @@ from flask.sessions import SessionInterface
 from .config import Settings
 from .docs import ASSETS_URL
 from .errors import ApiError, EnvelopeApi, register_error_handlers
+from .schemas import MoneyField
 
 MAX_BODY_BYTES = 1024 * 1024
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
@@ -134,6 +135,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     bcrypt.init_app(app)
     limiter.init_app(app)
     api = EnvelopeApi(app)
+    # Money travels as a decimal string ("250.00"), so that no client rounds it as a float.
+    api.register_field(MoneyField, "string", "decimal")
     api.spec.components.security_scheme(
         "bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     )
