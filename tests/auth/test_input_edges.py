@@ -55,7 +55,7 @@ def test_register_refuses_password_over_72_bytes(client: FlaskClient, password: 
     response = client.post("/api/register", json={**VALID, "password": password})
     error = assert_error(response, 422, "validation_failed")
     assert set(error["details"]) == {"password"}
-    assert "72 bytes" in error["details"]["password"][0]
+    assert "at most 72 letters" in error["details"]["password"][0]
     assert _user_count() == 0
 
 

@@ -23,6 +23,14 @@ def test_title_substring_is_case_insensitive(client: FlaskClient):
     assert _ids(client, q="  dune ") == [dune.id]
 
 
+def test_every_word_of_the_query_counts_whatever_the_punctuation(client: FlaskClient):
+    dune = make_show(title="Dune: Part Two", language="en")
+    make_show(title="Part of the Game", starts_in=timedelta(days=3))
+    assert _ids(client, q="dune part") == [dune.id]
+    assert _ids(client, q="two, dune!") == [dune.id]
+    assert _ids(client, q="dune three") == []
+
+
 def test_wildcards_in_the_query_are_literal(client: FlaskClient):
     make_show(title="Jawan")
     percent = make_show(title="100% Love", starts_in=timedelta(days=3))

@@ -23,7 +23,7 @@ export function validatePassword(password: string, email = ''): string | null {
   if (password.length < 8) return 'Password must be at least 8 characters.'
   // The server's limit is bcrypt's: 72 bytes of UTF-8 (é counts 2, most Indic letters 3).
   if (new TextEncoder().encode(password).length > 72)
-    return 'Password must be at most 72 bytes (some characters count as more than one).'
+    return 'Password is too long: at most 72 letters, fewer with accented letters or other scripts.'
   if (email && password.trim().toLowerCase() === email.trim().toLowerCase())
     return 'Password must not be the same as your email.'
   return null

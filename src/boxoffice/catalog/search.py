@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,6 +20,12 @@ def _day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
+def _words(text: str) -> list[str]:
+    """The lower-cased words of a search, without the punctuation around them (a word of
+    punctuation only, such as "%", stays as it is)."""
+    return [word.strip(string.punctuation) or word for word in text.lower().split()]
+
+
 def search_shows(filters: dict[str, Any], tz: ZoneInfo) -> list[dict[str, Any]]:
     """Upcoming shows matching every given filter, soonest first, as result cards."""
     query = (
@@ -27,8 +34,10 @@ def search_shows(filters: dict[str, Any], tz: ZoneInfo) -> list[dict[str, Any]]:
         .order_by(Show.starts_at, Show.id)
         .limit(filters.get("limit", 100))
     )
-    if q := (filters.get("q") or "").strip():
-        query = query.where(func.lower(Show.title).contains(q.lower(), autoescape=True))
+    # Every word of the query, in any order and whatever the punctuation between them:
+    # "dune part" finds "Dune: Part Two".
+    for word in _words(filters.get("q") or ""):
+        query = query.where(func.lower(Show.title).contains(word, autoescape=True))
     if location := (filters.get("location") or "").strip():
         query = query.where(func.lower(Venue.location) == location.lower())
     if language := filters.get("language"):
