@@ -15,8 +15,7 @@ PASSWORD_MAX = 128
 PASSWORD_MAX_BYTES = 72
 # Said in letters; the limit is in bytes of UTF-8, so "é" counts 2 and most Indic letters 3.
 PASSWORD_TOO_LONG = (
-    f"Too long: at most {PASSWORD_MAX_BYTES} letters, fewer with accented letters or other"
-    " scripts."
+    f"Too long: at most {PASSWORD_MAX_BYTES} letters, fewer with accented letters or other scripts."
 )
 NOT_TEXT = "Use only valid text."  # lone surrogates: cannot be encoded, hashed or stored
 NAME_CONTROL = "Use no control characters or line breaks."
