@@ -21,7 +21,7 @@ describe('HomeView search', () => {
     await waitFor(() => expect(filter).toHaveBeenCalledTimes(1)) // the first page
     await user.type(screen.getByLabelText('Search movie titles'), 'jawan')
     await waitFor(() => expect(filter).toHaveBeenCalledTimes(2))
-    expect(filter.mock.calls[1][0]).toMatchObject({ q: 'jawan' })
+    expect(filter.mock.calls[1]?.[0]).toMatchObject({ q: 'jawan' })
     // Nothing else was sent while typing, nor once the search has settled.
     await vi.advanceTimersByTimeAsync(1000)
     expect(filter).toHaveBeenCalledTimes(2)
