@@ -71,6 +71,21 @@ def test_door_check(client: FlaskClient, booking: dict, user: Account, admin: Ac
     assert (cancelled["valid"], cancelled["reason"]) == (False, "cancelled")
 
 
+def test_door_check_by_the_code_printed_on_the_ticket(
+    client: FlaskClient, booking: dict, admin: Account
+):
+    """When the QR will not scan, staff type the booking code instead."""
+    for typed in (booking["code"], f" {booking['code'].lower()} "):
+        body = _verify(client, admin, typed).get_json()
+        assert (body["valid"], body["booking"]["code"]) == (True, booking["code"])
+    other = "ZZZZZZZZ" if booking["code"] != "ZZZZZZZZ" else "YYYYYYYY"
+    assert _verify(client, admin, other).get_json() == {
+        "valid": False,
+        "reason": "unknown",
+        "booking": None,
+    }
+
+
 def test_door_check_is_for_admins(client: FlaskClient, booking: dict, user: Account):
     assert_error(_verify(client, user, _ref(booking)), 403, "admin_only")
     assert_error(_verify(client, None, _ref(booking)), 401)

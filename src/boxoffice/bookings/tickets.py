@@ -21,6 +21,7 @@ from ..db_types import utcnow
 from ..extensions import db
 from .cancellation import CANCELLED
 from .models import Booking
+from .records import CODE_ALPHABET, CODE_LENGTH
 
 REF_PREFIX = "BX:"
 SALT = "boxoffice.ticket"
@@ -52,15 +53,29 @@ def ticket_qr_png(booking: Booking) -> bytes:
     return _qr(booking, "png")
 
 
+def _typed_code(text: str) -> str | None:
+    """A booking code as printed on the ticket, typed in when the QR will not scan."""
+    code = text.upper()
+    if len(code) == CODE_LENGTH and all(char in CODE_ALPHABET for char in code):
+        return code
+    return None
+
+
 def verify_ref(ref: str) -> dict[str, Any]:
-    """What door staff see after scanning: is this a real, live ticket, and for what."""
-    try:
-        value = _signer().unsign(ref.strip()).decode()
-    except (BadSignature, UnicodeDecodeError):
-        return {"valid": False, "reason": "forged", "booking": None}
-    if not value.startswith(REF_PREFIX):
-        return {"valid": False, "reason": "forged", "booking": None}
-    code = value.removeprefix(REF_PREFIX)
+    """What door staff see after scanning: is this a real, live ticket, and for what.
+
+    Staff (admins, signed in) may also type the booking code printed on the ticket; the
+    signature only matters for what a scanner reads off a customer's screen.
+    """
+    code = _typed_code(ref.strip())
+    if code is None:
+        try:
+            value = _signer().unsign(ref.strip()).decode()
+        except (BadSignature, UnicodeDecodeError):
+            return {"valid": False, "reason": "forged", "booking": None}
+        if not value.startswith(REF_PREFIX):
+            return {"valid": False, "reason": "forged", "booking": None}
+        code = value.removeprefix(REF_PREFIX)
     booking = db.session.scalar(select(Booking).where(Booking.code == code))
     if booking is None:
         return {"valid": False, "reason": "unknown", "booking": None}
