@@ -34,7 +34,6 @@ from .seatmap import BOOKED, FREE, check_labels, seats_by_label
 # The claims table and its Core columns, for the hot statements (see ``locking``).
 CLAIMS_TABLE = SeatClaim.__table__
 CLAIMS = CLAIMS_TABLE.c
-INSERT_HOLD = Hold.__table__.insert()
 
 
 def check_open(show: Row[Any], now: datetime) -> None:

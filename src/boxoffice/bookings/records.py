@@ -1,14 +1,18 @@
-"""The booking row: its code, the facts copied into it, and how the API shows it."""
+"""The booking row: its code, the facts copied into it, inserting it (with its confirmation
+mail), and how the API shows it."""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from flask import current_app
+from sqlalchemy.orm import Session
 
+from .. import notifications
 from ..auth.models import User
 from ..db_types import utcnow
 from .cancellation import CONFIRMED
@@ -47,6 +51,18 @@ def booking_values(
         "status": CONFIRMED,
         "booked_at": now,
     }
+
+
+def insert_bookings(
+    session: Session, show: Any, orders: Sequence[tuple[User, list[str], Decimal]], now: datetime
+) -> list[Booking]:
+    """Insert one booking per (person, seats, total) with its confirmation mail, in one
+    statement; returns them as transient Bookings (with their ids), for the response."""
+    values = [booking_values(user, show, labels, total, now) for user, labels, total in orders]
+    ids = session.scalars(INSERT_BOOKINGS, values).all()
+    people = [user for user, _labels, _total in orders]
+    notifications.booking_confirmed(list(zip(ids, people, strict=True)))
+    return [Booking(id=booking_id, **row) for booking_id, row in zip(ids, values, strict=True)]
 
 
 def _cutoff() -> timedelta:

@@ -35,7 +35,6 @@ from flask import current_app
 from sqlalchemy import bindparam
 from sqlalchemy.orm import Session
 
-from .. import notifications
 from ..auth.models import User
 from ..catalog.layout import Seat
 from ..db_types import utcnow
@@ -45,7 +44,6 @@ from .group_commit import GroupCommit
 from .holds import (
     CLAIMS,
     CLAIMS_TABLE,
-    INSERT_HOLD,
     check_open,
     claims_among,
     insert_skipping_taken,
@@ -57,14 +55,15 @@ from .holds import (
     taken_now,
 )
 from .locking import count_booked, debug_race, race_pause, read_show, run_locked
-from .models import Booking, Hold
-from .records import INSERT_BOOKINGS, booking_values, booking_view
+from .models import Hold
+from .records import booking_view, insert_bookings
 from .seatmap import BOOKED, FREE, HELD
 
 # At most this many orders share a transaction; more wait for the next one.
 MAX_BATCH = 32
 _GROUPS = "boxoffice_seat_orders"
 
+INSERT_HOLD = Hold.__table__.insert()
 DELETE_CLAIMS = CLAIMS_TABLE.delete().where(CLAIMS.id.in_(bindparam("ids", expanding=True)))
 _HOLDS = Hold.__table__.c
 DELETE_HOLDS = Hold.__table__.delete().where(
@@ -320,21 +319,18 @@ def _record_holds(
 def _record_bookings(
     session: Session, show: Any, winners: list[Winner], _replaced: list[Winner], now: datetime
 ) -> tuple[dict[int, Outcome], list[dict[str, Any]], str]:
-    values = [
-        booking_values(
-            winner.order.user, show, winner.order.labels, price_of(show, winner.seats), now
-        )
-        for winner in winners
-    ]
-    ids = session.scalars(INSERT_BOOKINGS, values).all()
-    people = [winner.order.user for winner in winners]
-    notifications.booking_confirmed(list(zip(ids, people, strict=True)))
+    bookings = insert_bookings(
+        session,
+        show,
+        [(w.order.user, w.order.labels, price_of(show, w.seats)) for w in winners],
+        now,
+    )
     views: dict[int, Outcome] = {
-        winner.position: booking_view(Booking(id=booking_id, **row), now)
-        for winner, booking_id, row in zip(winners, ids, values, strict=True)
+        winner.position: booking_view(booking, now)
+        for winner, booking in zip(winners, bookings, strict=True)
     }
     columns = [
-        {"hold_id": None, "booking_id": booking_id, "expires_at": None} for booking_id in ids
+        {"hold_id": None, "booking_id": booking.id, "expires_at": None} for booking in bookings
     ]
     return views, columns, BOOKED
 

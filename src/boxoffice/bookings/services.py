@@ -10,7 +10,6 @@ arriving at the same moment (``seat_orders``).
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import current_app
@@ -27,7 +26,7 @@ from .cancellation import CANCELLED, release_booking
 from .holds import CLAIMS, CLAIMS_TABLE, check_open, price_of, seats_for, taken_now
 from .locking import count_booked, race_pause, read_show, run_locked
 from .models import Booking, Hold
-from .records import INSERT_BOOKINGS, booking_values, booking_view, can_cancel
+from .records import booking_view, can_cancel, insert_bookings
 from .seatmap import BOOKED, FREE
 
 __all__ = ["book", "booking_view", "cancel_booking", "get_booking", "list_bookings"]
@@ -40,16 +39,6 @@ def book(user: User, data: dict[str, Any]) -> dict[str, Any]:
     if "hold_id" in data:
         return _book_hold(user, data["hold_id"])
     return seat_orders.book_seats(user, data["show_id"], data["seats"])
-
-
-def _insert_booking(
-    session: Session, user: User, show: Any, labels: list[str], total: Any, now: datetime
-) -> Booking:
-    """One ``INSERT ... RETURNING id``; the returned Booking is transient, for the response."""
-    values = booking_values(user, show, labels, total, now)
-    booking_id = session.execute(INSERT_BOOKINGS, values).scalar_one()
-    notifications.booking_confirmed([(booking_id, user)])
-    return Booking(id=booking_id, **values)
 
 
 # The statements of booking a hold, built once (see ``locking`` on Core statements).
@@ -84,7 +73,7 @@ def _book_hold(user: User, hold_id: str) -> dict[str, Any]:
             raise _hold_expired()
         labels = [seat for seat, _expires_at in claims]
         seats = seats_for(show, labels)
-        booking = _insert_booking(session, user, show, labels, price_of(show, seats), now)
+        [booking] = insert_bookings(session, show, [(user, labels, price_of(show, seats))], now)
         # Turn the held claims into booked ones. The row count re-checks that every claim
         # is still there (a purge or a contender may have removed an expired hold's seats).
         converted = session.execute(CONVERT_HELD, {"held_by": hold_id, "new_booking": booking.id})
