@@ -120,8 +120,8 @@ SHOW_COLUMNS = (
 )
 
 
-def show_queries(*extra: Any) -> dict[bool, Select[Any]]:
-    """The show and its venue by ``:show_id``, plus ``extra`` columns, built once.
+def _show_queries() -> dict[bool, Select[Any]]:
+    """The show and its venue by ``:show_id``, built once.
 
     Keyed by whether the same round trip also sets the transaction's lock timeout to
     ``:lock_timeout`` (PostgreSQL; pretix uses 3 s), so that a stuck transaction cannot
@@ -131,13 +131,13 @@ def show_queries(*extra: Any) -> dict[bool, Select[Any]]:
     shows_and_venues = Show.__table__.join(Venue.__table__, VENUES.id == SHOWS.venue_id)
     queries = {}
     for sets_timeout in (False, True):
-        columns = (*SHOW_COLUMNS, *extra, *((timeout.label("timeout"),) if sets_timeout else ()))
+        columns = (*SHOW_COLUMNS, *((timeout.label("timeout"),) if sets_timeout else ()))
         query = select(*columns).select_from(shows_and_venues)
         queries[sets_timeout] = query.where(SHOWS.id == bindparam("show_id"))
     return queries
 
 
-PLAIN_SHOW = show_queries()
+SHOW_QUERIES = _show_queries()
 MOVE_COUNTER = (
     Show.__table__.update()
     .where(SHOWS.id == bindparam("target_show"))
@@ -148,18 +148,13 @@ MOVE_COUNTER = (
 )
 
 
-def read_show(
-    session: Session,
-    show_id: int,
-    queries: dict[bool, Select[Any]] = PLAIN_SHOW,
-    **params: Any,
-) -> Row[Any]:
-    """One of ``show_queries`` for this show (not locked); 404 if unknown."""
-    params["show_id"] = show_id
+def read_show(session: Session, show_id: int) -> Row[Any]:
+    """The show and its venue (not locked); 404 if unknown."""
+    params: dict[str, Any] = {"show_id": show_id}
     sets_timeout = not is_sqlite(session) and not debug_race().disable_lock
     if sets_timeout:
         params["lock_timeout"] = LOCK_TIMEOUT
-    row = session.execute(queries[sets_timeout], params).first()
+    row = session.execute(SHOW_QUERIES[sets_timeout], params).first()
     if row is None:
         raise NotFound("Show")
     return row
