@@ -11,7 +11,7 @@ from flask.sessions import SessionInterface
 
 from .config import Settings
 from .docs import ASSETS_URL
-from .errors import ApiError, EnvelopeApi, register_error_handlers
+from .errors import ApiError, EnvelopeApi, register_error_handlers, sent_in_chunks
 from .schemas import MoneyField
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -79,7 +79,7 @@ def _guard_request() -> None:
     if not request.path.startswith("/api/"):
         return
     length = request.content_length
-    chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    chunked = sent_in_chunks()
     if length is None and chunked:
         # Werkzeug stops reading at MAX_CONTENT_LENGTH; a body that reached it is too large.
         length = len(request.get_data(cache=True))

@@ -125,6 +125,11 @@ def render_http_exception(error: HTTPException) -> tuple[Response, int]:
     return response, status
 
 
+def sent_in_chunks() -> bool:
+    """Whether the request's body comes chunked, with no Content-Length to go by."""
+    return "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(error: ApiError) -> tuple[Response, int]:
@@ -134,8 +139,7 @@ def register_error_handlers(app: Flask) -> None:
     def _too_deep(error: RecursionError) -> tuple[Response, int]:
         # Parsing an absurdly nested JSON body recurses this deep. Without such a body it
         # is our own bug, and a 500 that is logged.
-        chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
-        if request.is_json and (request.content_length or chunked):
+        if request.is_json and (request.content_length or sent_in_chunks()):
             log.warning("Refused a JSON body nested too deeply on %s", request.path)
             return envelope(400, "malformed_json", "The JSON body is nested too deeply.")
         log.error("Recursion on %s %s", request.method, request.path, exc_info=error)
