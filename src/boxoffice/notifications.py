@@ -17,12 +17,13 @@ BOOKING_CONFIRMED = "booking_confirmed"
 BOOKING_CANCELLED = "booking_cancelled"
 
 
-def booking_confirmed(bookings: Sequence[tuple[int, User]]) -> None:
-    """Send each confirmation (with e-ticket and calendar file) once the bookings commit.
+def booking_confirmed(bookings: Sequence[tuple[int, int]]) -> None:
+    """Send each confirmation (with e-ticket and calendar file) once the bookings commit;
+    ``bookings`` are (booking id, user id).
 
     The bookings are new in this very transaction, so their mail cannot have been recorded yet.
     """
-    mails = [(outbox.booking_period(booking_id), user) for booking_id, user in bookings]
+    mails = [(outbox.booking_period(booking_id), user_id) for booking_id, user_id in bookings]
     outbox.record_new(BOOKING_CONFIRMED, mails)
 
 

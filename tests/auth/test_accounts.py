@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from factories import make_show
 from flask.testing import FlaskClient
+from flask_jwt_extended import create_access_token
 from sqlalchemy import select
 from support import PASSWORD, Account, assert_error
 
 from boxoffice.auth.models import User
+from boxoffice.bookings.models import Booking, Hold, SeatClaim
 from boxoffice.extensions import db
 
 VALID = {"email": "meera@example.com", "name": "Meera", "password": "long-enough-1"}
@@ -119,6 +122,21 @@ def test_admin_login_works_for_admins(client: FlaskClient, admin: Account):
 
 def test_me_requires_sign_in(client: FlaskClient):
     assert_error(client.get("/api/me"), 401, "not_signed_in")
+
+
+def test_a_token_that_outlived_its_account_gets_401_and_changes_nothing(client: FlaskClient):
+    """A validly signed token whose account does not exist (a database restored from an
+    older backup, say): 401 wherever it is used, also where the row is never read."""
+    headers = {"Authorization": f"Bearer {create_access_token(identity=User(id=987_654))}"}
+    show = make_show()
+    seats = {"show_id": show.id, "seats": ["A1"]}
+    assert_error(client.get("/api/me", headers=headers), 401, "invalid_token")
+    assert_error(client.get("/api/admin/stats", headers=headers), 401, "invalid_token")
+    assert_error(client.post("/api/hold", json=seats, headers=headers), 401, "invalid_token")
+    assert_error(client.post("/api/bookticket", json=seats, headers=headers), 401, "invalid_token")
+    assert db.session.scalars(select(Booking.id)).all() == []
+    assert db.session.scalars(select(Hold.id)).all() == []
+    assert db.session.scalars(select(SeatClaim.id)).all() == []
 
 
 def test_logout_revokes_the_token_everywhere(client: FlaskClient, user: Account):

@@ -15,7 +15,6 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from support import Account
 
-from boxoffice.auth.models import User
 from boxoffice.bookings import holds, seat_orders
 from boxoffice.bookings.models import Booking, Hold, SeatClaim
 from boxoffice.bookings.seat_orders import BOOK, HOLD, SeatOrder, place
@@ -27,7 +26,7 @@ from boxoffice.reports.models import MailLog
 
 
 def _order(account: Account, *labels: str) -> SeatOrder:
-    return SeatOrder(db.session.get(User, account.user_id), list(labels))
+    return SeatOrder(account.user_id, list(labels))
 
 
 def _status(outcome: object) -> tuple[int, str, list[str]]:
@@ -83,6 +82,25 @@ def test_orders_of_one_batch_are_decided_in_order_of_arrival(
         (other_user.email, f"booking:{outcomes[3]['booking_id']}"),
         (other_user.email, f"booking:{outcomes[5]['booking_id']}"),
     ]
+
+
+def test_an_order_of_a_person_whose_account_is_gone_fails_alone(
+    client: FlaskClient, show, user: Account, other_user: Account
+):
+    """The batch trusts the tokens' user ids; the database refuses the one that names no
+    account (its foreign key), and the other orders of the batch still go through."""
+    for kind in (HOLD, BOOK):
+        orders = [
+            _order(user, "A1"),
+            SeatOrder(987_654, ["A2"]),
+            _order(other_user, "A3"),
+        ]
+        outcomes = place(kind, show.id, orders)
+        assert _status(outcomes[1]) == (401, "invalid_token", [])
+        assert not isinstance(outcomes[0], ApiError) and not isinstance(outcomes[2], ApiError)
+    assert _counter(show.id) == 2
+    claimed = db.session.execute(select(SeatClaim.seat, SeatClaim.booking_id.is_not(None)))
+    assert sorted(claimed) == [("A1", True), ("A3", True)]
 
 
 def test_holds_of_one_batch_behave_as_if_made_one_after_the_other(

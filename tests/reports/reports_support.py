@@ -39,7 +39,7 @@ def make_user(
 
 def book(user: User, show: Show, seats: list[str]) -> Booking:
     """A booking made by the real booking service (holds, claims, counters, outbox)."""
-    view = booking_services.book(user, {"show_id": show.id, "seats": seats})
+    view = booking_services.book(user.id, {"show_id": show.id, "seats": seats})
     booking = db.session.get(Booking, view["booking_id"])
     assert booking is not None
     return booking

@@ -8,7 +8,6 @@ from flask import current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_jwt_extended import (
     create_access_token,
-    current_user,
     set_access_cookies,
     unset_jwt_cookies,
 )
@@ -18,7 +17,7 @@ from ..errors import ApiError
 from ..extensions import limiter
 from ..schemas import MessageSchema
 from . import services
-from .guards import login_required
+from .guards import caller, login_required
 from .schemas import (
     LoginResultSchema,
     LoginSchema,
@@ -107,7 +106,7 @@ def logout() -> ResponseReturnValue:
 @blp.response(200, UserEnvelopeSchema)
 def me() -> dict[str, Any]:
     """The signed-in user."""
-    return {"user": current_user}
+    return {"user": caller()}
 
 
 @blp.route("/me/update", methods=["POST"])
@@ -116,7 +115,7 @@ def me() -> dict[str, Any]:
 @blp.response(200, UserEnvelopeSchema)
 def update_me(data: dict[str, Any]) -> dict[str, Any]:
     """Change name, preferred language or reminder mails."""
-    return {"user": services.update_profile(current_user, data)}
+    return {"user": services.update_profile(caller(), data)}
 
 
 __all__ = ["blp", "UserSchema"]

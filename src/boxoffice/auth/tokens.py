@@ -7,10 +7,9 @@ from typing import Any
 
 from flask import Response, current_app
 from flask_jwt_extended import get_jwt
-from sqlalchemy import bindparam, select
 
 from ..errors import envelope
-from ..extensions import db, jwt
+from ..extensions import jwt
 from ..redis_client import get_redis
 from .models import User
 
@@ -20,20 +19,6 @@ BLOCKLIST_PREFIX = "boxoffice:revoked:"
 @jwt.user_identity_loader
 def _identity(user: User) -> str:
     return str(user.id)
-
-
-# Built once: every signed-in request runs it (``Session.get`` rebuilds its query each time).
-USER_BY_ID = select(User).where(User.id == bindparam("user_id"))
-
-
-@jwt.user_lookup_loader
-def _lookup(_header: dict[str, Any], payload: dict[str, Any]) -> User | None:
-    try:
-        user_id = int(payload["sub"])
-    except (KeyError, TypeError, ValueError):
-        return None
-    user: User | None = db.session.execute(USER_BY_ID, {"user_id": user_id}).scalar_one_or_none()
-    return user
 
 
 @jwt.token_in_blocklist_loader
@@ -73,8 +58,3 @@ def _expired(_header: dict[str, Any], _payload: dict[str, Any]) -> tuple[Respons
 @jwt.revoked_token_loader
 def _revoked(_header: dict[str, Any], _payload: dict[str, Any]) -> tuple[Response, int]:
     return _unauthorized("token_revoked", "You have signed out; please sign in again.")
-
-
-@jwt.user_lookup_error_loader
-def _unknown_user(_header: dict[str, Any], _payload: dict[str, Any]) -> tuple[Response, int]:
-    return _unauthorized("invalid_token", "Your account no longer exists.")

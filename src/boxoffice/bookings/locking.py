@@ -37,6 +37,7 @@ from sqlalchemy import Integer, Row, Select, String, bindparam, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from ..auth.guards import account_gone
 from ..catalog.listing_cache import COUNTER_ONLY
 from ..catalog.models import Show, Venue
 from ..config import ConfigError, Settings
@@ -191,6 +192,16 @@ def _is_code_collision(error: IntegrityError) -> bool:
     return constraint == CODE_CONSTRAINT or "bookings.code" in str(orig)
 
 
+def is_missing_person(error: IntegrityError) -> bool:
+    """Whether a row named a person who does not exist: a signed token outlived its account
+    (seat changes trust the token's user id and never read the person's row)."""
+    orig = getattr(error, "orig", None)
+    constraint = getattr(getattr(orig, "diag", None), "constraint_name", None) or ""
+    # SQLite names no constraint. There the person's key is the only one a seat change can
+    # miss: the show is read under the write lock the whole transaction holds.
+    return constraint.endswith("_user_id_users") or "FOREIGN KEY constraint failed" in str(orig)
+
+
 def _backoff(attempt: int) -> None:
     time.sleep(min(0.2, 0.005 * 2**attempt) * (0.5 + random.random()))
 
@@ -200,7 +211,7 @@ def run_locked(work: Callable[[Session], T], on_conflict: Callable[[], ApiError]
 
     ``on_conflict`` builds the error for a violated seat constraint (it runs after the
     rollback, so it may read what is taken now). Booking codes that collide are simply
-    drawn again.
+    drawn again; a person who no longer exists gets 401.
     """
     lock = not debug_race().disable_lock
     for attempt in range(ATTEMPTS):
@@ -212,6 +223,8 @@ def run_locked(work: Callable[[Session], T], on_conflict: Callable[[], ApiError]
         except IntegrityError as error:
             if _is_code_collision(error) and attempt < ATTEMPTS - 1:
                 continue
+            if is_missing_person(error):
+                raise account_gone() from None
             raise on_conflict() from None
         except OperationalError as error:
             if not _is_transient(error):

@@ -13,7 +13,6 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from .. import notifications
-from ..auth.models import User
 from ..db_types import utcnow
 from .cancellation import CONFIRMED
 from .models import Booking
@@ -34,12 +33,12 @@ def new_code() -> str:
 
 
 def booking_values(
-    user: User, show: Any, labels: list[str], total: Decimal, now: datetime
+    user_id: int, show: Any, labels: list[str], total: Decimal, now: datetime
 ) -> dict[str, Any]:
     """The columns of a new booking; the show's facts are copied (see ``Booking``)."""
     return {
         "code": new_code(),
-        "user_id": user.id,
+        "user_id": user_id,
         "show_id": show.id,
         "show_title": show.title,
         "show_starts_at": show.starts_at,
@@ -54,13 +53,13 @@ def booking_values(
 
 
 def insert_bookings(
-    session: Session, show: Any, orders: Sequence[tuple[User, list[str], Decimal]], now: datetime
+    session: Session, show: Any, orders: Sequence[tuple[int, list[str], Decimal]], now: datetime
 ) -> list[Booking]:
-    """Insert one booking per (person, seats, total) with its confirmation mail, in one
+    """Insert one booking per (user id, seats, total) with its confirmation mail, in one
     statement; returns them as transient Bookings (with their ids), for the response."""
-    values = [booking_values(user, show, labels, total, now) for user, labels, total in orders]
+    values = [booking_values(person, show, labels, total, now) for person, labels, total in orders]
     ids = session.scalars(INSERT_BOOKINGS, values).all()
-    people = [user for user, _labels, _total in orders]
+    people = [person for person, _labels, _total in orders]
     notifications.booking_confirmed(list(zip(ids, people, strict=True)))
     return [Booking(id=booking_id, **row) for booking_id, row in zip(ids, values, strict=True)]
 

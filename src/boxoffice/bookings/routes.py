@@ -6,11 +6,11 @@ from typing import Any
 
 from flask import Response, current_app, request
 from flask.typing import ResponseReturnValue
-from flask_jwt_extended import current_user, get_jwt_identity, verify_jwt_in_request
+from flask_jwt_extended import get_jwt_identity, verify_jwt_in_request
 from flask_jwt_extended.exceptions import JWTExtendedException
 from jwt import PyJWTError
 
-from ..auth.guards import admin_required, login_required
+from ..auth.guards import admin_required, caller_id, login_required
 from ..blueprint import Blueprint
 from ..extensions import db, limiter
 from ..redis_client import get_redis
@@ -126,7 +126,7 @@ def seat_events(query: dict[str, Any]) -> ResponseReturnValue:
 @blp.response(201, HoldSchema)
 def hold(data: dict[str, Any]) -> dict[str, Any]:
     """Hold 1-10 seats for a few minutes, all or nothing; replaces your previous hold here."""
-    return seat_orders.hold_seats(current_user, data["show_id"], data["seats"])
+    return seat_orders.hold_seats(caller_id(), data["show_id"], data["seats"])
 
 
 @blp.route("/hold/release", methods=["POST"])
@@ -135,7 +135,7 @@ def hold(data: dict[str, Any]) -> dict[str, Any]:
 @blp.response(200, ReleasedSchema)
 def release(data: dict[str, Any]) -> dict[str, Any]:
     """Give the seats of your hold back at once."""
-    freed = holds.release_hold(current_user.id, data["hold_id"])
+    freed = holds.release_hold(caller_id(), data["hold_id"])
     return {"message": "Hold released.", "seats": freed}
 
 
@@ -152,7 +152,7 @@ def book(data: dict[str, Any]) -> dict[str, Any]:
 
     The total is computed here from the seat prices; prices sent by the client are ignored.
     """
-    return {"booking": services.book(current_user, data)}
+    return {"booking": services.book(caller_id(), data)}
 
 
 @blp.route("/booking/get", methods=["GET"])
@@ -162,9 +162,9 @@ def book(data: dict[str, Any]) -> dict[str, Any]:
 def get_booking(query: dict[str, Any]) -> dict[str, Any]:
     """One of your bookings by ``booking_id``, else your bookings newest first (paged)."""
     if "booking_id" in query:
-        booking = services.get_booking(current_user.id, query["booking_id"])
+        booking = services.get_booking(caller_id(), query["booking_id"])
         return {"booking": services.booking_view(booking)}
-    page = services.list_bookings(current_user.id, query["limit"], query["offset"])
+    page = services.list_bookings(caller_id(), query["limit"], query["offset"])
     return page
 
 
@@ -174,12 +174,12 @@ def get_booking(query: dict[str, Any]) -> dict[str, Any]:
 @blp.response(200, BookingEnvelopeSchema)
 def cancel(data: dict[str, Any]) -> dict[str, Any]:
     """Cancel your booking until the cutoff before showtime; its seats are free at once."""
-    return {"booking": services.cancel_booking(current_user.id, data["booking_id"])}
+    return {"booking": services.cancel_booking(caller_id(), data["booking_id"])}
 
 
 def _ticket_file(booking_id: int, build: Any, mimetype: str, filename: str = "") -> Response:
     """A file made from one of the caller's bookings (404 for anyone else's); never cached."""
-    booking = services.get_booking(current_user.id, booking_id)
+    booking = services.get_booking(caller_id(), booking_id)
     response = Response(build(booking), mimetype=mimetype)
     if filename:
         name = filename.format(code=booking.code)

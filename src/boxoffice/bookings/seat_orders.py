@@ -35,7 +35,6 @@ from flask import current_app
 from sqlalchemy import bindparam
 from sqlalchemy.orm import Session
 
-from ..auth.models import User
 from ..catalog.layout import Seat
 from ..db_types import utcnow
 from ..errors import ApiError, Conflict
@@ -76,8 +75,7 @@ Outcome = dict[str, Any] | ApiError
 
 @dataclass(frozen=True)
 class SeatOrder:
-    # A detached copy of the caller: another thread's transaction may use it.
-    user: User
+    user_id: int  # the caller's id from their token: their row is never read here
     labels: list[str]
 
 
@@ -106,24 +104,23 @@ class Kind:
     replaces_own: bool
 
 
-def hold_seats(user: User, show_id: int, labels: list[str]) -> dict[str, Any]:
+def hold_seats(user_id: int, show_id: int, labels: list[str]) -> dict[str, Any]:
     """Hold 1-10 seats for the caller, all or nothing; replaces their previous hold here."""
-    return _submit(HOLD, user, show_id, labels)
+    return _submit(HOLD, user_id, show_id, labels)
 
 
-def book_seats(user: User, show_id: int, labels: list[str]) -> dict[str, Any]:
+def book_seats(user_id: int, show_id: int, labels: list[str]) -> dict[str, Any]:
     """Book these seats of the show for the caller, all or nothing."""
-    return _submit(BOOK, user, show_id, labels)
+    return _submit(BOOK, user_id, show_id, labels)
 
 
-def _submit(kind: Kind, user: User, show_id: int, labels: list[str]) -> dict[str, Any]:
+def _submit(kind: Kind, user_id: int, show_id: int, labels: list[str]) -> dict[str, Any]:
     groups: GroupCommit[SeatOrder, dict[str, Any]] = current_app.extensions.setdefault(
         _GROUPS, GroupCommit()
     )
-    caller = User(id=user.id, email=user.email, name=user.name, language=user.language)
     # The test-only control runs of the concurrency tests keep one order per transaction.
     limit = 1 if debug_race().disable_lock else MAX_BATCH
-    order = SeatOrder(caller, labels)
+    order = SeatOrder(user_id, labels)
     # A refused order's ApiError is raised in its own thread.
     return groups.run((kind.name, show_id), order, lambda batch: place(kind, show_id, batch), limit)
 
@@ -135,11 +132,13 @@ def place(kind: Kind, show_id: int, orders: list[SeatOrder], retry: bool = True)
             lambda session: _place(session, kind, show_id, orders),
             lambda: _refused(show_id, orders),
         )
-    except Conflict as conflict:  # raised for the whole batch: a claim the read did not see
-        if conflict.code != "seat_taken":
+    except ApiError as refusal:
+        # Raised for the whole batch by the database: a claim the read did not see (409),
+        # or a person whose account is gone (401). Which order it concerns is unknown.
+        if refusal.code not in ("seat_taken", "invalid_token"):
             raise
         if len(orders) == 1:
-            if not retry:
+            if not retry or refusal.code != "seat_taken":
                 raise
             # Perhaps the caller's own request of a moment ago (a double click), which the
             # next read counts as theirs to replace.
@@ -157,7 +156,7 @@ def _alone(kind: Kind, show_id: int, order: SeatOrder) -> Outcome:
 def _refused(show_id: int, orders: list[SeatOrder]) -> Conflict:
     """The 409 for a batch that hit the seat constraint itself (see ``locking.run_locked``)."""
     if len(orders) == 1:
-        return taken_now(show_id, orders[0].user.id, orders[0].labels)
+        return taken_now(show_id, orders[0].user_id, orders[0].labels)
     return seat_taken([])  # which order hit it is unknown: each one is tried alone
 
 
@@ -166,7 +165,7 @@ def _place(session: Session, kind: Kind, show_id: int, orders: list[SeatOrder]) 
     show = read_show(session, show_id)
     check_open(show, now)
     labels = {label for order in orders for label in order.labels}
-    claims = claims_among(session, show_id, labels, {order.user.id for order in orders}, now)
+    claims = claims_among(session, show_id, labels, {order.user_id for order in orders}, now)
     outcomes, winners, replaced = _decide(kind, show, claims, orders)
     if winners:
         claimed = {label for winner in winners for label in winner.order.labels}
@@ -192,14 +191,14 @@ def _decide(
     promised: dict[str, Winner] = {}  # seat -> the winning order it is promised to
     renewing: set[int] = set()  # people whose old hold this batch replaces
     for position, order in enumerate(orders):
-        person = order.user.id
+        person = order.user_id
         try:
             seats = seats_for(show, order.labels)
             taken = {
                 label
                 for label in order.labels
                 if label in promised
-                and not (kind.replaces_own and promised[label].order.user.id == person)
+                and not (kind.replaces_own and promised[label].order.user_id == person)
             }
             if early:
                 taken.update(
@@ -215,7 +214,7 @@ def _decide(
             outcomes.append(refusal)
             continue
         if kind.replaces_own:
-            for earlier in [winner for winner in winners if winner.order.user.id == person]:
+            for earlier in [winner for winner in winners if winner.order.user_id == person]:
                 winners.remove(earlier)
                 replaced.append(earlier)
                 promised = {seat: w for seat, w in promised.items() if w is not earlier}
@@ -241,12 +240,12 @@ def _clear_reusable(
         claim.id: claim
         for winner in winners
         for claim in claims
-        if is_reusable_by(claim, winner.order.user.id, winner.order.labels)
+        if is_reusable_by(claim, winner.order.user_id, winner.order.labels)
     }
     if not reusable:
         return []
     session.execute(DELETE_CLAIMS, {"ids": list(reusable)})
-    people = {winner.order.user.id for winner in winners}
+    people = {winner.order.user_id for winner in winners}
     own = [claim for claim in reusable.values() if claim.user_id in people]
     if own:
         holders = sorted({claim.user_id for claim in own})
@@ -269,7 +268,7 @@ def _claim(
         {
             "show_id": show.id,
             "seat": seat.label,
-            "user_id": winners[index].order.user.id,
+            "user_id": winners[index].order.user_id,
             "price": show.price + seat.surcharge,
             **columns[index],
         }
@@ -302,7 +301,7 @@ def _record_holds(
         {
             "id": hold_ids[winner.position],
             "show_id": show.id,
-            "user_id": winner.order.user.id,
+            "user_id": winner.order.user_id,
             "expires_at": expires_at,
             "created_at": now,
         }
@@ -322,7 +321,7 @@ def _record_bookings(
     bookings = insert_bookings(
         session,
         show,
-        [(w.order.user, w.order.labels, price_of(show, w.seats)) for w in winners],
+        [(w.order.user_id, w.order.labels, price_of(show, w.seats)) for w in winners],
         now,
     )
     views: dict[int, Outcome] = {

@@ -17,7 +17,6 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from .. import notifications
-from ..auth.models import User
 from ..db_types import utcnow
 from ..errors import Conflict, NotFound
 from ..extensions import db
@@ -34,11 +33,11 @@ __all__ = ["book", "booking_view", "cancel_booking", "get_booking", "list_bookin
 # ---- booking ----------------------------------------------------------------------------
 
 
-def book(user: User, data: dict[str, Any]) -> dict[str, Any]:
+def book(user_id: int, data: dict[str, Any]) -> dict[str, Any]:
     """Book the seats of the caller's hold, or the given seats of a show, all or nothing."""
     if "hold_id" in data:
-        return _book_hold(user, data["hold_id"])
-    return seat_orders.book_seats(user, data["show_id"], data["seats"])
+        return _book_hold(user_id, data["hold_id"])
+    return seat_orders.book_seats(user_id, data["show_id"], data["seats"])
 
 
 # The statements of booking a hold, built once (see ``locking`` on Core statements).
@@ -57,9 +56,9 @@ CONVERT_HELD = (
 DELETE_HOLD = Hold.__table__.delete().where(_HOLDS.id == bindparam("hold_id"))
 
 
-def _book_hold(user: User, hold_id: str) -> dict[str, Any]:
+def _book_hold(user_id: int, hold_id: str) -> dict[str, Any]:
     hold = db.session.execute(HOLD_OWNER, {"hold_id": hold_id}).first()
-    if hold is None or hold.user_id != user.id:
+    if hold is None or hold.user_id != user_id:
         raise NotFound("Hold")
     show_id = hold.show_id
 
@@ -73,7 +72,7 @@ def _book_hold(user: User, hold_id: str) -> dict[str, Any]:
             raise _hold_expired()
         labels = [seat for seat, _expires_at in claims]
         seats = seats_for(show, labels)
-        [booking] = insert_bookings(session, show, [(user, labels, price_of(show, seats))], now)
+        [booking] = insert_bookings(session, show, [(user_id, labels, price_of(show, seats))], now)
         # Turn the held claims into booked ones. The row count re-checks that every claim
         # is still there (a purge or a contender may have removed an expired hold's seats).
         converted = session.execute(CONVERT_HELD, {"held_by": hold_id, "new_booking": booking.id})
@@ -85,7 +84,7 @@ def _book_hold(user: User, hold_id: str) -> dict[str, Any]:
         events.publish_after_commit(show_id, [(seat, BOOKED) for seat in booking.seats])
         return booking_view(booking, now)
 
-    return run_locked(work, lambda: taken_now(show_id, user.id, []))
+    return run_locked(work, lambda: taken_now(show_id, user_id, []))
 
 
 def _hold_expired() -> Conflict:

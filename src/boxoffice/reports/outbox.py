@@ -22,7 +22,7 @@ from typing import Any
 
 import redis
 from kombu.exceptions import OperationalError
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import User
@@ -52,7 +52,12 @@ KICK_KEY = "boxoffice:outbox:kick"
 # A dispatch task lost on the way stops holding kicks back after this long.
 KICK_SECONDS = 60
 DISPATCH_BATCH = 500
-INSERT_ROW = MailLog.__table__.insert()
+# A new row for a person known only by id (the booking engine never reads the person's
+# row): the address is read by the INSERT itself.
+INSERT_FOR_PERSON = MailLog.__table__.insert().values(
+    user_id=bindparam("person"),
+    recipient=select(User.email).where(User.id == bindparam("person")).scalar_subquery(),
+)
 
 
 def booking_period(booking_id: int) -> str:
@@ -102,15 +107,27 @@ def record_and_kick(kind: str, period: str, user: User) -> bool:
     return True
 
 
-def record_new(kind: str, mails: Sequence[tuple[str, User]]) -> None:
-    """Record mails (period, recipient) about things created in the caller's transaction;
-    kick after commit.
+def record_new(kind: str, mails: Sequence[tuple[str, int]]) -> None:
+    """Record mails (period, recipient's user id) about things created in the caller's
+    transaction; kick after commit.
 
     For a subject that did not exist before this transaction (a new booking), no row can
     exist yet: plain INSERTs, without the look-up and savepoint of ``record``.
     """
     if mails:
-        db.session.execute(INSERT_ROW, [_queued(kind, period, user) for period, user in mails])
+        now = utcnow()
+        rows = [
+            {
+                "kind": kind,
+                "period": period,
+                "person": user_id,
+                "status": QUEUED,
+                "attempts": 0,
+                "next_attempt_at": now,
+            }
+            for period, user_id in mails
+        ]
+        db.session.execute(INSERT_FOR_PERSON, rows)
         after_commit(kick)
 
 

@@ -8,9 +8,8 @@ from uuid import UUID
 
 from flask import Response, send_file, url_for
 from flask.views import MethodView
-from flask_jwt_extended import current_user
 
-from ..auth.guards import admin_required
+from ..auth.guards import admin_required, caller
 from ..blueprint import Blueprint
 from ..errors import DEFAULT_MESSAGES, ApiError, ErrorEnvelopeSchema, NotFound
 from ..extensions import db
@@ -63,7 +62,7 @@ def _job(job_id: UUID) -> ExportJob:
 @blp.doc(security=ADMIN)
 def start_export(data: dict[str, Any]) -> dict[str, Any]:
     """Start a CSV export of one venue's shows in the background (admins)."""
-    job = export.start(data["venue_id"], current_user)
+    job = export.start(data["venue_id"], caller())
     return {"job_id": job.id}
 
 
