@@ -159,16 +159,16 @@ def _stale_once(reads: list[set[str]]):
     """``claims_among`` that misses everything the first time, as if it had run just
     before the last change to the seats; ``reads`` records every call."""
 
-    def read(session, show_id, labels, user_ids, now):
+    def read(connection, show_id, labels, user_ids, now):
         reads.append(labels)
         if len(reads) == 1:
             return []
-        return _claims_among(session, show_id, labels, user_ids, now)
+        return _claims_among(connection, show_id, labels, user_ids, now)
 
     return read
 
 
-def _plain_insert(_session):
+def _plain_insert(_connection):
     """The claims insert as if someone had dropped its ON CONFLICT clause by mistake."""
     table = SeatClaim.__table__
     return table.insert().returning(table.c.seat)

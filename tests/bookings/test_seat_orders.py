@@ -225,6 +225,6 @@ def test_the_claim_rules_on_every_kind_of_claim(show, user: Account, other_user:
                 select(SeatClaim.seat).where(holds._taken(show.id, caller, labels, now))
             )
         )
-        rows = holds.claims_among(db.session, show.id, set(labels), {caller}, now)
+        rows = holds.claims_among(db.session.connection(), show.id, set(labels), {caller}, now)
         assert {row.seat for row in rows if holds.is_taken_from(row, caller)} == taken == in_sql
         assert {row.seat for row in rows if holds.is_reusable_by(row, caller, labels)} == reusable

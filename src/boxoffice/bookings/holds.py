@@ -17,7 +17,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Row, and_, bindparam, delete, or_, select
+from sqlalchemy import Connection, Row, and_, bindparam, delete, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -88,11 +88,11 @@ CLAIM_STATES = select(
 
 
 def claims_among(
-    session: Session, show_id: int, labels: set[str], user_ids: set[int], now: datetime
+    connection: Connection, show_id: int, labels: set[str], user_ids: set[int], now: datetime
 ) -> Sequence[Any]:
     """The claims on ``labels`` and the held claims of ``user_ids``, with their state."""
     params = {"show_id": show_id, "labels": sorted(labels), "users": sorted(user_ids), "now": now}
-    return session.execute(CLAIM_STATES, params).all()
+    return connection.execute(CLAIM_STATES, params).all()
 
 
 def is_taken_from(claim: Any, user_id: int) -> bool:
@@ -110,7 +110,7 @@ def is_reusable_by(claim: Any, user_id: int, labels: Sequence[str]) -> bool:
     return claim.user_id == user_id or (claim.seat in labels and not claim.live)
 
 
-def insert_skipping_taken(session: Session) -> Any:
+def insert_skipping_taken(connection: Connection) -> Any:
     """``INSERT INTO seat_claims ... ON CONFLICT DO NOTHING RETURNING seat`` for this database.
 
     With the test-only ``BOXOFFICE_DEBUG_DISABLE_LOCK`` a plain INSERT: a taken seat then
@@ -118,7 +118,7 @@ def insert_skipping_taken(session: Session) -> Any:
     """
     if debug_race().disable_lock:
         return _PLAIN_CLAIM_INSERT
-    return _CLAIM_INSERTS[session.get_bind().dialect.name]
+    return _CLAIM_INSERTS[connection.dialect.name]
 
 
 _PLAIN_CLAIM_INSERT = CLAIMS_TABLE.insert().returning(CLAIMS.seat)

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from flask import Flask, current_app
-from sqlalchemy import Integer, Row, Select, String, bindparam, func, select
+from sqlalchemy import Connection, Integer, Row, Select, String, bindparam, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -41,7 +41,7 @@ from ..auth.guards import account_gone
 from ..catalog.listing_cache import COUNTER_ONLY
 from ..catalog.models import Show, Venue
 from ..config import ConfigError, Settings
-from ..database import is_sqlite, write_transaction
+from ..database import write_transaction
 from ..errors import ApiError, NotFound
 
 T = TypeVar("T")
@@ -102,8 +102,9 @@ def race_pause() -> None:
 
 # ---- the locked show --------------------------------------------------------------------
 
-# The seat-change statements are written against the tables, not the mapped classes: they
-# load no objects, and Core statements skip the ORM's per-statement work on the hottest path.
+# The seat-change statements are written against the tables, not the mapped classes, and
+# (but for the counter, see ``count_booked``) run on the session's Connection: they load no
+# objects, and skip the ORM Session's per-statement work on the hottest path.
 SHOWS, VENUES = Show.__table__.c, Venue.__table__.c
 SHOW_COLUMNS = (
     SHOWS.id,
@@ -149,13 +150,13 @@ MOVE_COUNTER = (
 )
 
 
-def read_show(session: Session, show_id: int) -> Row[Any]:
+def read_show(connection: Connection, show_id: int) -> Row[Any]:
     """The show and its venue (not locked); 404 if unknown."""
     params: dict[str, Any] = {"show_id": show_id}
-    sets_timeout = not is_sqlite(session) and not debug_race().disable_lock
+    sets_timeout = connection.dialect.name != "sqlite" and not debug_race().disable_lock
     if sets_timeout:
         params["lock_timeout"] = LOCK_TIMEOUT
-    row = session.execute(SHOW_QUERIES[sets_timeout], params).first()
+    row = connection.execute(SHOW_QUERIES[sets_timeout], params).first()
     if row is None:
         raise NotFound("Show")
     return row
@@ -165,6 +166,9 @@ def count_booked(session: Session, show_id: int, delta: int) -> None:
     """Move the show's booked-seat counter: the last statement before the commit.
 
     On PostgreSQL this takes the show's row lock, which is then held only for the commit.
+    Unlike the other seat-change statements this one runs through the Session: writes to
+    ``shows`` must pass its events, which refresh the cached search results
+    (``catalog.listing_cache``).
     """
     moved = session.execute(MOVE_COUNTER, {"target_show": show_id, "delta": delta})
     if moved.rowcount != 1:  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask import current_app
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection
 
 from .. import notifications
 from ..db_types import utcnow
@@ -53,12 +53,15 @@ def booking_values(
 
 
 def insert_bookings(
-    session: Session, show: Any, orders: Sequence[tuple[int, list[str], Decimal]], now: datetime
+    connection: Connection,
+    show: Any,
+    orders: Sequence[tuple[int, list[str], Decimal]],
+    now: datetime,
 ) -> list[Booking]:
     """Insert one booking per (user id, seats, total) with its confirmation mail, in one
     statement; returns them as transient Bookings (with their ids), for the response."""
     values = [booking_values(person, show, labels, total, now) for person, labels, total in orders]
-    ids = session.scalars(INSERT_BOOKINGS, values).all()
+    ids = connection.scalars(INSERT_BOOKINGS, values).all()
     people = [person for person, _labels, _total in orders]
     notifications.booking_confirmed(list(zip(ids, people, strict=True)))
     return [Booking(id=booking_id, **row) for booking_id, row in zip(ids, values, strict=True)]

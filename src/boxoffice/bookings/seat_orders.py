@@ -32,7 +32,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import bindparam
+from sqlalchemy import Connection, bindparam
 from sqlalchemy.orm import Session
 
 from ..catalog.layout import Seat
@@ -95,7 +95,7 @@ class Kind:
     # replaced, answered but never written); returns each one's outcome by position, the
     # extra columns of each winner's claims, and the seats' new status for the event.
     record: Callable[
-        [Session, Any, list[Winner], list[Winner], datetime],
+        [Connection, Any, list[Winner], list[Winner], datetime],
         tuple[dict[int, Outcome], list[dict[str, Any]], str],
     ]
     # The last statement of the transaction, given the number of seats claimed.
@@ -162,16 +162,17 @@ def _refused(show_id: int, orders: list[SeatOrder]) -> Conflict:
 
 def _place(session: Session, kind: Kind, show_id: int, orders: list[SeatOrder]) -> list[Outcome]:
     now = utcnow()
-    show = read_show(session, show_id)
+    connection = session.connection()
+    show = read_show(connection, show_id)
     check_open(show, now)
     labels = {label for order in orders for label in order.labels}
-    claims = claims_among(session, show_id, labels, {order.user_id for order in orders}, now)
+    claims = claims_among(connection, show_id, labels, {order.user_id for order in orders}, now)
     outcomes, winners, replaced = _decide(kind, show, claims, orders)
     if winners:
         claimed = {label for winner in winners for label in winner.order.labels}
-        freed = _clear_reusable(session, show_id, claims, winners, claimed)
-        views, columns, status = kind.record(session, show, winners, replaced, now)
-        _claim(session, show, winners, columns)
+        freed = _clear_reusable(connection, show_id, claims, winners, claimed)
+        views, columns, status = kind.record(connection, show, winners, replaced, now)
+        _claim(connection, show, winners, columns)
         kind.finish(session, show_id, len(claimed))
         changes = [(seat, FREE) for seat in freed] + [(seat, status) for seat in sorted(claimed)]
         events.publish_after_commit(show_id, changes)
@@ -227,7 +228,7 @@ def _decide(
 
 
 def _clear_reusable(
-    session: Session,
+    connection: Connection,
     show_id: int,
     claims: Sequence[Any],
     winners: list[Winner],
@@ -244,17 +245,17 @@ def _clear_reusable(
     }
     if not reusable:
         return []
-    session.execute(DELETE_CLAIMS, {"ids": list(reusable)})
+    connection.execute(DELETE_CLAIMS, {"ids": list(reusable)})
     people = {winner.order.user_id for winner in winners}
     own = [claim for claim in reusable.values() if claim.user_id in people]
     if own:
         holders = sorted({claim.user_id for claim in own})
-        session.execute(DELETE_HOLDS, {"target_show": show_id, "users": holders})
+        connection.execute(DELETE_HOLDS, {"target_show": show_id, "users": holders})
     return sorted(claim.seat for claim in own if claim.seat not in claimed)
 
 
 def _claim(
-    session: Session, show: Any, winners: list[Winner], columns: list[dict[str, Any]]
+    connection: Connection, show: Any, winners: list[Winner], columns: list[dict[str, Any]]
 ) -> None:
     """Insert the winners' claims; a seat skipped here was taken since the read."""
     # One order for everyone (row, then number): two transactions waiting on each other's
@@ -274,7 +275,7 @@ def _claim(
         }
         for _, index, seat in in_order
     ]
-    claimed = set(session.scalars(insert_skipping_taken(session), rows))
+    claimed = set(connection.scalars(insert_skipping_taken(connection), rows))
     if len(claimed) != len(rows):
         raise seat_taken([row["seat"] for row in rows if row["seat"] not in claimed])
     race_pause()
@@ -284,7 +285,7 @@ def _claim(
 
 
 def _record_holds(
-    session: Session, show: Any, winners: list[Winner], replaced: list[Winner], now: datetime
+    connection: Connection, show: Any, winners: list[Winner], replaced: list[Winner], now: datetime
 ) -> tuple[dict[int, Outcome], list[dict[str, Any]], str]:
     expires_at = now + timedelta(minutes=current_app.config["BOXOFFICE"].hold_minutes)
     views: dict[int, Outcome] = {}
@@ -307,7 +308,7 @@ def _record_holds(
         }
         for winner in winners
     ]
-    session.execute(INSERT_HOLD, rows)
+    connection.execute(INSERT_HOLD, rows)
     columns = [
         {"hold_id": hold_ids[winner.position], "booking_id": None, "expires_at": expires_at}
         for winner in winners
@@ -316,10 +317,10 @@ def _record_holds(
 
 
 def _record_bookings(
-    session: Session, show: Any, winners: list[Winner], _replaced: list[Winner], now: datetime
+    connection: Connection, show: Any, winners: list[Winner], _replaced: list[Winner], now: datetime
 ) -> tuple[dict[int, Outcome], list[dict[str, Any]], str]:
     bookings = insert_bookings(
-        session,
+        connection,
         show,
         [(w.order.user_id, w.order.labels, price_of(show, w.seats)) for w in winners],
         now,

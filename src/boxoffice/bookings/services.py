@@ -64,22 +64,27 @@ def _book_hold(user_id: int, hold_id: str) -> dict[str, Any]:
 
     def work(session: Session) -> dict[str, Any]:
         now = utcnow()
-        show = read_show(session, show_id)
+        connection = session.connection()
+        show = read_show(connection, show_id)
         check_open(show, now)
-        claims = session.execute(HELD_SEATS, {"hold_id": hold_id}).all()
+        claims = connection.execute(HELD_SEATS, {"hold_id": hold_id}).all()
         # Released, replaced, expired or purged meanwhile: the seats are no longer kept.
         if not claims or any(until is None or until <= now for _seat, until in claims):
             raise _hold_expired()
         labels = [seat for seat, _expires_at in claims]
         seats = seats_for(show, labels)
-        [booking] = insert_bookings(session, show, [(user_id, labels, price_of(show, seats))], now)
+        [booking] = insert_bookings(
+            connection, show, [(user_id, labels, price_of(show, seats))], now
+        )
         # Turn the held claims into booked ones. The row count re-checks that every claim
         # is still there (a purge or a contender may have removed an expired hold's seats).
-        converted = session.execute(CONVERT_HELD, {"held_by": hold_id, "new_booking": booking.id})
-        if converted.rowcount != len(labels):  # type: ignore[attr-defined]
+        converted = connection.execute(
+            CONVERT_HELD, {"held_by": hold_id, "new_booking": booking.id}
+        )
+        if converted.rowcount != len(labels):
             raise _hold_expired()
         race_pause()
-        session.execute(DELETE_HOLD, {"hold_id": hold_id})
+        connection.execute(DELETE_HOLD, {"hold_id": hold_id})
         count_booked(session, show_id, len(labels))
         events.publish_after_commit(show_id, [(seat, BOOKED) for seat in booking.seats])
         return booking_view(booking, now)

@@ -68,6 +68,8 @@ def _flushed(session: Session, _flush: UOWTransaction) -> None:
             return
 
 
+# Statements run on the Session's Connection directly bypass this hook, so every write to
+# ``shows`` or ``venues`` goes through the Session (``bookings.locking.count_booked`` too).
 @event.listens_for(Session, "do_orm_execute")
 def _executed(state: ORMExecuteState) -> None:
     if state.is_update or state.is_delete or state.is_insert:

@@ -127,7 +127,7 @@ def record_new(kind: str, mails: Sequence[tuple[str, int]]) -> None:
             }
             for period, user_id in mails
         ]
-        db.session.execute(INSERT_FOR_PERSON, rows)
+        db.session.connection().execute(INSERT_FOR_PERSON, rows)
         after_commit(kick)
 
 
