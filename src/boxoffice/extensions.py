@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask_bcrypt import Bcrypt
-from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from .auth.token_cache import CachingJWTManager
 
 
 class Base(DeclarativeBase):
@@ -27,6 +28,6 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
-jwt = JWTManager()
+jwt = CachingJWTManager()
 bcrypt = Bcrypt()
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)

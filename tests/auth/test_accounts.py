@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
+import time_machine
 from factories import make_show
 from flask.testing import FlaskClient
 from flask_jwt_extended import create_access_token
@@ -95,6 +98,29 @@ def test_cookie_session_needs_csrf_header_for_writes(client: FlaskClient):
     assert csrf is not None
     ok = client.post("/api/me/update", json={"name": "New"}, headers={"X-CSRF-TOKEN": csrf.value})
     assert ok.status_code == 200 and ok.get_json()["user"]["name"] == "New"
+
+
+def test_a_remembered_token_is_still_checked_for_csrf_expiry_and_revocation(
+    client: FlaskClient, user: Account
+):
+    """Each process verifies a token's signature once (``auth.token_cache``); what can
+    change with time or with the request is checked on every use."""
+    login = client.post("/api/login", json={"email": user.email, "password": PASSWORD})
+    csrf = client.get_cookie("csrf_access_token")
+    assert login.status_code == 200 and csrf is not None
+    right, wrong = {"X-CSRF-TOKEN": csrf.value}, {"X-CSRF-TOKEN": csrf.value[::-1]}
+    for _ in range(2):  # the second time from what the first one remembered
+        assert client.post("/api/me/update", json={"name": "A"}, headers=right).status_code == 200
+        assert_error(client.post("/api/me/update", json={"name": "B"}, headers=wrong), 403)
+        assert client.get("/api/me", headers=user.headers).status_code == 200
+    later = datetime.now(UTC) + timedelta(hours=13)  # tokens last 12 hours
+    with time_machine.travel(later, tick=False):
+        assert_error(client.get("/api/me", headers=user.headers), 401, "token_expired")
+        assert_error(client.get("/api/me"), 401, "token_expired")
+    assert client.post("/api/logout", headers=user.headers).status_code == 200
+    assert_error(client.get("/api/me", headers=user.headers), 401, "token_revoked")
+    forged = user.token[:-2] + ("AA" if not user.token.endswith("AA") else "BB")
+    assert_error(client.get("/api/me", headers={"Authorization": f"Bearer {forged}"}), 401)
 
 
 def test_wrong_password_and_unknown_email_look_the_same(client: FlaskClient):
