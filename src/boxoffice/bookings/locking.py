@@ -196,7 +196,7 @@ def _is_code_collision(error: IntegrityError) -> bool:
     return constraint == CODE_CONSTRAINT or "bookings.code" in str(orig)
 
 
-def is_missing_person(error: IntegrityError) -> bool:
+def _is_missing_person(error: IntegrityError) -> bool:
     """Whether a row named a person who does not exist: a signed token outlived its account
     (seat changes trust the token's user id and never read the person's row)."""
     orig = getattr(error, "orig", None)
@@ -227,7 +227,7 @@ def run_locked(work: Callable[[Session], T], on_conflict: Callable[[], ApiError]
         except IntegrityError as error:
             if _is_code_collision(error) and attempt < ATTEMPTS - 1:
                 continue
-            if is_missing_person(error):
+            if _is_missing_person(error):
                 raise account_gone() from None
             raise on_conflict() from None
         except OperationalError as error:

@@ -64,13 +64,11 @@ def booking_period(booking_id: int) -> str:
     return f"booking:{booking_id}"
 
 
-def _queued(kind: str, period: str, user: User) -> dict[str, Any]:
-    """The columns of a new outbox row, due now."""
+def _due_now(kind: str, period: str) -> dict[str, Any]:
+    """The columns of a new outbox row, due now, but for its recipient."""
     return {
         "kind": kind,
         "period": period,
-        "recipient": user.email,
-        "user_id": user.id,
         "status": QUEUED,
         "attempts": 0,
         "next_attempt_at": utcnow(),
@@ -90,7 +88,7 @@ def record(kind: str, period: str, user: User) -> MailLog | None:
     )
     if existing is not None:
         return None
-    row = MailLog(**_queued(kind, period, user))
+    row = MailLog(**_due_now(kind, period), recipient=user.email, user_id=user.id)
     try:
         with db.session.begin_nested():
             db.session.add(row)
@@ -115,18 +113,7 @@ def record_new(kind: str, mails: Sequence[tuple[str, int]]) -> None:
     exist yet: plain INSERTs, without the look-up and savepoint of ``record``.
     """
     if mails:
-        now = utcnow()
-        rows = [
-            {
-                "kind": kind,
-                "period": period,
-                "person": user_id,
-                "status": QUEUED,
-                "attempts": 0,
-                "next_attempt_at": now,
-            }
-            for period, user_id in mails
-        ]
+        rows = [_due_now(kind, period) | {"person": user_id} for period, user_id in mails]
         db.session.connection().execute(INSERT_FOR_PERSON, rows)
         after_commit(kick)
 
