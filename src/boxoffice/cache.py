@@ -17,6 +17,7 @@ import redis
 from flask import current_app
 
 from .redis_client import get_redis
+from .transactions import RedisStep
 
 # KEYS: the generation counters; ARGV[1], ARGV[2]: the entry key's prefix and suffix.
 _LOOKUP = """
@@ -48,14 +49,15 @@ def store(key: str, value: str, seconds: float) -> None:
     get_redis().set(key, value, px=max(1, int(seconds * 1000)))
 
 
-def bump(*counters: str) -> None:
-    """Make every entry under these counters unreachable (call after the commit)."""
-    if not enabled():
-        return
-    try:
-        with get_redis().pipeline(transaction=False) as pipe:
-            for counter in counters:
-                pipe.incr(counter)
-            pipe.execute()
-    except redis.exceptions.RedisError as error:  # entries expire on their own
+def bump_step(counters: set[str]) -> RedisStep:
+    """Make every entry under these counters unreachable, sent after the commit
+    (``transactions.after_commit_redis``); ``counters`` is read when the step is sent."""
+
+    def queue(pipe: redis.client.Pipeline) -> None:
+        for counter in sorted(counters):
+            pipe.incr(counter)
+
+    def failed(error: Exception) -> None:  # entries expire on their own
         current_app.logger.warning("cache not invalidated: %s", error)
+
+    return RedisStep(queue, done=lambda _replies: None, failed=failed)

@@ -265,6 +265,51 @@ def test_seat_events_are_published_after_commit_only(
     ]
 
 
+def test_a_bookings_redis_commands_leave_in_one_round_trip_after_commit(
+    client: FlaskClient, app, show, user: Account, monkeypatch
+):
+    """Seat event, cache generations and outbox kick: one pipeline, sent after the commit."""
+    from boxoffice.catalog.listing_cache import GENERATION_KEY
+    from boxoffice.reports.outbox import KICK_KEY
+
+    server = redis.Redis.from_url(app.config["BOXOFFICE"].redis_url, decode_responses=True)
+    server.set(KICK_KEY, "1")  # a dispatch is pending: the kick queues no Celery task
+    listings = int(server.get(GENERATION_KEY) or 0)
+    sent: list[list[str]] = []
+    execute = redis.client.Pipeline.execute
+
+    def counted(pipe: redis.client.Pipeline, raise_on_error: bool = True) -> list:
+        sent.append(sorted(str(args[0]) for args, _options in pipe.command_stack))
+        return execute(pipe, raise_on_error)
+
+    monkeypatch.setattr(redis.client.Pipeline, "execute", counted)
+    assert book(client, user, show_id=show.id, seats=["B7"]).status_code == 201
+    assert sent == [["INCRBY", "INCRBY", "PUBLISH", "SET"]]  # redis-py INCR is INCRBY
+    assert int(server.get(GENERATION_KEY)) == listings + 1
+
+
+def test_a_refused_redis_command_costs_only_its_own_side_effect(
+    client: FlaskClient, app, show, user: Account, caplog
+):
+    """The booking has committed: a seat event Redis refuses is logged, and the cache
+    generation and outbox kick of the same round trip still happen."""
+    from boxoffice.bookings.events import generation_key
+    from boxoffice.catalog.listing_cache import GENERATION_KEY
+    from boxoffice.reports.outbox import KICK_KEY
+
+    server = redis.Redis.from_url(app.config["BOXOFFICE"].redis_url, decode_responses=True)
+    server.set(generation_key(show.id), "not a number")  # INCR is refused
+    server.set(KICK_KEY, "1")
+    listings = int(server.get(GENERATION_KEY) or 0)
+    response = book(client, user, show_id=show.id, seats=["B7"])
+    assert response.status_code == 201, response.get_json()
+    assert "Could not publish seat changes" in caplog.text
+    assert server.get(generation_key(show.id)) == "not a number"
+    assert int(server.get(GENERATION_KEY)) == listings + 1
+    assert server.ttl(KICK_KEY) == -1  # untouched: SET NX found the pending dispatch's key
+    assert seat_status(client, show.id)["B7"] == "booked"
+
+
 def test_capacity_invariant_after_many_operations(client: FlaskClient, show, user, other_user):
     book(client, user, show_id=show.id, seats=["A1", "A2"])
     second = book(client, other_user, show_id=show.id, seats=["A3"]).get_json()["booking"]

@@ -1,6 +1,6 @@
 """Live seat changes: Redis pub/sub in, Server-Sent Events out.
 
-Publishing happens only after the database commit (``after_commit``), so a browser never
+Publishing happens only after the database commit (``after_commit_redis``), so a browser never
 sees a seat change that was rolled back, and no database lock is held across the Redis call.
 The same round trip bumps the show's seat generation, which retires its cached seat maps
 (``seatmap``; every seat change passes here).
@@ -23,7 +23,7 @@ from flask import current_app
 
 from ..errors import ApiError
 from ..redis_client import get_redis
-from ..transactions import after_commit
+from ..transactions import RedisStep, after_commit_redis
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -103,19 +103,17 @@ def publish_after_commit(show_id: int, changes: Iterable[tuple[str, str]]) -> No
     message = json.dumps({"seats": seats}, separators=(",", ":"))
     client = get_redis()
 
-    def _publish() -> None:
-        try:
-            with client.pipeline(transaction=False) as pipe:
-                pipe.incr(generation_key(show_id))
-                pipe.publish(channel(show_id, client), message)
-                pipe.execute()
-        except redis.RedisError as error:
-            # The booking has committed; a lost live update only costs a stale map until
-            # the page refetches (cached maps expire within a minute), so it must not turn
-            # the booking into an error.
-            log.warning("Could not publish seat changes of show %s: %s", show_id, error)
+    def queue(pipe: redis.client.Pipeline) -> None:
+        pipe.incr(generation_key(show_id))
+        pipe.publish(channel(show_id, client), message)
 
-    after_commit(_publish)
+    def failed(error: Exception) -> None:
+        # The booking has committed; a lost live update only costs a stale map until
+        # the page refetches (cached maps expire within a minute), so it must not turn
+        # the booking into an error.
+        log.warning("Could not publish seat changes of show %s: %s", show_id, error)
+
+    after_commit_redis(RedisStep(queue, done=lambda _replies: None, failed=failed))
 
 
 def stream(

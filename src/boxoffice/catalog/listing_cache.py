@@ -28,6 +28,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from .. import cache
+from ..transactions import after_commit_redis
 from .models import Show, Venue
 
 GENERATION_KEY = "boxoffice:listing:generation"
@@ -60,11 +61,23 @@ def cached_json(filters: dict[str, Any], compute: Callable[[], Any]) -> str:
         return json.dumps(compute(), separators=(",", ":"))
 
 
+def _mark(session: Session, *counters: str) -> None:
+    """This transaction's writes bump ``counters`` once it has committed."""
+    dirty: set[str] | None = session.info.get(_DIRTY)
+    if dirty is None:
+        dirty = session.info[_DIRTY] = set()
+        if cache.enabled():
+            # The set is read when the commit's Redis commands are sent, so counters
+            # marked by later writes of the same transaction go too.
+            after_commit_redis(cache.bump_step(dirty), session)
+    dirty.update(counters)
+
+
 @event.listens_for(Session, "after_flush")
 def _flushed(session: Session, _flush: UOWTransaction) -> None:
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Show | Venue):
-            session.info[_DIRTY] = {GENERATION_KEY, CATALOGUE_KEY}
+            _mark(session, GENERATION_KEY, CATALOGUE_KEY)
             return
 
 
@@ -75,19 +88,20 @@ def _executed(state: ORMExecuteState) -> None:
     if state.is_update or state.is_delete or state.is_insert:
         table = getattr(state.statement, "table", None)
         if getattr(table, "name", None) in _TABLES:
-            dirty = state.session.info.setdefault(_DIRTY, set())
-            dirty.add(GENERATION_KEY)
-            if not state.execution_options.get(COUNTER_ONLY):
-                dirty.add(CATALOGUE_KEY)
+            if state.execution_options.get(COUNTER_ONLY):
+                _mark(state.session, GENERATION_KEY)
+            else:
+                _mark(state.session, GENERATION_KEY, CATALOGUE_KEY)
 
 
+# The marks live exactly as long as the step they feed (``transactions``): forgetting them
+# while the step stays, or the other way round, would lose an invalidation.
 @event.listens_for(Session, "after_commit")
 def _committed(session: Session) -> None:
-    dirty = session.info.pop(_DIRTY, None)
-    if dirty:
-        cache.bump(*sorted(dirty))
-
-
-@event.listens_for(Session, "after_rollback")
-def _rolled_back(session: Session) -> None:
     session.info.pop(_DIRTY, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _rolled_back(session: Session, _previous_transaction: object) -> None:
+    if not session.in_transaction():
+        session.info.pop(_DIRTY, None)

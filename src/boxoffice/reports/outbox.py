@@ -30,7 +30,7 @@ from ..database import write_transaction
 from ..db_types import utcnow
 from ..extensions import db
 from ..redis_client import get_redis
-from ..transactions import after_commit
+from ..transactions import RedisStep, after_commit_redis
 from .models import MailLog
 
 log = logging.getLogger(__name__)
@@ -101,7 +101,7 @@ def record_and_kick(kind: str, period: str, user: User) -> bool:
     """Record the mail in the caller's transaction and kick the outbox after the commit."""
     if record(kind, period, user) is None:
         return False
-    after_commit(kick)
+    after_commit_redis(KICK)
     return True
 
 
@@ -115,24 +115,31 @@ def record_new(kind: str, mails: Sequence[tuple[str, int]]) -> None:
     if mails:
         rows = [_due_now(kind, period) | {"person": user_id} for period, user_id in mails]
         db.session.connection().execute(INSERT_FOR_PERSON, rows)
-        after_commit(kick)
+        after_commit_redis(KICK)
 
 
-def kick() -> bool:
-    """Ask a worker to send what is due; called after the commit that recorded mail.
+def _queue_kick(pipe: redis.client.Pipeline) -> None:
+    pipe.set(KICK_KEY, "1", nx=True, ex=KICK_SECONDS)
 
-    A broker outage is logged, not raised: the caller's work has committed and its mail
-    stays queued for the periodic sweep.
-    """
+
+def _kicked(replies: list[Any]) -> None:
+    if not replies[0]:
+        return  # a dispatch is pending already and will take this commit's mail along
     from .tasks import dispatch_mail
 
     try:
-        if get_redis().set(KICK_KEY, "1", nx=True, ex=KICK_SECONDS):
-            dispatch_mail.delay()
+        dispatch_mail.delay()
     except (OperationalError, redis.exceptions.RedisError, OSError) as error:
-        log.warning("outbox not kicked (broker unreachable, the sweep retries): %s", error)
-        return False
-    return True
+        _not_kicked(error)
+
+
+def _not_kicked(error: Exception) -> None:
+    # The caller's work has committed and its mail stays queued for the periodic sweep.
+    log.warning("outbox not kicked (broker unreachable, the sweep retries): %s", error)
+
+
+# Sent after the commit that recorded mail, with the commit's other Redis commands.
+KICK = RedisStep(_queue_kick, _kicked, _not_kicked)
 
 
 def dispatch_due() -> int:
