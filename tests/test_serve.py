@@ -112,7 +112,7 @@ def test_serve_from_an_empty_instance_dir(server: Server, tmp_path: Path):
         me = http.get("/api/me", headers={"Authorization": f"Bearer {token}"})
         assert me.json()["user"]["email"] == "first@example.com"
         search = http.get("/api/filter", params={"q": "anything"})
-        assert search.status_code == 200 and search.json() == {"shows": []}
+        assert search.status_code == 200 and search.json() == {"shows": [], "next": None}
         docs = http.get("/api/docs")
         assert docs.status_code == 200
 

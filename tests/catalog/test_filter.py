@@ -197,3 +197,75 @@ def test_a_failed_write_does_not_touch_the_cache(client: FlaskClient, admin, app
     )
     assert refused.status_code == 422
     assert store.get(GENERATION_KEY) == before
+
+
+def _page(client: FlaskClient, **query) -> tuple[list[int], str | None]:
+    response = client.get("/api/filter", query_string=query)
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    return [show["show_id"] for show in body["shows"]], body["next"]
+
+
+def _spread_shows(count: int) -> list[int]:
+    """``count`` upcoming shows in their own venues; shows 2 and 3 start at the same moment."""
+    from sqlalchemy import update
+
+    from boxoffice.catalog.models import Show
+    from boxoffice.extensions import db
+
+    shows = [make_show(make_venue(), starts_in=timedelta(hours=5 + n)) for n in range(count)]
+    db.session.execute(
+        update(Show).where(Show.id == shows[3].id).values(starts_at=shows[2].starts_at)
+    )
+    db.session.commit()
+    return [show.id for show in shows]
+
+
+def test_pages_walk_every_result_once_in_order(client: FlaskClient):
+    everything = _spread_shows(7)
+    assert _page(client, limit=200) == (everything, None)
+    seen, cursor, pages = [], None, 0
+    while True:
+        ids, cursor = _page(client, limit=3, **({"after": cursor} if cursor else {}))
+        seen += ids
+        pages += 1
+        if cursor is None:
+            break
+    assert seen == everything and pages == 3
+    # A page that ends exactly at the last show says there is no next one.
+    assert _page(client, limit=7)[1] is None
+
+
+def test_the_next_page_starts_after_the_last_show_seen_whatever_changed_meanwhile(
+    client: FlaskClient,
+):
+    from boxoffice.catalog import services
+
+    everything = _spread_shows(6)
+    first, cursor = _page(client, limit=3)
+    assert first == everything[:3] and cursor is not None
+    services.delete_show(everything[1], force=False)  # seen already: nothing shifts
+    make_show(make_venue(), starts_in=timedelta(hours=4))  # sooner than the page's end
+    later_show = make_show(make_venue(), starts_in=timedelta(days=30))
+    assert _page(client, limit=3, after=cursor)[0] == everything[3:]
+    assert _page(client, limit=4, after=cursor) == ([*everything[3:], later_show.id], None)
+
+
+def test_a_cursor_that_is_not_one_is_a_422(client: FlaskClient):
+    import base64
+
+    def encoded(text: str) -> str:
+        return base64.urlsafe_b64encode(text.encode()).decode()
+
+    for cursor in [
+        "nonsense!",
+        encoded("yesterday|5"),
+        encoded("2026-11-26T10:00:00|5"),  # no offset: which moment?
+        encoded("2026-11-26T10:00:00+00:00|-5"),
+        encoded("2026-11-26T10:00:00+00:00"),
+        "A" * 101,
+    ]:
+        error = assert_error(
+            client.get("/api/filter", query_string={"after": cursor}), 422, "validation_failed"
+        )
+        assert "after" in error["details"], (cursor, error)

@@ -10,6 +10,7 @@ import type {
   SeatMapResponse,
   Show,
   ShowFilter,
+  ShowPage,
   TicketVerification,
   Unsubscribed,
   ShowInput,
@@ -52,7 +53,7 @@ export const api = {
 
   // catalogue
   filter: (filter: ShowFilter, signal?: AbortSignal) =>
-    get<{ shows: Show[] }>('/api/filter', { ...filter }, { signal }),
+    get<ShowPage>('/api/filter', { ...filter }, { signal }),
   show: (showId: number) => get<{ show: Show }>('/api/show/get', { show_id: showId }),
   shows: (venueId?: number) => get<{ shows: Show[] }>('/api/show/get', { venue_id: venueId }),
   createShow: (data: ShowInput) => post<{ show: Show }>('/api/show/create', data),

@@ -173,6 +173,14 @@ export interface ShowFilter {
   venue_id?: number
   /** Page size; the server caps it (default 100, max 200). */
   limit?: number
+  /** The `next` of the previous page, for the page after it. */
+  after?: string
+}
+
+/** One page of search results; `next` asks for the following page, null on the last. */
+export interface ShowPage {
+  shows: Show[]
+  next: string | null
 }
 
 export interface ShowInput {

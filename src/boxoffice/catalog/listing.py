@@ -9,12 +9,13 @@ two), so the schema stays the documentation of the response.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Select, select
+from sqlalchemy import Connection, Row, Select, select
 
 from .layout import cheapest_surcharge
 from .models import Show, Venue
@@ -53,9 +54,10 @@ def _cheapest_surcharges(connection: Connection, venue_ids: set[int]) -> dict[in
     return {row.id: cheapest_surcharge(row.rows, row.layout) for row in connection.execute(query)}
 
 
-def show_cards(connection: Connection, query: Select, tz: ZoneInfo) -> list[dict[str, Any]]:
-    """Run a ``listing_query`` on a Core connection (no ORM objects) and format the rows."""
-    rows = list(connection.execute(query))
+def show_cards(
+    connection: Connection, rows: Sequence[Row[Any]], tz: ZoneInfo
+) -> list[dict[str, Any]]:
+    """Format the rows of a ``listing_query`` (run on a Core connection: no ORM objects)."""
     cheapest_by_venue = _cheapest_surcharges(connection, {row.venue_id for row in rows})
     cards = []
     for row in rows:

@@ -41,7 +41,7 @@ def filter_shows(filters: dict[str, Any]) -> ResponseReturnValue:
     """Upcoming shows by title substring (case-insensitive) and filters."""
     # Already serialised (see catalog.listing and listing_cache); a response skips the schema.
     tz = current_app.config["BOXOFFICE"].tz
-    body = cached_json(filters, lambda: {"shows": search_shows(filters, tz)})
+    body = cached_json(filters, lambda: search_shows(filters, tz))
     return current_app.response_class(body, mimetype="application/json")
 
 

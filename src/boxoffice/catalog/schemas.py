@@ -16,6 +16,7 @@ from ..schemas import (
     id_field,
     query_id_field,
 )
+from . import paging
 from .layout import capacity_of, cheapest_surcharge
 
 TAG = validate.Regexp(
@@ -189,6 +190,23 @@ class ShowEnvelopeSchema(Schema):
 
 class ShowListSchema(Schema):
     shows = fields.List(fields.Nested(ShowSchema))
+    next = fields.String(
+        allow_none=True,
+        metadata={"description": "Pass as `after` for the next page; null on the last page"},
+    )
+
+
+class PageCursor(fields.String):
+    """A page's ``next``, read back as the position it names (``catalog.paging``)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return paging.decode(text)
+        except ValueError:
+            raise ValidationError(
+                "This is not a page of these results; start again from the first page."
+            ) from None
 
 
 class ShowGetSchema(Schema):
@@ -207,6 +225,10 @@ class FilterQuerySchema(Schema):
     date = fields.Date(format="%Y-%m-%d", validate=SANE_DATE)
     venue_id = query_id_field()
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=200))
+    after = PageCursor(
+        validate=validate.Length(max=100),
+        metadata={"description": "The `next` of the previous page: the page after it"},
+    )
 
 
 class MetaSchema(Schema):

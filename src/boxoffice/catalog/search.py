@@ -11,6 +11,7 @@ from sqlalchemy import String, cast, func
 
 from ..db_types import utcnow
 from ..extensions import db
+from . import paging
 from .listing import listing_query, show_cards
 from .models import Show, Venue
 
@@ -26,14 +27,19 @@ def _words(text: str) -> list[str]:
     return [word.strip(string.punctuation) or word for word in text.lower().split()]
 
 
-def search_shows(filters: dict[str, Any], tz: ZoneInfo) -> list[dict[str, Any]]:
-    """Upcoming shows matching every given filter, soonest first, as result cards."""
+def search_shows(filters: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
+    """One page of the upcoming shows matching every given filter, soonest first, as
+    result cards; ``next`` is the cursor of the following page, or None on the last."""
+    limit = filters.get("limit", 100)
+    # One row more than the page says whether there is a next page.
     query = (
         listing_query()
         .where(Show.starts_at > utcnow())
         .order_by(Show.starts_at, Show.id)
-        .limit(filters.get("limit", 100))
+        .limit(limit + 1)
     )
+    if position := filters.get("after"):
+        query = query.where(paging.after(position))
     # Every word of the query, in any order and whatever the punctuation between them:
     # "dune part" finds "Dune: Part Two".
     for word in _words(filters.get("q") or ""):
@@ -53,4 +59,8 @@ def search_shows(filters: dict[str, Any], tz: ZoneInfo) -> list[dict[str, Any]]:
         query = query.where(Show.starts_at >= start, Show.starts_at < end)
     if venue_id := filters.get("venue_id"):
         query = query.where(Show.venue_id == venue_id)
-    return show_cards(db.session.connection(), query, tz)
+    connection = db.session.connection()
+    rows = list(connection.execute(query))
+    page, more = rows[:limit], len(rows) > limit
+    cursor = paging.encode(page[-1].starts_at, page[-1].id) if more else None
+    return {"shows": show_cards(connection, page, tz), "next": cursor}

@@ -3,14 +3,15 @@ import userEvent from '@testing-library/user-event'
 import { createPinia } from 'pinia'
 import { describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, createRouter } from 'vue-router'
-import { api } from '@/api'
+import { api, ApiError } from '@/api'
+import type { Show } from '@/api/types'
 import HomeView from '@/views/HomeView.vue'
 
 describe('HomeView search', () => {
   it('sends one search when typing settles, not one per keystroke', async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true })
     const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime })
-    const filter = vi.spyOn(api, 'filter').mockResolvedValue({ shows: [] })
+    const filter = vi.spyOn(api, 'filter').mockResolvedValue({ shows: [], next: null })
     vi.spyOn(api, 'meta').mockResolvedValue({ languages: {}, locations: [], tags: [] } as never)
     const router = createRouter({
       history: createMemoryHistory(),
@@ -26,5 +27,52 @@ describe('HomeView search', () => {
     await vi.advanceTimersByTimeAsync(1000)
     expect(filter).toHaveBeenCalledTimes(2)
     vi.useRealTimers()
+  })
+
+  it('appends the next page of results on "Show more" until the last page', async () => {
+    const card = (id: number, title: string): Show => ({
+      show_id: id, venue_id: 1, venue: { venue_id: 1, name: 'Sathyam', location: 'Chennai' }, title,
+      starts_at: '2099-11-26T18:30:00+05:30', ends_at: '2099-11-26T21:00:00+05:30', price: '200.00',
+      price_from: '200.00', language: 'ta', rating: 7.8, tags: ['action'], duration_minutes: 150,
+      capacity: 100, free_seats: 40,
+    })
+    const filter = vi
+      .spyOn(api, 'filter')
+      .mockResolvedValueOnce({ shows: [card(1, 'Jailer'), card(2, 'Leo')], next: 'page-2' })
+      .mockRejectedValueOnce(new ApiError(503, 'busy', 'The server is busy.'))
+      .mockResolvedValueOnce({ shows: [card(3, 'Jawan')], next: null })
+    vi.spyOn(api, 'meta').mockResolvedValue({ languages: {}, locations: [], tags: [] } as never)
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [
+        { path: '/shows/:id', name: 'show', component: { template: '<div />' } },
+        { path: '/:any(.*)*', component: { template: '<div />' } },
+      ],
+    })
+    await router.push('/?location=Chennai')
+    render(HomeView, { global: { plugins: [createPinia(), router] } })
+    const user = userEvent.setup()
+    expect(await screen.findByText('2+ shows found')).toBeTruthy()
+
+    await user.click(screen.getByRole('button', { name: 'Show more' }))
+    // A failed page keeps what is shown and offers to try again.
+    expect((await screen.findByRole('alert')).textContent).toContain('The server is busy.')
+    const cards = () => [...screen.getByRole('list', { name: 'Shows' }).children].map((li) => li.textContent)
+    expect(cards()).toHaveLength(2)
+
+    await user.click(screen.getByRole('button', { name: 'Try again' }))
+    expect(await screen.findByText('3 shows found')).toBeTruthy()
+    expect(cards().map((text) => ['Jailer', 'Leo', 'Jawan'].find((t) => text?.includes(t)))).toEqual([
+      'Jailer',
+      'Leo',
+      'Jawan',
+    ])
+    expect(screen.queryByRole('button', { name: 'Show more' })).toBeNull()
+    // The same search each time, continued from where the last page ended.
+    expect(filter.mock.calls.map((call) => call[0])).toEqual([
+      { location: 'Chennai', limit: 100 },
+      { location: 'Chennai', limit: 100, after: 'page-2' },
+      { location: 'Chennai', limit: 100, after: 'page-2' },
+    ])
   })
 })
