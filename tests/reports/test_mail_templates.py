@@ -84,6 +84,7 @@ def test_every_kind_renders_and_escapes(app: Flask, language: str) -> None:
         "user_name": "Asha & Co",
         "public_url": "https://x.test",
         "unsubscribe_url": "https://x.test/unsubscribe?token=t",
+        "unsubscribe_kind": "reminders",
         "subject": "s",
         "when": lambda value: translator.when(value, ZoneInfo("Asia/Kolkata")),
         "money": lambda amount: f"₹{amount:,.2f}",
@@ -152,11 +153,13 @@ def test_settings_for_jobs() -> None:
 
 def test_unsubscribe_tokens(client: FlaskClient) -> None:
     user = make_user(client, "asha@example.com")
-    token = unsubscribe.make_token(user)
+    token = unsubscribe.make_token(user, unsubscribe.REMINDERS)
 
     response = client.post("/api/unsubscribe", json={"token": token})
     assert response.status_code == 200
-    assert response.get_json()["reminders_enabled"] is False
+    body = response.get_json()
+    assert (body["reminders_enabled"], body["monthly_report_enabled"]) == (False, True)
+    assert body["stopped"] == ["reminders"] and "reminder mails" in body["message"]
     # Using the link again is harmless.
     assert client.get("/api/unsubscribe", query_string={"token": token}).status_code == 200
 
@@ -164,7 +167,30 @@ def test_unsubscribe_tokens(client: FlaskClient) -> None:
     assert_error(client.get("/api/unsubscribe", query_string={"token": "garbage"}), 400)
     assert_error(client.get("/api/unsubscribe"), 422)
     assert_error(client.post("/api/unsubscribe", json={}), 422)
+    # A link from a mail of another kind, or forged to name a kind that does not exist.
+    assert_error(client.get("/api/unsubscribe", query_string={"token": _token(user, "ads")}), 400)
     # A link stops working when the account changes its address.
     user.email = "asha.new@example.com"
     db.session.commit()
     assert_error(client.get("/api/unsubscribe", query_string={"token": token}), 400)
+
+
+def _token(user, kind: str | None) -> str:
+    """A token signed like the real ones, naming ``kind`` (None: a link from before kinds)."""
+    payload = {"u": user.id, "e": user.email} | ({"k": kind} if kind else {})
+    return str(unsubscribe._serializer().dumps(payload))
+
+
+def test_each_link_stops_only_its_own_kind_of_mail(client: FlaskClient) -> None:
+    user = make_user(client, "asha@example.com")
+    monthly = unsubscribe.make_token(user, unsubscribe.MONTHLY_REPORT)
+    body = client.get("/api/unsubscribe", query_string={"token": monthly}).get_json()
+    assert body["stopped"] == ["monthly_report"] and "monthly report" in body["message"]
+    assert (body["reminders_enabled"], body["monthly_report_enabled"]) == (True, False)
+    # The person turns the report back on in their profile; the mails' links still work.
+    user.monthly_report_enabled = True
+    db.session.commit()
+    # A link from before the two kinds were apart promised to stop both, and does.
+    body = client.get("/api/unsubscribe", query_string={"token": _token(user, None)}).get_json()
+    assert body["stopped"] == ["reminders", "monthly_report"]
+    assert (body["reminders_enabled"], body["monthly_report_enabled"]) == (False, False)

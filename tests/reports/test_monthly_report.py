@@ -15,6 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from reports_support import book, drain, mail_rows, make_user
 
+from boxoffice.auth.models import User
 from boxoffice.bookings import services as booking_services
 from boxoffice.extensions import db
 from boxoffice.reports import monthly
@@ -76,26 +77,33 @@ def test_the_january_run_reports_december_once(client: FlaskClient) -> None:
         november = make_user(client, "november@example.com")
         cancelled = make_user(client, "cancelled@example.com")
         muted = make_user(client, "muted@example.com")
+        reminded_not = make_user(client, "no-reminders@example.com")
     _booked_at(datetime(2026, 12, 5, 19, 0, tzinfo=IST), december, "Hall", ["A1"])
     _booked_at(datetime(2026, 11, 20, 19, 0, tzinfo=IST), november, "Hall", ["A2"])
     with _at(datetime(2026, 12, 6, 12, 0, tzinfo=IST)):
         dropped = book(cancelled, make_show(venue, starts_in=timedelta(days=3)), ["A3"])
         booking_services.cancel_booking(cancelled.id, dropped.id)
         book(muted, make_show(venue, starts_in=timedelta(days=4)), ["A4"])
-        muted.reminders_enabled = False
+        muted.monthly_report_enabled = False
+        # Turning reminders off leaves the report on: the two are apart.
+        book(reminded_not, make_show(venue, starts_in=timedelta(days=5)), ["A5"])
+        reminded_not.reminders_enabled = False
         db.session.commit()
 
     beat_time = datetime(2027, 1, 1, 8, 0, tzinfo=IST)
     with _at(beat_time):
         month, queued = monthly.run()
     assert str(month) == "2026-12"
-    assert len(queued) == 1
-    assert _reports() == {"december@example.com": "2026-12"}
+    assert len(queued) == 2
+    assert _reports() == {
+        "december@example.com": "2026-12",
+        "no-reminders@example.com": "2026-12",
+    }
 
     with _at(beat_time + timedelta(minutes=5)):
         assert monthly.run() == (Month(2026, 12), [])  # a second run sends nothing new
     assert monthly.run(Month(2026, 12)) == (Month(2026, 12), [])
-    assert len(_reports()) == 1
+    assert len(_reports()) == 2
 
 
 def test_report_totals_and_favourites(client: FlaskClient, app: Flask) -> None:
@@ -137,6 +145,16 @@ def test_report_mail_end_to_end(client: FlaskClient, worker: Celery, inbox) -> N
     assert "मनोरंजन रिपोर्ट" in text
     assert html.count("<tr") >= 6 and "style=" in html
     assert first.code and second.code
+    # Its link stops this report and nothing else.
+    assert "मासिक रिपोर्ट बंद करें" in text and "मासिक रिपोर्ट बंद करें" in html
+    link = message["List-Unsubscribe"].strip("<>")
+    assert link in text
+    stopped = client.get("/api/unsubscribe", query_string={"token": link.split("token=", 1)[1]})
+    assert stopped.get_json()["stopped"] == ["monthly_report"]
+    db.session.expire_all()
+    stored = db.session.get(User, user.id)
+    assert stored is not None
+    assert (stored.reminders_enabled, stored.monthly_report_enabled) == (True, False)
 
     drain(worker)
     assert [row.status for row in mail_rows(monthly.MONTHLY_REPORT)] == ["sent"]

@@ -156,13 +156,15 @@ def test_we_miss_you_mail_lists_shows_in_the_users_language_first(
 
     # The unsubscribe link (also in List-Unsubscribe) turns reminders off.
     unsubscribe = message["List-Unsubscribe"].strip("<>")
-    assert unsubscribe in text
+    assert unsubscribe in text and "रिमाइंडर मेल बंद करें" in text
     token = unsubscribe.split("token=", 1)[1]
     response = client.get("/api/unsubscribe", query_string={"token": token})
     assert response.status_code == 200
     assert response.get_json()["reminders_enabled"] is False
     db.session.expire_all()
-    assert db.session.get(User, user.id).reminders_enabled is False  # type: ignore[union-attr]
+    stored = db.session.get(User, user.id)
+    assert stored is not None
+    assert (stored.reminders_enabled, stored.monthly_report_enabled) == (False, True)
 
     drain(worker)
     with _at(datetime.now(IST) + timedelta(days=31)):

@@ -36,6 +36,7 @@ export interface ProfileUpdate {
   name?: string
   language?: string
   reminders_enabled?: boolean
+  monthly_report_enabled?: boolean
 }
 
 export const api = {

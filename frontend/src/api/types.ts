@@ -11,7 +11,10 @@ export interface User {
   name: string
   language: LanguageCode | string
   is_admin: boolean
+  /** Reminders of coming shows and "we miss you" mails. */
   reminders_enabled: boolean
+  /** The report of last month's bookings, on the 1st. */
+  monthly_report_enabled: boolean
   created_at: IsoDateTime
 }
 
@@ -210,7 +213,10 @@ export type ErrorDetails = Record<string, unknown>
 export interface Unsubscribed {
   email: string
   message: string
+  /** The kinds of mail the link turned off. */
+  stopped: Array<'reminders' | 'monthly_report'>
   reminders_enabled: boolean
+  monthly_report_enabled: boolean
 }
 
 /** What the door check shows about a scanned ticket. */

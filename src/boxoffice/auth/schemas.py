@@ -91,7 +91,8 @@ class UserSchema(Schema):
     name = fields.String()
     language = fields.String()
     is_admin = fields.Boolean()
-    reminders_enabled = fields.Boolean()
+    reminders_enabled = fields.Boolean(metadata={"description": "Show reminders, 'we miss you'"})
+    monthly_report_enabled = fields.Boolean(metadata={"description": "The report on the 1st"})
     created_at = LocalDateTime()
 
 
@@ -142,6 +143,7 @@ class ProfileUpdateSchema(RequestSchema):
     name = _name_field()
     language = fields.String(validate=validate.OneOf(list(LANGUAGES)))
     reminders_enabled = fields.Boolean()
+    monthly_report_enabled = fields.Boolean()
 
     @pre_load
     def _normalise(self, data: Any, **_kwargs: Any) -> Any:

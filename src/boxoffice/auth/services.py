@@ -130,7 +130,7 @@ def update_profile(user: User, changes: dict[str, Any]) -> User:
     with write_transaction():
         if name is not None:
             user.name = name
-        for field in ("language", "reminders_enabled"):
+        for field in ("language", "reminders_enabled", "monthly_report_enabled"):
             if field in changes:
                 setattr(user, field, changes[field])
     return user

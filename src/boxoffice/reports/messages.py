@@ -45,12 +45,14 @@ def money(amount: Decimal) -> str:
 class Draft:
     """The shared parts of every mail: recipient, language, formatting helpers."""
 
-    def __init__(self, row: MailLog, *, periodic: bool = False) -> None:
+    def __init__(self, row: MailLog, *, optional: str | None = None) -> None:
+        """``optional``: the kind of mail the person may turn off (``unsubscribe``) that this
+        one is; None for booking mails, which always go out."""
         user = db.session.get(User, row.user_id) if row.user_id is not None else None
         if user is None:
             raise SubjectGone("the user no longer exists")
-        if periodic and not user.reminders_enabled:
-            raise SubjectGone("the user turned reminders off")
+        if optional is not None and not unsubscribe.wants(user, optional):
+            raise SubjectGone(f"the user turned {optional} mails off")
         self.row = row
         self.user = user
         self.settings = _settings()
@@ -59,7 +61,8 @@ class Draft:
         self.context: dict[str, Any] = {
             "user_name": user.name,
             "public_url": self.settings.public_url,
-            "unsubscribe_url": unsubscribe.url_for(user) if periodic else None,
+            "unsubscribe_url": unsubscribe.url_for(user, optional) if optional else None,
+            "unsubscribe_kind": optional,
             "when": lambda value: self.t.when(value, self.settings.tz),
             "money": money,
         }
@@ -127,7 +130,7 @@ def show_reminder(row: MailLog) -> EmailMessage:
     booking = _booking(row)
     if booking.status != CONFIRMED:
         raise SubjectGone("the booking was cancelled")
-    draft = Draft(row, periodic=True)
+    draft = Draft(row, optional=unsubscribe.REMINDERS)
     subject = draft.t(
         "Reminder: %(title)s at %(time)s",
         title=booking.show_title,
@@ -139,7 +142,7 @@ def show_reminder(row: MailLog) -> EmailMessage:
 
 
 def miss_you(row: MailLog) -> EmailMessage:
-    draft = Draft(row, periodic=True)
+    draft = Draft(row, optional=unsubscribe.REMINDERS)
     shows = [
         {
             "title": show.title,
@@ -157,7 +160,7 @@ def miss_you(row: MailLog) -> EmailMessage:
 
 def monthly_report(row: MailLog) -> EmailMessage:
     month = monthly.Month.parse(row.period)
-    draft = Draft(row, periodic=True)
+    draft = Draft(row, optional=unsubscribe.MONTHLY_REPORT)
     report = monthly.report_for(draft.user.id, month, draft.settings.tz)
     if not report.bookings:
         raise SubjectGone("no confirmed booking left in that month")

@@ -114,12 +114,12 @@ def report_for(user_id: int, month: Month, tz: ZoneInfo) -> Report:
 
 
 def recipients(month: Month, tz: ZoneInfo) -> list[User]:
-    """Users with at least one confirmed booking made in the month, reminders on."""
+    """Users with at least one confirmed booking made in the month who want the report."""
     booked = select(Booking.user_id).where(_confirmed_in(month, tz)).distinct()
     return list(
         db.session.scalars(
             select(User)
-            .where(User.id.in_(booked), User.reminders_enabled.is_(True))
+            .where(User.id.in_(booked), User.monthly_report_enabled.is_(True))
             .order_by(User.id)
         )
     )

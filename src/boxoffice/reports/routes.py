@@ -111,12 +111,22 @@ def download_export(query: dict[str, Any]) -> Response:
     return response
 
 
+_STOPPED: dict[tuple[str, ...], str] = {
+    (unsubscribe.REMINDERS,): "You will no longer receive reminder mails.",
+    (unsubscribe.MONTHLY_REPORT,): "You will no longer receive the monthly report.",
+}
+
+
 def _unsubscribed(token: str) -> dict[str, Any]:
-    user = unsubscribe.unsubscribe(token)
+    user, kinds = unsubscribe.unsubscribe(token)
     return {
         "email": user.email,
+        "stopped": kinds,
         "reminders_enabled": user.reminders_enabled,
-        "message": "You will no longer receive reminder or report mails.",
+        "monthly_report_enabled": user.monthly_report_enabled,
+        "message": _STOPPED.get(
+            tuple(kinds), "You will no longer receive reminder or report mails."
+        ),
     }
 
 
@@ -128,7 +138,7 @@ class Unsubscribe(MethodView):
     @blp.response(200, UnsubscribedSchema)
     @_errors(400)
     def get(self, query: dict[str, Any]) -> dict[str, Any]:
-        """Turn reminder and report mails off (token from the mail's link)."""
+        """Turn off the kind of mail the link came in (token from the mail's link)."""
         return _unsubscribed(query["token"])
 
     @blp.arguments(UnsubscribeBodySchema)

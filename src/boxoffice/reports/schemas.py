@@ -40,5 +40,10 @@ class UnsubscribeBodySchema(RequestSchema):
 
 class UnsubscribedSchema(Schema):
     email = fields.String()
+    stopped = fields.List(
+        fields.String(),
+        metadata={"description": "Kinds of mail turned off: reminders, monthly_report"},
+    )
     reminders_enabled = fields.Boolean()
+    monthly_report_enabled = fields.Boolean()
     message = fields.String()

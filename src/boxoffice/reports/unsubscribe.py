@@ -1,8 +1,15 @@
-"""Signed unsubscribe links: anyone holding the link may turn that user's reminders off.
+"""Signed unsubscribe links: anyone holding the link may turn one kind of mail off for that
+user, the kind of mail the link came in.
 
-The token never expires (old mails must keep working) and only ever switches reminders
-*off*, so a leaked link cannot do harm beyond that. It carries the e-mail address too, so a
-link stops working once the account changes its address.
+Two kinds of mail can be turned off, each on its own (booking mails always go out):
+
+- ``reminders``: reminders of a coming show and "we miss you";
+- ``monthly_report``: the report on the 1st of the month.
+
+The token never expires (old mails must keep working) and only ever switches mail *off*, so
+a leaked link cannot do harm beyond that. It carries the e-mail address too, so a link stops
+working once the account changes its address. Links sent before the two kinds were apart
+name no kind; they said "stop reminder and report mails" and still stop both.
 
 The link in a mail opens the web app's ``/unsubscribe`` page, which calls the API: mail
 scanners that fetch every link in a message load that page but run no script, so they do not
@@ -19,6 +26,13 @@ from ..errors import ApiError
 from ..extensions import db
 
 SALT = "boxoffice.unsubscribe"
+REMINDERS, MONTHLY_REPORT = "reminders", "monthly_report"
+# Each kind of mail and the switch on the account that says whether the person wants it.
+SWITCHES = {REMINDERS: "reminders_enabled", MONTHLY_REPORT: "monthly_report_enabled"}
+
+
+def wants(user: User, kind: str) -> bool:
+    return bool(getattr(user, SWITCHES[kind]))
 
 
 def _serializer() -> URLSafeSerializer:
@@ -27,22 +41,26 @@ def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
 
 
-def make_token(user: User) -> str:
-    return str(_serializer().dumps({"u": user.id, "e": user.email}))
+def make_token(user: User, kind: str) -> str:
+    return str(_serializer().dumps({"u": user.id, "e": user.email, "k": kind}))
 
 
-def url_for(user: User) -> str:
+def url_for(user: User, kind: str) -> str:
     from flask import current_app
 
     public_url = current_app.config["BOXOFFICE"].public_url
-    return f"{public_url}/unsubscribe?token={make_token(user)}"
+    return f"{public_url}/unsubscribe?token={make_token(user, kind)}"
 
 
-def unsubscribe(token: str) -> User:
-    """Turn reminders off for the token's user; 400 for a forged or stale token."""
+def unsubscribe(token: str) -> tuple[User, list[str]]:
+    """Turn off the token's kind of mail for its user; returns the user and the kinds now
+    off. 400 for a forged or stale token."""
     try:
         payload = _serializer().loads(token)
         user_id, email = int(payload["u"]), str(payload["e"])
+        kinds = [payload["k"]] if "k" in payload else list(SWITCHES)  # older links: both
+        if not set(kinds) <= set(SWITCHES):
+            raise ValueError(kinds)
     except (BadSignature, KeyError, TypeError, ValueError):
         raise ApiError(400, "invalid_token", "This unsubscribe link is not valid.") from None
     # Read and write in one transaction that holds the write lock from the start (SQLite).
@@ -50,5 +68,6 @@ def unsubscribe(token: str) -> User:
         user = db.session.get(User, user_id)
         if user is None or user.email != email:
             raise ApiError(400, "invalid_token", "This unsubscribe link is no longer valid.")
-        user.reminders_enabled = False
-    return user
+        for kind in kinds:
+            setattr(user, SWITCHES[kind], False)
+    return user, kinds

@@ -9,7 +9,7 @@ import { useAuthStore } from '@/stores/auth'
 import { useNoticesStore } from '@/stores/notices'
 
 const user = (is_admin = false): User => ({
-  user_id: 1, email: 'a@b.co', name: 'A', language: 'en', is_admin, reminders_enabled: true, created_at: '2026-01-01T00:00:00+00:00',
+  user_id: 1, email: 'a@b.co', name: 'A', language: 'en', is_admin, reminders_enabled: true, monthly_report_enabled: true, created_at: '2026-01-01T00:00:00+00:00',
 })
 
 function makeRouter() {

@@ -20,10 +20,11 @@ async function mount(component: object, url: string) {
 describe('UnsubscribeView', () => {
   it('posts the token from the link and confirms', async () => {
     const call = vi.spyOn(api, 'unsubscribe').mockResolvedValue({
-      email: 'asha@example.com', message: 'You will no longer receive reminder or report mails.', reminders_enabled: false,
+      email: 'asha@example.com', message: 'You will no longer receive reminder mails.', stopped: ['reminders'],
+      reminders_enabled: false, monthly_report_enabled: true,
     })
     await mount(UnsubscribeView, '/unsubscribe?token=abc.def')
-    expect(await screen.findByText('You will no longer receive reminder or report mails.')).toBeInTheDocument()
+    expect(await screen.findByText('You will no longer receive reminder mails.')).toBeInTheDocument()
     expect(call).toHaveBeenCalledWith('abc.def')
     expect(screen.getByText('asha@example.com')).toBeInTheDocument()
   })
