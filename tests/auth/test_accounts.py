@@ -87,6 +87,8 @@ def test_login_sets_httponly_cookie_and_csrf_cookie(client: FlaskClient):
     assert "HttpOnly" in token_cookie and "SameSite=Lax" in token_cookie
     csrf_cookie = next(c for c in cookies if c.startswith("csrf_access_token="))
     assert "HttpOnly" not in csrf_cookie  # the SPA must read it to send X-CSRF-TOKEN
+    # Both live as long as the token (12 hours), not a year beyond it.
+    assert "Max-Age=43200" in token_cookie and "Max-Age=43200" in csrf_cookie
 
 
 def test_cookie_session_needs_csrf_header_for_writes(client: FlaskClient):

@@ -48,7 +48,9 @@ def _failed(response: Any) -> bool:
 def _signed_in(user: Any) -> ResponseReturnValue:
     token = create_access_token(identity=user)
     response = jsonify(LoginResultSchema().dump({"access_token": token, "user": user}))
-    set_access_cookies(response, token)
+    # The cookie lives as long as the token in it, not the library's default of a year.
+    lifetime = current_app.config["JWT_ACCESS_TOKEN_EXPIRES"]
+    set_access_cookies(response, token, max_age=int(lifetime.total_seconds()))
     return response
 
 
