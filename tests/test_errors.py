@@ -228,3 +228,60 @@ def test_a_whole_surrogate_pair_is_just_a_character(client: FlaskClient):
     response = client.post("/api/register", data=body, content_type="application/json")
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["user"]["name"] == "Film \U0001f3ac"
+
+
+def _counts() -> tuple[int, ...]:
+    from sqlalchemy import func, select
+
+    from boxoffice.auth.models import User
+    from boxoffice.bookings.models import Booking, Hold
+    from boxoffice.catalog.models import Show, Venue
+    from boxoffice.extensions import db
+
+    return tuple(
+        db.session.scalar(select(func.count()).select_from(model)) or 0
+        for model in (User, Venue, Show, Hold, Booking)
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/api/bookticket", {"hold_id": "a\u0000b"}, "hold_id"),
+        ("/api/hold/release", {"hold_id": "a\u0000b"}, "hold_id"),
+        ("/api/hold", {"show_id": 1, "seats": ["A1", "A\u00002"]}, "seats"),
+        ("/api/venue/create", {"name": "Hall", "location": "P\u0000une"}, "location"),
+        ("/api/register", {"email": "x@example.com", "name": "A\u0000"}, "name"),
+        ("/api/me/update", {"na\u0000me": "A"}, "_schema"),
+    ],
+)
+def test_a_nul_in_a_body_is_a_422_naming_the_field_and_changes_nothing(
+    client: FlaskClient, admin: Account, path: str, body: dict, field: str
+):
+    """Valid JSON, but PostgreSQL refuses a NUL in text (and SQLite would keep it)."""
+    before = _counts()
+    error = assert_error(client.post(path, json=body, headers=admin.headers), 422)
+    assert error["details"] == {field: ["Remove the NUL character."]}
+    assert _counts() == before
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("/api/filter", "q=%00"),
+        ("/api/filter", "location=Chen%00nai"),
+        ("/api/filter", "tag=a%00"),
+        ("/api/show/seats", "show_id=1%00"),
+        ("/api/filter", "q%00=x"),
+    ],
+)
+def test_a_nul_in_a_query_string_is_a_422_not_a_500(client: FlaskClient, path: str, query: str):
+    error = assert_error(client.get(f"{path}?{query}"), 422, "validation_failed")
+    assert list(error["details"].values()) == [["Remove the NUL character."]]
+
+
+@pytest.mark.parametrize("path", ["/api/login", "/api/hold"])
+def test_a_number_too_long_to_read_is_malformed_json(client: FlaskClient, user: Account, path: str):
+    body = b'{"show_id": ' + b"9" * 5000 + b', "email": "x@example.com", "seats": ["A1"]}'
+    response = client.post(path, data=body, content_type="application/json", headers=user.headers)
+    assert_error(response, 400, "malformed_json")

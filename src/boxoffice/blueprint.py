@@ -4,41 +4,88 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 import flask
 import flask_smorest
+import marshmallow as ma
 from webargs.flaskparser import FlaskParser
+
+from .schemas import utf8_length
 
 # "\ud800" to "\udfff" written as JSON escapes: a surrogate, which is text only in a pair.
 _ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+# NUL written as a JSON escape: valid JSON, but PostgreSQL refuses it in text.
+_ESCAPED_NUL = b"\\u0000"
+NUL_REFUSED = "Remove the NUL character."
 
 
-def _lone_surrogate(value: Any) -> bool:
-    """Whether a string in ``value`` holds half a surrogate pair (no UTF-8 for it)."""
+def _holds(value: Any, unstorable: Callable[[str], bool]) -> bool:
+    """Whether a string anywhere in ``value`` (keys too) is ``unstorable``."""
     if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return True
-        return False
+        return unstorable(value)
     if isinstance(value, dict):
-        return any(_lone_surrogate(key) or _lone_surrogate(item) for key, item in value.items())
+        return any(
+            _holds(key, unstorable) or _holds(item, unstorable) for key, item in value.items()
+        )
     if isinstance(value, list):
-        return any(_lone_surrogate(item) for item in value)
+        return any(_holds(item, unstorable) for item in value)
     return False
 
 
+def _half_surrogate(text: str) -> bool:
+    return utf8_length(text) is None
+
+
+def _has_nul(text: str) -> bool:
+    return "\x00" in text
+
+
+def _nul_refusal(data: Any) -> ma.ValidationError:
+    """The 422 naming the fields that hold a NUL (``_schema`` for a key or a whole body)."""
+    if not isinstance(data, dict):
+        return ma.ValidationError({"_schema": [NUL_REFUSED]})
+    names = {
+        "_schema" if _has_nul(key) else key
+        for key, value in data.items()
+        if _has_nul(key) or _holds(value, _has_nul)
+    }
+    return ma.ValidationError({name: [NUL_REFUSED] for name in sorted(names)})
+
+
 class BodyParser(FlaskParser):
-    """JSON bodies whose every string can be stored: ``"\\ud800"`` alone is valid JSON but
-    no database can store it, so it is refused as malformed (400), like bad JSON."""
+    """Request data whose every string can be stored, refused at the door otherwise.
+
+    Checked here once, every field of every route is covered, new ones too:
+
+    - ``"\\ud800"`` alone is valid JSON but no text any database stores: such a body is
+      refused as malformed (400), like bad JSON, and so is a number too long for Python to
+      read (more than 4,300 digits);
+    - a NUL in a body or a query string is a 422 naming the field (PostgreSQL would refuse
+      it; SQLite would store it and hand it on to mails and CSV files).
+    """
 
     def _raw_load_json(self, req: flask.Request) -> Any:
-        data = super()._raw_load_json(req)
         raw = req.get_data(cache=True)
-        if _ESCAPED_SURROGATE.search(raw) and _lone_surrogate(data):
+        try:
+            data = super()._raw_load_json(req)
+        except json.JSONDecodeError:
+            raise
+        except ValueError as error:  # "Exceeds the limit (4300 digits) for integer ..."
+            raise json.JSONDecodeError(str(error), raw.decode(errors="replace"), 0) from None
+        if _ESCAPED_SURROGATE.search(raw) and _holds(data, _half_surrogate):
             raise json.JSONDecodeError("A string holds half a surrogate pair", raw.decode(), 0)
+        if _ESCAPED_NUL in raw and _holds(data, _has_nul):
+            raise _nul_refusal(data)
         return data
+
+    def load_querystring(self, req: flask.Request, schema: ma.Schema) -> Any:
+        bad = {key for key, value in req.args.items(multi=True) if _has_nul(key + value)}
+        if bad:
+            names = sorted(key if not _has_nul(key) else "_schema" for key in bad)
+            raise ma.ValidationError({name: [NUL_REFUSED] for name in names})
+        return super().load_querystring(req, schema)
 
 
 class Blueprint(flask_smorest.Blueprint):

@@ -2,12 +2,67 @@
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask import current_app
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+
+NOT_TEXT = "Use only valid text."  # lone surrogates: cannot be encoded, hashed or stored
+TEXT_CONTROL = "Use no control characters or line breaks."
+TEXT_REORDERED = "Use no characters that reverse or reorder the text around them."
+TEXT_INVISIBLE = "Use at least one visible character."
+
+# Line and paragraph separators are not category Cc, yet break a mail header just the same.
+_LINE_BREAKS = frozenset("\u2028\u2029")
+# Bidirectional embeddings, overrides and isolates: they make "gpj.exe" show as "exe.jpg" in
+# an admin table or a mail. (Zero-width joiners stay: Indic scripts and emoji need them.)
+_REORDERING = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Categories that print nothing: format characters and separators (spaces among them).
+_UNSEEN = frozenset({"Cf", "Zs", "Zl", "Zp"})
+
+
+def utf8_length(text: str) -> int | None:
+    """The length of ``text`` in UTF-8, or None when it holds lone surrogates."""
+    try:
+        return len(text.encode("utf-8"))
+    except UnicodeEncodeError:
+        return None
+
+
+def text_problem(text: str) -> str | None:
+    """Why a (stripped) name or title may not be stored, or None when it may.
+
+    Names and titles go into mail headers, admin tables, CSV files and the database: a line
+    break would be refused by the mailer (or smuggle a header), a NUL by PostgreSQL, a lone
+    surrogate by the UTF-8 encoder; reordering marks and text of blanks only mislead people.
+    """
+    if utf8_length(text) is None:
+        return NOT_TEXT
+    if any(unicodedata.category(char) == "Cc" or char in _LINE_BREAKS for char in text):
+        return TEXT_CONTROL
+    if any(char in _REORDERING for char in text):
+        return TEXT_REORDERED
+    if all(unicodedata.category(char) in _UNSEEN for char in text):
+        return TEXT_INVISIBLE
+    return None
+
+
+def validator(problem: Callable[[str], str | None]) -> Callable[[str], None]:
+    """A marshmallow validator that raises what ``problem`` finds wrong, if anything."""
+
+    def check(text: str) -> None:
+        found = problem(text)
+        if found is not None:
+            raise ValidationError(found)
+
+    return check
+
+
+check_text = validator(text_problem)
 
 
 class RequestSchema(Schema):

@@ -21,6 +21,8 @@ BAD_NAMES = [
     pytest.param("A\u2029B", id="paragraph-separator"),
     pytest.param("A\tB", id="tab"),
     pytest.param("A\u0085B", id="next-line"),
+    pytest.param("A\u202eB", id="right-to-left-override"),
+    pytest.param("\u200b\u200b", id="invisible-only"),
 ]
 
 
@@ -131,9 +133,14 @@ def test_services_refuse_lone_surrogates(app: object, user: Account):
     assert _user_count() == 1
 
 
-def test_login_with_nul_in_email_is_wrong_credentials(client: FlaskClient, user: Account):
+def test_login_with_nul_in_email_is_refused_like_any_unstorable_text(
+    client: FlaskClient, user: Account
+):
+    """No address holds a NUL: the request is refused at the door (whoever's it is)."""
     response = client.post("/api/login", json={"email": "as\u0000ha@example.com", "password": "x"})
-    assert_error(response, 401, "invalid_credentials")
+    assert assert_error(response, 422, "validation_failed")["details"] == {
+        "email": ["Remove the NUL character."]
+    }
 
 
 def test_services_refuse_password_over_72_bytes(app: object, user: Account):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import time_machine
 from factories import make_show, make_venue
@@ -105,6 +105,7 @@ def test_bad_filter_values(client: FlaskClient):
         ({"venue_id": "-1"}, "venue_id"),
         ({"language": "zz"}, "language"),
         ({"limit": "100000"}, "limit"),
+        ({"limit": "\u0663"}, "limit"),  # Arabic-Indic 3: ASCII digits only, as for ids
         ({"q": "x" * 201}, "q"),
     ]:
         error = assert_error(
@@ -254,6 +255,8 @@ def test_the_next_page_starts_after_the_last_show_seen_whatever_changed_meanwhil
 def test_a_cursor_that_is_not_one_is_a_422(client: FlaskClient):
     import base64
 
+    from boxoffice.catalog import paging
+
     def encoded(text: str) -> str:
         return base64.urlsafe_b64encode(text.encode()).decode()
 
@@ -264,6 +267,15 @@ def test_a_cursor_that_is_not_one_is_a_422(client: FlaskClient):
         encoded("2026-11-26T10:00:00+00:00|-5"),
         encoded("2026-11-26T10:00:00+00:00"),
         "A" * 101,
+        # Decodes, but out of the ranges every id and date must respect.
+        encoded("2026-11-26T10:00:00+00:00|2147483648"),  # past PostgreSQL's integer
+        encoded("2026-11-26T10:00:00+00:00|" + "9" * 23),
+        encoded("0001-01-01T00:00:00+05:00|4"),  # past Python's dates once in UTC
+        encoded("9999-12-31T23:59:59-05:00|4"),
+        # Edited by hand: other digits, junk that lenient base64 would drop, a trailing NUL.
+        encoded("2026-11-26T10:00:00+00:00|\u0663"),
+        paging.encode(datetime(2026, 11, 26, tzinfo=UTC), 4) + "!!!!",
+        encoded("2026-11-26T10:00:00+00:00\u0000|4"),
     ]:
         error = assert_error(
             client.get("/api/filter", query_string={"after": cursor}), 422, "validation_failed"

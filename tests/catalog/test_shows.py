@@ -60,6 +60,10 @@ def test_client_cannot_set_capacity_or_bookings(client: FlaskClient, admin: Acco
     ("changes", "field"),
     [
         ({"title": ""}, "title"),
+        ({"title": "Leo\r\nPart 2"}, "title"),
+        ({"title": "Leo \u202e2 traP"}, "title"),
+        ({"title": "\u2060"}, "title"),
+        ({"title": "Leo\u0000"}, "title"),
         ({"price": "-1"}, "price"),
         ({"price": "12.345"}, "price"),
         ({"price": "NaN"}, "price"),

@@ -45,6 +45,13 @@ def test_create_venue_with_layout(client: FlaskClient, admin: Account):
         ({"rows": 2.5}, "rows"),
         ({"name": ""}, "name"),
         ({"location": "x" * 81}, "location"),
+        # Text that would spoof or break admin tables, mails and CSV files.
+        ({"name": "Hall\nBcc: x@example.org"}, "name"),
+        ({"name": "Hall \u0007"}, "name"),
+        ({"name": "Hall \u202egpj.exe"}, "name"),
+        ({"name": "\u200b\u200b"}, "name"),
+        ({"location": "\u2066Chennai"}, "location"),
+        ({"name": "Hall\u0000"}, "name"),  # PostgreSQL refuses a NUL: a 422, not a 500
         ({"layout": {"removed": ["K1"]}}, "layout.removed"),
         ({"layout": {"removed": ["A11"]}}, "layout.removed"),
         ({"layout": {"removed": "A1"}}, "layout.removed"),

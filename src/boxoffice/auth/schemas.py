@@ -1,12 +1,18 @@
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from ..languages import LANGUAGES
-from ..schemas import LocalDateTime, RequestSchema
+from ..schemas import (
+    NOT_TEXT,
+    LocalDateTime,
+    RequestSchema,
+    check_text,
+    utf8_length,
+    validator,
+)
 
 PASSWORD_MIN = 8
 # Sign-in refuses longer input outright, before any hashing.
@@ -17,20 +23,7 @@ PASSWORD_MAX_BYTES = 72
 PASSWORD_TOO_LONG = (
     f"Too long: at most {PASSWORD_MAX_BYTES} letters, fewer with accented letters or other scripts."
 )
-NOT_TEXT = "Use only valid text."  # lone surrogates: cannot be encoded, hashed or stored
-NAME_CONTROL = "Use no control characters or line breaks."
 NAME_MAX = 100
-
-# Line and paragraph separators are not category Cc, yet break a mail header just the same.
-_LINE_BREAKS = frozenset("\u2028\u2029")
-
-
-def utf8_length(text: str) -> int | None:
-    """The length of ``text`` in UTF-8, or None when it holds lone surrogates."""
-    try:
-        return len(text.encode("utf-8"))
-    except UnicodeEncodeError:
-        return None
 
 
 def password_problem(password: str) -> str | None:
@@ -43,33 +36,11 @@ def password_problem(password: str) -> str | None:
     return None
 
 
-def name_problem(name: str) -> str | None:
-    """Why a (stripped) name may not be stored, or None when it may.
-
-    Names go into mail headers and the database: a line break would be refused by the mailer
-    (or smuggle a header), a NUL by PostgreSQL, a lone surrogate by the UTF-8 encoder.
-    """
-    if utf8_length(name) is None:
-        return NOT_TEXT
-    if any(unicodedata.category(char) == "Cc" or char in _LINE_BREAKS for char in name):
-        return NAME_CONTROL
-    return None
-
-
-def _check_password(password: str) -> None:
-    problem = password_problem(password)
-    if problem is not None:
-        raise ValidationError(problem)
-
-
-def _check_name(name: str) -> None:
-    problem = name_problem(name)
-    if problem is not None:
-        raise ValidationError(problem)
+_check_password = validator(password_problem)
 
 
 def _name_field(**kwargs: Any) -> fields.String:
-    return fields.String(validate=[validate.Length(min=1, max=NAME_MAX), _check_name], **kwargs)
+    return fields.String(validate=[validate.Length(min=1, max=NAME_MAX), check_text], **kwargs)
 
 
 def _strip_email(data: Any) -> Any:

@@ -11,8 +11,9 @@ from ..database import write_transaction
 from ..errors import ApiError
 from ..extensions import bcrypt, db
 from ..languages import LANGUAGES
+from ..schemas import text_problem, utf8_length
 from .models import User
-from .schemas import NAME_MAX, PASSWORD_MIN, name_problem, password_problem, utf8_length
+from .schemas import NAME_MAX, PASSWORD_MIN, password_problem
 
 # Checked instead of a password bcrypt cannot take; the result is never used.
 _STAND_IN_PASSWORD = "not-the-password"
@@ -52,7 +53,7 @@ def clean_name(name: str) -> str:
     name = name.strip()
     if not 1 <= len(name) <= NAME_MAX:
         raise _invalid("name", f"Use between 1 and {NAME_MAX} characters.")
-    problem = name_problem(name)
+    problem = text_problem(name)
     if problem is not None:
         raise _invalid("name", problem)
     return name

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -11,8 +12,10 @@ from ..schemas import (
     SANE_DATE,
     LocalDateTime,
     MoneyField,
+    QueryInteger,
     RequestSchema,
     StrictInteger,
+    check_text,
     id_field,
     query_id_field,
 )
@@ -23,7 +26,10 @@ TAG = validate.Regexp(
     r"^[a-z0-9][a-z0-9 \-]{0,29}$",
     error="Tags are 1-30 lowercase letters, digits, spaces or dashes.",
 )
-TITLE = validate.Length(min=1, max=200)
+# Names and titles reach mails, admin tables and CSV files: see ``schemas.text_problem``.
+TITLE: list[Callable[[Any], Any]] = [validate.Length(min=1, max=200), check_text]
+VENUE_NAME: list[Callable[[Any], Any]] = [validate.Length(min=1, max=120), check_text]
+VENUE_LOCATION: list[Callable[[Any], Any]] = [validate.Length(min=1, max=80), check_text]
 # How far ahead a show may be scheduled; further out is a typo, not a programme.
 SCHEDULE_AHEAD = timedelta(days=5 * 365)
 
@@ -64,8 +70,8 @@ class VenueBriefSchema(Schema):
 
 
 class VenueFieldsSchema(RequestSchema):
-    name = fields.String(validate=validate.Length(min=1, max=120))
-    location = fields.String(validate=validate.Length(min=1, max=80))
+    name = fields.String(validate=VENUE_NAME)
+    location = fields.String(validate=VENUE_LOCATION)
     rows = StrictInteger(validate=validate.Range(min=1, max=26))
     seats_per_row = StrictInteger(validate=validate.Range(min=1, max=60))
     layout = fields.Dict(load_default=None, allow_none=True)
@@ -77,8 +83,8 @@ class VenueFieldsSchema(RequestSchema):
 
 
 class VenueCreateSchema(VenueFieldsSchema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    location = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    name = fields.String(required=True, validate=VENUE_NAME)
+    location = fields.String(required=True, validate=VENUE_LOCATION)
     rows = StrictInteger(required=True, validate=validate.Range(min=1, max=26))
     seats_per_row = StrictInteger(required=True, validate=validate.Range(min=1, max=60))
     currency = fields.String(load_default="INR", validate=validate.Regexp(r"^[A-Z]{3}$"))
@@ -202,7 +208,7 @@ class PageCursor(fields.String):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         text = super()._deserialize(value, attr, data, **kwargs)
         try:
-            return paging.decode(text)
+            return paging.decode(text)  # checks the length before decoding anything
         except ValueError:
             raise ValidationError(
                 "This is not a page of these results; start again from the first page."
@@ -224,10 +230,12 @@ class FilterQuerySchema(Schema):
     min_rating = fields.Float(allow_nan=False, validate=validate.Range(min=0, max=10))
     date = fields.Date(format="%Y-%m-%d", validate=SANE_DATE)
     venue_id = query_id_field()
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=200))
+    limit = QueryInteger(load_default=100, validate=validate.Range(min=1, max=200))
     after = PageCursor(
-        validate=validate.Length(max=100),
-        metadata={"description": "The `next` of the previous page: the page after it"},
+        metadata={
+            "description": "The `next` of the previous page: the page after it",
+            "maxLength": paging.MAX_LENGTH,
+        },
     )
 
 
