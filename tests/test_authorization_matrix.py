@@ -21,6 +21,9 @@ from factories import make_show, make_venue
 from flask.testing import FlaskClient
 from support import Account, assert_error, register_and_login
 
+from boxoffice.extensions import db
+from boxoffice.reports.models import MailLog
+
 Body = Callable[[dict[str, Any]], dict[str, Any]]
 
 
@@ -64,6 +67,7 @@ ENDPOINTS = [
     Endpoint("/api/hold", lambda ctx: {"show_id": ctx["show_id"], "seats": ["A1"]}, "user"),
     Endpoint("/api/bookticket", lambda ctx: {"show_id": ctx["show_id"], "seats": ["A2"]}, "user"),
     Endpoint("/api/export", lambda ctx: {"venue_id": ctx["venue_id"]}, "admin"),
+    Endpoint("/api/admin/mail/retry", lambda ctx: {"mail_id": ctx["failed_mail_id"]}, "admin"),
 ]
 
 
@@ -90,11 +94,17 @@ def context(client: FlaskClient) -> dict[str, Any]:
     assert client.post("/api/logout", headers=revoked.headers).status_code == 200
     # Claims copied from a real admin token, so only the signature is wrong.
     real_claims = pyjwt.decode(admin.token, options={"verify_signature": False})
+    failed_mail = MailLog(
+        kind="monthly_report", period="2026-01", recipient=user.email, status="failed"
+    )
+    db.session.add(failed_mail)
+    db.session.commit()
     return {
         "venue_id": venue.id,
         "show_id": show.id,
         "spare_venue_id": spare_venue.id,
         "spare_show_id": spare_show.id,
+        "failed_mail_id": failed_mail.id,
         "user": user,
         "admin": admin,
         "revoked": revoked,

@@ -243,3 +243,25 @@ def stale_ids(now: datetime | None = None) -> list[int]:
             .limit(500)
         )
     )
+
+
+def requeue_failed(log_id: int) -> bool:
+    """Put a failed mail back in the queue, due now, and kick the outbox after the commit;
+    whether the mail was failed (only a failed mail goes back).
+
+    From here it is an ordinary queued mail: the next dispatch hands it to a worker, and the
+    sweep covers a lost kick. Its error stays until the next attempt replaces or clears it.
+    ``attempts`` starts again from 0: the retry delays are indexed by it, so the mail gets
+    the whole retry schedule once more instead of failing for good at its first transient
+    refusal (an admin retries after fixing the mail server, which may still be settling).
+    """
+    with write_transaction() as session:
+        result = session.execute(
+            update(MailLog)
+            .where(MailLog.id == log_id, MailLog.status == FAILED)
+            .values(status=QUEUED, attempts=0, next_attempt_at=utcnow())
+        )
+        requeued = bool(result.rowcount == 1)  # type: ignore[attr-defined]
+        if requeued:
+            after_commit_redis(KICK, session)
+    return requeued

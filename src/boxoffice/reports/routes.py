@@ -1,4 +1,5 @@
-"""HTTP layer of the reports package: CSV exports (admins) and unsubscribe links (anyone)."""
+"""HTTP layer of the reports package: CSV exports and the mail outbox (admins), and unsubscribe
+links (anyone)."""
 
 from __future__ import annotations
 
@@ -13,13 +14,17 @@ from ..auth.guards import admin_required, caller
 from ..blueprint import Blueprint
 from ..errors import DEFAULT_MESSAGES, ApiError, ErrorEnvelopeSchema, NotFound
 from ..extensions import db
-from . import export, unsubscribe
+from . import export, mail_admin, unsubscribe
 from .models import ExportJob
 from .schemas import (
     ExportRequestSchema,
     ExportStartedSchema,
     ExportStatusSchema,
     JobIdQuerySchema,
+    MailEnvelopeSchema,
+    MailIdSchema,
+    MailListSchema,
+    MailQuerySchema,
     UnsubscribeBodySchema,
     UnsubscribedSchema,
     UnsubscribeQuerySchema,
@@ -27,7 +32,9 @@ from .schemas import (
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-blp = Blueprint("reports", __name__, url_prefix="/api", description="Exports and mail settings")
+blp = Blueprint(
+    "reports", __name__, url_prefix="/api", description="Exports, the mail outbox and mail settings"
+)
 
 ADMIN: list[dict[str, list[str]]] = [{"bearer": []}]
 
@@ -109,6 +116,28 @@ def download_export(query: dict[str, Any]) -> Response:
     )
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@blp.route("/admin/mail", methods=["GET"])
+@admin_required
+@blp.arguments(MailQuerySchema, location="query")
+@blp.response(200, MailListSchema)
+@_errors(401, 403)
+@blp.doc(security=ADMIN)
+def list_mail(query: dict[str, Any]) -> dict[str, Any]:
+    """Outbox mails in one delivery state, failed ones by default, newest first (admins)."""
+    return mail_admin.page(query["status"], query["limit"], query.get("before"))
+
+
+@blp.route("/admin/mail/retry", methods=["POST"])
+@admin_required
+@blp.arguments(MailIdSchema)
+@blp.response(200, MailEnvelopeSchema)
+@_errors(401, 403, 404, 409)
+@blp.doc(security=ADMIN)
+def retry_mail(data: dict[str, Any]) -> dict[str, Any]:
+    """Send a failed mail again: it is queued, due now, with the full retry schedule (admins)."""
+    return {"mail": mail_admin.retry(data["mail_id"])}
 
 
 _STOPPED: dict[tuple[str, ...], str] = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from ..schemas import RequestSchema, id_field
+from ..schemas import LocalDateTime, QueryInteger, RequestSchema, id_field, query_id_field
 
 
 class ExportRequestSchema(RequestSchema):
@@ -47,3 +47,51 @@ class UnsubscribedSchema(Schema):
     reminders_enabled = fields.Boolean()
     monthly_report_enabled = fields.Boolean()
     message = fields.String()
+
+
+MAIL_STATES = ["queued", "sending", "retrying", "sent", "failed", "skipped"]
+
+
+class MailQuerySchema(Schema):
+    status = fields.String(
+        load_default="failed",
+        validate=validate.OneOf(MAIL_STATES),
+        metadata={"description": "Outbox state of the mails to list"},
+    )
+    limit = QueryInteger(load_default=50, validate=validate.Range(min=1, max=200))
+    before = query_id_field(
+        metadata={"description": "The next_before of the previous page, for the page after it"}
+    )
+
+
+class MailIdSchema(RequestSchema):
+    mail_id = id_field(required=True)
+
+
+class MailSchema(Schema):
+    mail_id = fields.Integer()
+    kind = fields.String(
+        metadata={"example": "booking_confirmed", "description": "what the mail is"}
+    )
+    period = fields.String(
+        metadata={"description": "what it is about: a month, a reminder period, booking:<id>"}
+    )
+    recipient = fields.String()
+    status = fields.String(metadata={"enum": MAIL_STATES})
+    attempts = fields.Integer(metadata={"description": "delivery attempts since (re)queued"})
+    error = fields.String(allow_none=True, metadata={"description": "why the last attempt failed"})
+    created_at = LocalDateTime()
+    next_attempt_at = LocalDateTime(allow_none=True)
+    sent_at = LocalDateTime(allow_none=True)
+
+
+class MailListSchema(Schema):
+    mails = fields.List(fields.Nested(MailSchema), metadata={"description": "newest first"})
+    total = fields.Integer(metadata={"description": "how many mails are in this state in all"})
+    next_before = fields.Integer(
+        allow_none=True, metadata={"description": "``before`` of the next page; null on the last"}
+    )
+
+
+class MailEnvelopeSchema(Schema):
+    mail = fields.Nested(MailSchema)
