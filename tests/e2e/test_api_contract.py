@@ -32,6 +32,8 @@ SCHEMAS = {
     "StatsVenue": "StatsVenue",
     "AdminStats": "Stats",
     "ExportStatus": "ExportStatus",
+    "Mail": "Mail",
+    "MailPage": "MailList",
     "ShowInput": "ShowCreate",
     "VenueInput": "VenueCreate",
     "Credentials": "Login",

@@ -6,6 +6,9 @@ import type {
   BookingPage,
   ExportStatus,
   Hold,
+  Mail,
+  MailPage,
+  MailStatus,
   Meta,
   SeatMapResponse,
   Show,
@@ -92,6 +95,9 @@ export const api = {
   stats: () => get<AdminStats>('/api/admin/stats'),
   startExport: (venueId: number) => post<{ job_id: string }>('/api/export', { venue_id: venueId }),
   exportStatus: (jobId: string) => get<ExportStatus>('/api/export/status', { job_id: jobId }),
+  mails: (query: { status?: MailStatus; limit?: number; before?: number } = {}) =>
+    get<MailPage>('/api/admin/mail', query),
+  retryMail: (mailId: number) => post<{ mail: Mail }>('/api/admin/mail/retry', { mail_id: mailId }),
   exportDownloadUrl: (jobId: string) => `/api/export/download?job_id=${encodeURIComponent(jobId)}`,
   seatEventsUrl: (showId: number) => `/api/show/events?show_id=${showId}`,
 }

@@ -156,6 +156,31 @@ export interface AdminStats {
   totals: { revenue: Money; tickets: number; bookings: number }
 }
 
+export type MailStatus = 'queued' | 'sending' | 'retrying' | 'sent' | 'failed' | 'skipped'
+
+/** One mail of the outbox, as admins see it. */
+export interface Mail {
+  mail_id: number
+  /** booking_confirmed, booking_cancelled, show_reminder, miss_you, monthly_report */
+  kind: string
+  period: string
+  recipient: string
+  status: MailStatus
+  attempts: number
+  /** Why the last attempt failed. */
+  error: string | null
+  created_at: IsoDateTime
+  next_attempt_at: IsoDateTime | null
+  sent_at: IsoDateTime | null
+}
+
+/** GET /api/admin/mail: newest first; `next_before` asks for the following page, null on the last. */
+export interface MailPage {
+  mails: Mail[]
+  total: number
+  next_before: number | null
+}
+
 export type ExportState = 'pending' | 'running' | 'done' | 'failed'
 
 export interface ExportStatus {
