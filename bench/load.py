@@ -33,6 +33,11 @@ class Result:
         return self.ok / self.seconds if self.seconds else 0.0
 
     @property
+    def answered_rate(self) -> float:
+        """Every answer per second, refusals (409) included: the load the server carried."""
+        return sum(self.statuses.values()) / self.seconds if self.seconds else 0.0
+
+    @property
     def cpu_ms(self) -> float:
         """Web-worker CPU per request (the database's own CPU is not included)."""
         return self.server_cpu * 1000 / self.sent if self.sent else float("nan")
