@@ -31,6 +31,18 @@ export const useAuthStore = defineStore('auth', () => {
     return probe
   }
 
+  /** Ask the server again: an unsubscribe link or another tab may have changed the account. */
+  async function refresh(): Promise<User | null> {
+    try {
+      user.value = (await api.me()).user
+    } catch (e) {
+      if (!(e instanceof ApiError) || (e.status !== 401 && e.status !== 403)) throw e
+      user.value = null
+    }
+    loaded.value = true
+    return user.value
+  }
+
   async function login(credentials: Credentials): Promise<User> {
     const r = await api.login(credentials)
     user.value = r.user
@@ -71,5 +83,5 @@ export const useAuthStore = defineStore('auth', () => {
     loaded.value = true
   }
 
-  return { user, loaded, signedIn, isAdmin, ensureLoaded, login, adminLogin, register, logout, update, forget }
+  return { user, loaded, signedIn, isAdmin, ensureLoaded, refresh, login, adminLogin, register, logout, update, forget }
 })

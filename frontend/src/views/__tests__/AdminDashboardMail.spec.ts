@@ -64,7 +64,7 @@ describe('FailedMail', () => {
     await waitFor(() => expect(screen.queryByText('asha@example.com')).toBeNull())
     expect(screen.getByText('ravi@example.com')).toBeInTheDocument()
     expect(screen.getByText('1 failed mail')).toBeInTheDocument()
-    expect(notices.items).toEqual([expect.objectContaining({ kind: 'success', text: 'The mail to asha@example.com is on its way again.' })])
+    expect(notices.items).toEqual([expect.objectContaining({ kind: 'success', text: 'The mail to asha@example.com is queued to be sent again.' })])
   })
 
   it('keeps the row and says why when sending again fails', async () => {

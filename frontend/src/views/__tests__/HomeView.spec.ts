@@ -62,6 +62,8 @@ describe('HomeView search', () => {
 
     await user.click(screen.getByRole('button', { name: 'Try again' }))
     expect(await screen.findByText('3 shows found')).toBeTruthy()
+    // The keyboard focus moves on to the first new show, not back to the top of the page.
+    await waitFor(() => expect(document.activeElement?.textContent).toBe('Jawan'))
     expect(cards().map((text) => ['Jailer', 'Leo', 'Jawan'].find((t) => text?.includes(t)))).toEqual([
       'Jailer',
       'Leo',

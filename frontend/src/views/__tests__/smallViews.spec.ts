@@ -71,3 +71,30 @@ describe('AdminTicketCheckView', () => {
     expect(await screen.findByText(/Not a BoxOffice ticket/)).toBeInTheDocument()
   })
 })
+
+describe('ProfileView', () => {
+  it('fills the form from the server, not from what the tab knew, so saving undoes nothing', async () => {
+    const { setActivePinia } = await import('pinia')
+    const { useAuthStore } = await import('@/stores/auth')
+    const ProfileView = (await import('@/views/ProfileView.vue')).default
+    const known = {
+      user_id: 1, email: 'asha@example.com', name: 'Asha', language: 'en', is_admin: false,
+      reminders_enabled: true, monthly_report_enabled: true, created_at: '2026-01-01T00:00:00+05:30',
+    }
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    useAuthStore().user = known
+    // Meanwhile an unsubscribe link turned the monthly report off.
+    vi.spyOn(api, 'me').mockResolvedValue({ user: { ...known, monthly_report_enabled: false } })
+    vi.spyOn(api, 'meta').mockResolvedValue({ languages: { en: 'English' }, locations: [], tags: [] } as never)
+    const update = vi.spyOn(api, 'updateMe').mockImplementation(async (data) => ({ user: { ...known, ...data } }))
+    const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:any(.*)*', component: { template: '<div />' } }] })
+    render(ProfileView, { global: { plugins: [pinia, router] } })
+
+    const monthly = screen.getByLabelText('Monthly report') as HTMLInputElement
+    await vi.waitFor(() => expect(monthly.checked).toBe(false))
+    expect((screen.getByLabelText('Reminders') as HTMLInputElement).checked).toBe(true)
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Save changes' }))
+    expect(update).toHaveBeenCalledWith(expect.objectContaining({ reminders_enabled: true, monthly_report_enabled: false }))
+  })
+})
