@@ -60,4 +60,4 @@ def bump_step(counters: set[str]) -> RedisStep:
     def failed(error: Exception) -> None:  # entries expire on their own
         current_app.logger.warning("cache not invalidated: %s", error)
 
-    return RedisStep(queue, done=lambda _replies: None, failed=failed)
+    return RedisStep(queue, failed)

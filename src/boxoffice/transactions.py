@@ -1,12 +1,12 @@
 """Run side effects (queueing mail, publishing seat events) only after a commit.
 
 A task queued inside a transaction that later rolls back would mail a booking that does not
-exist; a task queued before the commit is visible could read nothing. So callbacks wait for
-the commit, and are dropped on rollback.
+exist; a task queued before the commit is visible could read nothing. So side effects wait
+for the commit, and are dropped on rollback.
 
-Most side effects are a few Redis commands: the seat event, the cache generations, the
-outbox kick. ``after_commit_redis`` collects them, and they leave in one pipeline after the
-commit: a booking pays one Redis round trip for all of them instead of one each.
+The side effects are Redis commands: the seat event, the cache generations, the outbox kick.
+``after_commit_redis`` collects them, and they leave in one pipeline after the commit: a
+booking pays one Redis round trip for all of them instead of one each.
 """
 
 from __future__ import annotations
@@ -23,8 +23,11 @@ from .errors import ApiError
 from .extensions import db
 from .redis_client import get_redis
 
-_KEY = "boxoffice_after_commit"
 _REDIS_KEY = "boxoffice_after_commit_redis"
+
+
+def _ignore(_replies: list[Any]) -> None:
+    """For steps whose commands answer nothing they act on."""
 
 
 @dataclass(frozen=True)
@@ -32,14 +35,9 @@ class RedisStep:
     """Commands to send after the commit, and what to do with their replies."""
 
     queue: Callable[[redis.client.Pipeline], object]  # adds this step's commands
-    done: Callable[[list[Any]], object]  # gets their replies, in order
     # Redis unreachable or a command refused: the commit stands, so this only reports it.
     failed: Callable[[Exception], object]
-
-
-def after_commit(callback: Callable[[], object]) -> None:
-    """Call ``callback`` once the current transaction of ``db.session`` has committed."""
-    db.session().info.setdefault(_KEY, []).append(callback)
+    done: Callable[[list[Any]], object] = _ignore  # gets their replies, in order
 
 
 def after_commit_redis(step: RedisStep, session: Session | None = None) -> None:
@@ -49,12 +47,10 @@ def after_commit_redis(step: RedisStep, session: Session | None = None) -> None:
 
 
 @event.listens_for(Session, "after_commit")
-def _run_callbacks(session: Session) -> None:
+def _send_after_commit(session: Session) -> None:
     steps: list[RedisStep] = session.info.pop(_REDIS_KEY, [])
     if steps:
         _send(steps)
-    for callback in session.info.pop(_KEY, []):
-        callback()
 
 
 def _send(steps: list[RedisStep]) -> None:
@@ -82,5 +78,4 @@ def _send(steps: list[RedisStep]) -> None:
 @event.listens_for(Session, "after_soft_rollback")
 def _drop_callbacks(session: Session, _previous_transaction: object) -> None:
     if not session.in_transaction():
-        session.info.pop(_KEY, None)
         session.info.pop(_REDIS_KEY, None)

@@ -113,7 +113,7 @@ def publish_after_commit(show_id: int, changes: Iterable[tuple[str, str]]) -> No
         # the booking into an error.
         log.warning("Could not publish seat changes of show %s: %s", show_id, error)
 
-    after_commit_redis(RedisStep(queue, done=lambda _replies: None, failed=failed))
+    after_commit_redis(RedisStep(queue, failed))
 
 
 def stream(

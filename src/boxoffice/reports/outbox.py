@@ -139,7 +139,7 @@ def _not_kicked(error: Exception) -> None:
 
 
 # Sent after the commit that recorded mail, with the commit's other Redis commands.
-KICK = RedisStep(_queue_kick, _kicked, _not_kicked)
+KICK = RedisStep(_queue_kick, failed=_not_kicked, done=_kicked)
 
 
 def dispatch_due() -> int:
