@@ -44,6 +44,7 @@ QUEUED, SENDING, RETRYING, SENT, FAILED, SKIPPED = (
     "skipped",
 )
 PENDING_STATES = (QUEUED, SENDING, RETRYING)
+STATES = (*PENDING_STATES, SENT, FAILED, SKIPPED)
 # How long one delivery attempt may hold a row before another worker may take it over.
 LEASE = timedelta(minutes=5)
 # A due row untouched for this long has no task in flight; the sweep queues it again.

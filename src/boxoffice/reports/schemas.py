@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from ..schemas import LocalDateTime, QueryInteger, RequestSchema, id_field, query_id_field
+from . import outbox
 
 
 class ExportRequestSchema(RequestSchema):
@@ -49,12 +50,12 @@ class UnsubscribedSchema(Schema):
     message = fields.String()
 
 
-MAIL_STATES = ["queued", "sending", "retrying", "sent", "failed", "skipped"]
+MAIL_STATES = list(outbox.STATES)
 
 
 class MailQuerySchema(Schema):
     status = fields.String(
-        load_default="failed",
+        load_default=outbox.FAILED,
         validate=validate.OneOf(MAIL_STATES),
         metadata={"description": "Outbox state of the mails to list"},
     )
