@@ -18,6 +18,8 @@ from .schemas import utf8_length
 _ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 # NUL written as a JSON escape: valid JSON, but PostgreSQL refuses it in text.
 _ESCAPED_NUL = b"\\u0000"
+# NUL in a query string, percent-encoded.
+_ENCODED_NUL = b"%00"
 NUL_REFUSED = "Remove the NUL character."
 
 
@@ -81,10 +83,11 @@ class BodyParser(FlaskParser):
         return data
 
     def load_querystring(self, req: flask.Request, schema: ma.Schema) -> Any:
-        bad = {key for key, value in req.args.items(multi=True) if _has_nul(key + value)}
-        if bad:
-            names = sorted(key if not _has_nul(key) else "_schema" for key in bad)
-            raise ma.ValidationError({name: [NUL_REFUSED] for name in names})
+        # Decoded and searched only when the raw query string can hold a NUL at all.
+        if _ENCODED_NUL in req.query_string or b"\x00" in req.query_string:
+            data = req.args.to_dict(flat=False)  # every value of every parameter
+            if _holds(data, _has_nul):
+                raise _nul_refusal(data)
         return super().load_querystring(req, schema)
 
 
