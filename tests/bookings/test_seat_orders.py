@@ -141,21 +141,113 @@ def test_holds_of_one_batch_behave_as_if_made_one_after_the_other(
     assert booked.get_json()["booking"]["seats"] == ["A2", "A3"]
 
 
-def test_a_seat_taken_behind_the_read_sends_every_order_of_the_batch_on_its_own(
-    client: FlaskClient, show, user: Account, other_user: Account, monkeypatch
+def _count_transactions(monkeypatch) -> list[int]:
+    """Count the seat-change transactions ``place`` runs from now on (one entry each)."""
+    runs: list[int] = []
+    real = seat_orders.run_locked
+
+    def counted(work, on_conflict):
+        runs.append(1)
+        return real(work, on_conflict)
+
+    monkeypatch.setattr(seat_orders, "run_locked", counted)
+    return runs
+
+
+def _miss_every_claim(monkeypatch) -> None:
+    """As if every read missed the claims already made (claims still in flight in another
+    process): only the unique constraint sees them."""
+    monkeypatch.setattr(seat_orders, "claims_among", lambda *_args: [])
+
+
+def test_a_seat_taken_behind_the_read_takes_out_only_the_order_that_lost_it(
+    client: FlaskClient, show, user: Account, other_user: Account, admin: Account, monkeypatch
 ):
     assert place(BOOK, show.id, [_order(other_user, "C6")])[0]["seats"] == ["C6"]
-    # As if every read had missed the booking of C6 (a claim still in flight).
-    monkeypatch.setattr(seat_orders, "claims_among", lambda *_args: [])
+    _miss_every_claim(monkeypatch)
+    runs = _count_transactions(monkeypatch)
     outcomes = place(
-        BOOK, show.id, [_order(user, "D1"), _order(user, "C6", "C7"), _order(other_user, "D2")]
+        BOOK,
+        show.id,
+        [
+            _order(user, "D1"),
+            _order(user, "C6", "C7"),  # C6 is booked already: this order loses it
+            _order(admin, "C7"),  # refused: C7 was promised to the order before
+            _order(other_user, "D2"),
+        ],
     )
     assert [_status(outcome) for outcome in outcomes] == [
         (201, "confirmed", ["D1"]),
         (409, "seat_taken", ["C6"]),
+        (201, "confirmed", ["C7"]),  # tried again on its own once the loser was out
         (201, "confirmed", ["D2"]),
     ]
-    assert _counter(show.id) == 3
+    # The batch committed with D1 and D2; then the loser alone (and, the database saying
+    # the seat is taken, once more: perhaps its own request of a moment ago), then C7 alone.
+    assert len(runs) == 4
+    assert _counter(show.id) == 4
+    booked = db.session.execute(select(Booking.user_id, Booking.seats).order_by(Booking.id)).all()
+    assert [tuple(row) for row in booked] == [
+        (other_user.user_id, ["C6"]),
+        (user.user_id, ["D1"]),
+        (other_user.user_id, ["D2"]),
+        (admin.user_id, ["C7"]),
+    ]
+    claimed = db.session.execute(select(SeatClaim.seat, SeatClaim.user_id).order_by(SeatClaim.seat))
+    assert [tuple(row) for row in claimed] == [
+        ("C6", other_user.user_id),
+        ("C7", admin.user_id),
+        ("D1", user.user_id),
+        ("D2", other_user.user_id),
+    ]
+    # No confirmation for the order taken out: one mail per booking that stands.
+    periods = db.session.scalars(select(MailLog.period).order_by(MailLog.id)).all()
+    assert sorted(periods) == sorted(f"booking:{booking_id}" for booking_id in _booking_ids())
+
+
+def _booking_ids() -> list[int]:
+    return list(db.session.scalars(select(Booking.id)))
+
+
+def test_a_hold_that_lost_a_seat_behind_the_read_is_taken_out_of_its_batch(
+    client: FlaskClient, show, user: Account, other_user: Account, admin: Account, monkeypatch
+):
+    assert place(BOOK, show.id, [_order(other_user, "C6")])[0]["seats"] == ["C6"]
+    _miss_every_claim(monkeypatch)
+    outcomes = place(HOLD, show.id, [_order(user, "C6", "C7"), _order(admin, "D1")])
+    assert _status(outcomes[0]) == (409, "seat_taken", ["C6"])
+    assert outcomes[1]["seats"] == ["D1"]
+    holds_now = db.session.execute(select(Hold.id, Hold.user_id)).all()
+    assert holds_now == [(outcomes[1]["hold_id"], admin.user_id)]
+    statuses = seat_status(client, show.id)
+    assert [statuses[seat] for seat in ("C6", "C7", "D1")] == ["booked", "free", "held"]
+
+
+def test_a_loser_whose_old_hold_the_batch_cleared_rolls_the_whole_batch_back(
+    client: FlaskClient, show, user: Account, other_user: Account, admin: Account, monkeypatch
+):
+    """Taking the loser out could not give its person their old hold back: the batch is
+    undone, every order is tried on its own, and the failed booking leaves the hold be."""
+    assert place(BOOK, show.id, [_order(other_user, "C6")])[0]["seats"] == ["C6"]
+    held = hold(client, user, show.id, ["A1", "A2"])
+    assert held.status_code == 201
+    real_claims_among = seat_orders.claims_among
+
+    def miss_the_booking(*args):  # sees the user's hold, misses the booking of C6
+        return [claim for claim in real_claims_among(*args) if claim.seat != "C6"]
+
+    monkeypatch.setattr(seat_orders, "claims_among", miss_the_booking)
+    runs = _count_transactions(monkeypatch)
+    outcomes = place(BOOK, show.id, [_order(user, "C6", "C7"), _order(admin, "D1")])
+    assert _status(outcomes[0]) == (409, "seat_taken", ["C6"])
+    assert _status(outcomes[1]) == (201, "confirmed", ["D1"])
+    assert len(runs) == 4  # the batch, then the loser twice and the other order alone
+    holds_now = db.session.execute(select(Hold.id, Hold.user_id)).all()
+    assert holds_now == [(held.get_json()["hold_id"], user.user_id)]
+    statuses = seat_status(client, show.id)
+    assert [statuses[seat] for seat in ("A1", "A2", "C7", "D1")] == [
+        "held", "held", "free", "booked",
+    ]  # fmt: skip
 
 
 def test_a_batch_for_a_show_that_does_not_exist_fails_as_a_whole(

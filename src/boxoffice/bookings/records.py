@@ -12,7 +12,6 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import Connection
 
-from .. import notifications
 from ..db_types import utcnow
 from .cancellation import CONFIRMED
 from .models import Booking
@@ -58,12 +57,11 @@ def insert_bookings(
     orders: Sequence[tuple[int, list[str], Decimal]],
     now: datetime,
 ) -> list[Booking]:
-    """Insert one booking per (user id, seats, total) with its confirmation mail, in one
-    statement; returns them as transient Bookings (with their ids), for the response."""
+    """Insert one booking per (user id, seats, total), in one statement; returns them as
+    transient Bookings (with their ids), for the response. Their confirmation mail is
+    recorded apart (``notifications.booking_confirmed``), once they are sure of their seats."""
     values = [booking_values(person, show, labels, total, now) for person, labels, total in orders]
     ids = connection.scalars(INSERT_BOOKINGS, values).all()
-    people = [person for person, _labels, _total in orders]
-    notifications.booking_confirmed(list(zip(ids, people, strict=True)))
     return [Booking(id=booking_id, **row) for booking_id, row in zip(ids, values, strict=True)]
 
 

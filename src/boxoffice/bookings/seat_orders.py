@@ -18,9 +18,14 @@ decided on its own, as if the orders of a batch had come one after the other:
    before the commit (see ``locking``).
 
 The unique constraint on (show, seat) still has the last word. If the claims insert skips a
-seat, a transaction the read could not see took it meanwhile, and only the database knows
-which order that hurts: the batch is rolled back and every order is tried again on its own
-(a single order once more, then 409 naming the seats).
+seat, a transaction the read could not see (another web process's batch) took it meanwhile.
+The orders that lost a seat are taken out again: what was written for them is deleted, the
+rest of the batch commits, and each loser (with any order that its seats were promised to
+before it) is tried again on its own, which then refuses it with 409 naming the seats or,
+should the seat have been freed meanwhile, places it. Only when taking a loser out cannot
+undo everything the batch did for its person (their old hold on the show is gone, or a
+hold of theirs earlier in the batch was replaced) is the whole batch rolled back and every
+order tried on its own.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from flask import current_app
 from sqlalchemy import Connection, bindparam
 from sqlalchemy.orm import Session
 
+from .. import notifications
 from ..catalog.layout import Seat
 from ..db_types import utcnow
 from ..errors import ApiError, Conflict
@@ -54,7 +60,7 @@ from .holds import (
     taken_now,
 )
 from .locking import count_booked, debug_race, race_pause, read_show, run_locked
-from .models import Hold
+from .models import Booking, Hold
 from .records import booking_view, insert_bookings
 from .seatmap import BOOKED, FREE, HELD
 
@@ -68,6 +74,15 @@ _HOLDS = Hold.__table__.c
 DELETE_HOLDS = Hold.__table__.delete().where(
     _HOLDS.show_id == bindparam("target_show"),
     _HOLDS.user_id.in_(bindparam("users", expanding=True)),
+)
+# Taking the orders that lost a seat back out of a batch (by hold or booking id).
+DROP_HELD_CLAIMS = CLAIMS_TABLE.delete().where(CLAIMS.hold_id.in_(bindparam("ids", expanding=True)))
+DROP_HOLDS = Hold.__table__.delete().where(_HOLDS.id.in_(bindparam("ids", expanding=True)))
+DROP_BOOKED_CLAIMS = CLAIMS_TABLE.delete().where(
+    CLAIMS.booking_id.in_(bindparam("ids", expanding=True))
+)
+DROP_BOOKINGS = Booking.__table__.delete().where(
+    Booking.__table__.c.id.in_(bindparam("ids", expanding=True))
 )
 
 Outcome = dict[str, Any] | ApiError
@@ -98,8 +113,11 @@ class Kind:
         [Connection, Any, list[Winner], list[Winner], datetime],
         tuple[dict[int, Outcome], list[dict[str, Any]], str],
     ]
-    # The last statement of the transaction, given the number of seats claimed.
-    finish: Callable[[Session, int, int], None]
+    # Deletes what ``record`` wrote for orders that lost a seat, given their claim columns.
+    drop: Callable[[Connection, list[dict[str, Any]]], None]
+    # The last statements of the transaction, for the orders that got all their seats
+    # (with their claim columns).
+    finish: Callable[[Session, int, list[Winner], list[dict[str, Any]]], None]
     # Whether a person's later order replaces their earlier one of the same batch.
     replaces_own: bool
 
@@ -128,7 +146,7 @@ def _submit(kind: Kind, user_id: int, show_id: int, labels: list[str]) -> dict[s
 def place(kind: Kind, show_id: int, orders: list[SeatOrder], retry: bool = True) -> list[Outcome]:
     """One outcome per order, from as few transactions as the seats allow."""
     try:
-        return run_locked(
+        outcomes, again = run_locked(
             lambda session: _place(session, kind, show_id, orders),
             lambda: _refused(show_id, orders),
         )
@@ -143,7 +161,10 @@ def place(kind: Kind, show_id: int, orders: list[SeatOrder], retry: bool = True)
             # Perhaps the caller's own request of a moment ago (a double click), which the
             # next read counts as theirs to replace.
             return place(kind, show_id, orders, retry=False)
-    return [_alone(kind, show_id, order) for order in orders]
+        return [_alone(kind, show_id, order) for order in orders]
+    for position in sorted(again):
+        outcomes[position] = _alone(kind, show_id, orders[position])
+    return cast(list[Outcome], outcomes)  # every order has its outcome now
 
 
 def _alone(kind: Kind, show_id: int, order: SeatOrder) -> Outcome:
@@ -160,7 +181,11 @@ def _refused(show_id: int, orders: list[SeatOrder]) -> Conflict:
     return seat_taken([])  # which order hit it is unknown: each one is tried alone
 
 
-def _place(session: Session, kind: Kind, show_id: int, orders: list[SeatOrder]) -> list[Outcome]:
+def _place(
+    session: Session, kind: Kind, show_id: int, orders: list[SeatOrder]
+) -> tuple[list[Outcome | None], set[int]]:
+    """The outcome of each order (``None`` for those to be tried again on their own after
+    the commit) and the positions of those."""
     now = utcnow()
     connection = session.connection()
     show = read_show(connection, show_id)
@@ -168,17 +193,63 @@ def _place(session: Session, kind: Kind, show_id: int, orders: list[SeatOrder]) 
     labels = {label for order in orders for label in order.labels}
     claims = claims_among(connection, show_id, labels, {order.user_id for order in orders}, now)
     outcomes, winners, replaced = _decide(kind, show, claims, orders)
+    again: set[int] = set()
     if winners:
-        claimed = {label for winner in winners for label in winner.order.labels}
-        freed = _clear_reusable(connection, show_id, claims, winners, claimed)
+        given_up = _clear_reusable(connection, show_id, claims, winners)
         views, columns, status = kind.record(connection, show, winners, replaced, now)
-        _claim(connection, show, winners, columns)
-        kind.finish(session, show_id, len(claimed))
+        lost = _claim(connection, show, winners, columns)
+        if lost:
+            losers = _losers(orders, winners, replaced, given_up, lost)
+            kind.drop(connection, [columns[index] for index in losers])
+            again = _to_try_again(orders, outcomes, [winners[index] for index in losers])
+            columns = [column for index, column in enumerate(columns) if index not in losers]
+            winners = [winner for index, winner in enumerate(winners) if index not in losers]
+        claimed = {label for winner in winners for label in winner.order.labels}
+        if winners:
+            kind.finish(session, show_id, winners, columns)
+        freed = sorted({claim.seat for claim in given_up} - claimed)
         changes = [(seat, FREE) for seat in freed] + [(seat, status) for seat in sorted(claimed)]
         events.publish_after_commit(show_id, changes)
         for position, view in views.items():
-            outcomes[position] = view
-    return cast(list[Outcome], outcomes)  # every order has its outcome now
+            if position not in again:
+                outcomes[position] = view
+    return outcomes, again
+
+
+def _losers(
+    orders: list[SeatOrder],
+    winners: list[Winner],
+    replaced: list[Winner],
+    given_up: list[Any],
+    lost: set[str],
+) -> set[int]:
+    """The indexes (in ``winners``) of the orders that did not get every seat.
+
+    Raises the 409 that rolls the whole batch back when taking them out is not enough: a
+    single order (``place`` tries it once more), or a loser whose person this batch also
+    took an old hold from or replaced an earlier hold of (their failed order must leave
+    those as they were)."""
+    losers = {
+        index for index, winner in enumerate(winners) if not lost.isdisjoint(winner.order.labels)
+    }
+    people = {winners[index].order.user_id for index in losers}
+    touched = {claim.user_id for claim in given_up} | {winner.order.user_id for winner in replaced}
+    if len(orders) == 1 or not people.isdisjoint(touched):
+        raise seat_taken(sorted(lost))
+    return losers
+
+
+def _to_try_again(
+    orders: list[SeatOrder], outcomes: list[Outcome | None], losers: list[Winner]
+) -> set[int]:
+    """The losers, and the orders refused because they asked for a seat promised to one."""
+    seats = {label for loser in losers for label in loser.order.labels}
+    refused = {
+        position
+        for position, outcome in enumerate(outcomes)
+        if isinstance(outcome, Conflict) and not seats.isdisjoint(orders[position].labels)
+    }
+    return {loser.position for loser in losers} | refused
 
 
 def _decide(
@@ -228,15 +299,11 @@ def _decide(
 
 
 def _clear_reusable(
-    connection: Connection,
-    show_id: int,
-    claims: Sequence[Any],
-    winners: list[Winner],
-    claimed: set[str],
-) -> list[str]:
+    connection: Connection, show_id: int, claims: Sequence[Any], winners: list[Winner]
+) -> list[Any]:
     """Delete what the winners may reuse (``holds.is_reusable_by``): their own held seats on
     this show (a new hold or booking replaces one's hold) and expired holds on their seats.
-    Returns the seats the winners gave up."""
+    Returns the claims of the winners' old holds, which they gave up."""
     reusable = {
         claim.id: claim
         for winner in winners
@@ -251,13 +318,13 @@ def _clear_reusable(
     if own:
         holders = sorted({claim.user_id for claim in own})
         connection.execute(DELETE_HOLDS, {"target_show": show_id, "users": holders})
-    return sorted(claim.seat for claim in own if claim.seat not in claimed)
+    return own
 
 
 def _claim(
     connection: Connection, show: Any, winners: list[Winner], columns: list[dict[str, Any]]
-) -> None:
-    """Insert the winners' claims; a seat skipped here was taken since the read."""
+) -> set[str]:
+    """Insert the winners' claims; returns the seats skipped, taken since the read."""
     # One order for everyone (row, then number): two transactions waiting on each other's
     # seats cannot deadlock.
     in_order = sorted(
@@ -276,9 +343,8 @@ def _claim(
         for _, index, seat in in_order
     ]
     claimed = set(connection.scalars(insert_skipping_taken(connection), rows))
-    if len(claimed) != len(rows):
-        raise seat_taken([row["seat"] for row in rows if row["seat"] not in claimed])
     race_pause()
+    return {row["seat"] for row in rows} - claimed
 
 
 # ---- what winners become ------------------------------------------------------------------
@@ -335,9 +401,33 @@ def _record_bookings(
     return views, columns, BOOKED
 
 
-def _no_counter(_session: Session, _show_id: int, _seats: int) -> None:
-    """Held seats are not counted as sold."""
+def _drop_holds(connection: Connection, columns: list[dict[str, Any]]) -> None:
+    ids = [column["hold_id"] for column in columns]
+    connection.execute(DROP_HELD_CLAIMS, {"ids": ids})
+    connection.execute(DROP_HOLDS, {"ids": ids})
 
 
-HOLD = Kind("hold", _record_holds, _no_counter, replaces_own=True)
-BOOK = Kind("book", _record_bookings, count_booked, replaces_own=False)
+def _drop_bookings(connection: Connection, columns: list[dict[str, Any]]) -> None:
+    ids = [column["booking_id"] for column in columns]
+    connection.execute(DROP_BOOKED_CLAIMS, {"ids": ids})
+    connection.execute(DROP_BOOKINGS, {"ids": ids})
+
+
+def _holds_done(
+    _session: Session, _show_id: int, _winners: list[Winner], _columns: list[dict[str, Any]]
+) -> None:
+    """Held seats are not counted as sold, and no mail is sent for a hold."""
+
+
+def _bookings_done(
+    session: Session, show_id: int, winners: list[Winner], columns: list[dict[str, Any]]
+) -> None:
+    """Record each booking's confirmation mail; move the show's counter last."""
+    people = [winner.order.user_id for winner in winners]
+    ids = [column["booking_id"] for column in columns]
+    notifications.booking_confirmed(list(zip(ids, people, strict=True)))
+    count_booked(session, show_id, sum(len(winner.order.labels) for winner in winners))
+
+
+HOLD = Kind("hold", _record_holds, _drop_holds, _holds_done, replaces_own=True)
+BOOK = Kind("book", _record_bookings, _drop_bookings, _bookings_done, replaces_own=False)
