@@ -15,9 +15,13 @@ def test_sign_up_search_book_and_cancel(page: Page, sign_up, bookable_show, shot
     title = str(bookable_show["title"])
 
     # Sign-up validates on the client before anything is sent.
+    who_am_i: list[int] = []
+    page.on("response", lambda r: who_am_i.append(r.status) if r.url.endswith("/api/me") else None)
     page.goto("/signup")
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_text("Name is required.")).to_be_visible()
+    # Signed out, the app knows so without asking the server (and logging its 401).
+    assert who_am_i == []
     shot(page, "01-sign-up-errors")
     sign_up(page)
 

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import { api, type Credentials, type ProfileUpdate, type Registration } from '@/api'
-import { ApiError } from '@/api/client'
+import { ApiError, CSRF_COOKIE, readCookie } from '@/api/client'
 import type { User } from '@/api/types'
 
 export const useAuthStore = defineStore('auth', () => {
@@ -12,9 +12,21 @@ export const useAuthStore = defineStore('auth', () => {
   const signedIn = computed(() => user.value !== null)
   const isAdmin = computed(() => user.value?.is_admin === true)
 
+  /** Whether this browser holds a sign-in at all. The sign-in cookie is httpOnly, but its
+   * readable CSRF twin is set and cleared with it: without that there is nobody to ask
+   * about, and asking would only put a 401 in the console of every signed-out visit. */
+  function maybeSignedIn(): boolean {
+    return readCookie(CSRF_COOKIE) !== null
+  }
+
   /** Ask the server once who we are (the JWT cookie is httpOnly, so only it knows). */
   function ensureLoaded(): Promise<void> {
     if (loaded.value) return Promise.resolve()
+    if (!maybeSignedIn()) {
+      user.value = null
+      loaded.value = true
+      return Promise.resolve()
+    }
     probe ??= api
       .me()
       .then((r) => {
@@ -34,7 +46,7 @@ export const useAuthStore = defineStore('auth', () => {
   /** Ask the server again: an unsubscribe link or another tab may have changed the account. */
   async function refresh(): Promise<User | null> {
     try {
-      user.value = (await api.me()).user
+      user.value = maybeSignedIn() ? (await api.me()).user : null
     } catch (e) {
       if (!(e instanceof ApiError) || (e.status !== 401 && e.status !== 403)) throw e
       user.value = null

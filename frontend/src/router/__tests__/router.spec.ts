@@ -19,8 +19,38 @@ function makeRouter() {
   return router
 }
 
-beforeEach(() => setActivePinia(createPinia()))
-afterEach(() => setUnauthorizedHandler(null))
+const SIGNED_IN_COOKIE = 'csrf_access_token=tok; path=/'
+const NO_COOKIE = 'csrf_access_token=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/'
+
+beforeEach(() => {
+  setActivePinia(createPinia())
+  // A browser that holds a sign-in: the store asks the server who it belongs to.
+  document.cookie = SIGNED_IN_COOKIE
+})
+afterEach(() => {
+  setUnauthorizedHandler(null)
+  document.cookie = NO_COOKIE
+})
+
+describe('who is signed in', () => {
+  it('is nobody, without asking the server, when the browser holds no sign-in cookie', async () => {
+    document.cookie = NO_COOKIE
+    const me = vi.spyOn(api, 'me').mockResolvedValue({ user: user() })
+    const router = makeRouter()
+    await router.push('/bookings')
+    expect(router.currentRoute.value.name).toBe('signin')
+    expect(await useAuthStore().refresh()).toBeNull()
+    expect(me).not.toHaveBeenCalled()
+  })
+
+  it('is asked of the server when the browser holds one', async () => {
+    const me = vi.spyOn(api, 'me').mockResolvedValue({ user: user() })
+    const router = makeRouter()
+    await router.push('/bookings')
+    expect(router.currentRoute.value.name).toBe('bookings')
+    expect(me).toHaveBeenCalledTimes(1)
+  })
+})
 
 describe('route guards', () => {
   it('sends a guest to sign-in, keeping the intended route as next', async () => {

@@ -84,6 +84,7 @@ describe('ProfileView', () => {
     const pinia = createPinia()
     setActivePinia(pinia)
     useAuthStore().user = known
+    document.cookie = 'csrf_access_token=tok; path=/' // this browser holds a sign-in
     // Meanwhile an unsubscribe link turned the monthly report off.
     vi.spyOn(api, 'me').mockResolvedValue({ user: { ...known, monthly_report_enabled: false } })
     vi.spyOn(api, 'meta').mockResolvedValue({ languages: { en: 'English' }, locations: [], tags: [] } as never)
