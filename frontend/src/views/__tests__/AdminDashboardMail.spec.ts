@@ -94,6 +94,26 @@ describe('FailedMail', () => {
     expect(notices.items[0]).toMatchObject({ kind: 'error', text: 'Only a failed mail can be sent again; this one is sent.' })
   })
 
+  it('shows older failed mails, page after page, until none is left', async () => {
+    const user = userEvent.setup()
+    const call = vi.spyOn(api, 'mails')
+    call.mockResolvedValueOnce({ mails: [failed(9, 'asha@example.com')], total: 3, next_before: 9 })
+    call.mockResolvedValueOnce({ mails: [failed(5, 'ravi@example.com')], total: 3, next_before: 5 })
+    call.mockResolvedValueOnce({ mails: [failed(2, 'meena@example.com')], total: 3, next_before: null })
+    await mount(FailedMail)
+
+    await user.click(await screen.findByRole('button', { name: 'Show older' }))
+    expect(await screen.findByText('ravi@example.com')).toBeInTheDocument()
+    expect(call).toHaveBeenLastCalledWith({ status: 'failed', limit: 20, before: 9 })
+    await user.click(screen.getByRole('button', { name: 'Show older' }))
+    expect(await screen.findByText('meena@example.com')).toBeInTheDocument()
+    expect(call).toHaveBeenLastCalledWith({ status: 'failed', limit: 20, before: 5 })
+    const rows = within(screen.getByRole('table')).getAllByRole('row').slice(1)
+    expect(rows.map((row) => (row as HTMLTableRowElement).cells[0]!.textContent)).toEqual(['asha@example.com', 'ravi@example.com', 'meena@example.com'])
+    expect(screen.queryByRole('button', { name: 'Show older' })).toBeNull()
+    expect(screen.queryByText(/The newest/)).toBeNull()
+  })
+
   it('says so when no mail failed, and offers a retry when the list cannot load', async () => {
     const user = userEvent.setup()
     const call = vi.spyOn(api, 'mails').mockRejectedValueOnce(new ApiError(503, 'service_unavailable', 'Try again shortly.'))
