@@ -7,6 +7,8 @@ import io
 import pytest
 from factories import make_show, make_venue
 from flask.testing import FlaskClient
+from gunicorn.http.body import Body, ChunkedReader
+from gunicorn.http.unreader import IterUnreader
 from openapi_spec_validator import validate
 from support import Account, assert_error
 
@@ -78,6 +80,40 @@ def test_a_chunked_body_within_the_limit_is_read(client: FlaskClient, user: Acco
         content_type="application/json",
         headers={**user.headers, "Transfer-Encoding": "chunked"},
         environ_overrides={"wsgi.input_terminated": True},
+    )
+    assert_error(response, 404, "not_found")  # read and understood: the show is unknown
+
+
+def _gunicorn_chunks(raw: bytes) -> Body:
+    """What gunicorn hands the app as ``wsgi.input`` for a chunked body sent as ``raw``."""
+    return Body(ChunkedReader(None, IterUnreader([raw])))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"zz\r\n{}\r\n0\r\n\r\n", b"2\r\n{}XX0\r\n\r\n", b"5\r\n{}"],
+    ids=["bad chunk size", "chunk without its terminator", "cut short"],
+)
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_malformed_chunks_are_400_not_500(client: FlaskClient, raw: bytes, method: str):
+    response = client.open(
+        "/api/login" if method == "POST" else "/api/health",
+        method=method,
+        content_type="application/json",
+        headers={"Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input": _gunicorn_chunks(raw), "wsgi.input_terminated": True},
+    )
+    assert_error(response, 400, "bad_request")
+
+
+def test_well_formed_gunicorn_chunks_are_read(client: FlaskClient, user: Account):
+    parts = [b'{"show_id": 999', b'999, "seats": ["A1"]}']
+    raw = b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in parts) + b"0\r\n\r\n"
+    response = client.post(
+        "/api/hold",
+        content_type="application/json",
+        headers={**user.headers, "Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input": _gunicorn_chunks(raw), "wsgi.input_terminated": True},
     )
     assert_error(response, 404, "not_found")  # read and understood: the show is unknown
 

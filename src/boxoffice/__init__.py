@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, Response, request
 from flask.sessions import SessionInterface
+from gunicorn.http.errors import NoMoreData, ParseException
 
 from .config import Settings
 from .docs import ASSETS_URL
@@ -82,12 +83,21 @@ def _guard_request() -> None:
     chunked = sent_in_chunks()
     if length is None and chunked:
         # Werkzeug stops reading at MAX_CONTENT_LENGTH; a body that reached it is too large.
-        length = len(request.get_data(cache=True))
+        length = len(_chunked_body())
     if length is not None and length > MAX_BODY_BYTES:
         raise ApiError(413, "payload_too_large", "The request body is too large (1 MiB at most).")
     has_body = bool(length) or chunked
     if request.method in {"POST", "PUT", "PATCH"} and has_body and not request.is_json:
         raise ApiError(415, "unsupported_media_type", "Send the body as application/json.")
+
+
+def _chunked_body() -> bytes:
+    """The whole chunked body, read once (and kept for the view); 400 when its chunks are
+    malformed, which gunicorn's reader reports with its own exceptions."""
+    try:
+        return request.get_data(cache=True)
+    except (ParseException, NoMoreData):
+        raise ApiError(400, "bad_request", "The chunked request body is malformed.") from None
 
 
 def _secure(response: Response) -> Response:
