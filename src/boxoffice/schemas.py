@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
@@ -23,6 +24,23 @@ _LINE_BREAKS = frozenset("\u2028\u2029")
 _REORDERING = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 # Categories that print nothing: format characters and separators (spaces among them).
 _UNSEEN = frozenset({"Cf", "Zs", "Zl", "Zp"})
+
+# Numbers written as text, in plain spellings: ASCII digits, no sign but minus, no spaces,
+# underscores or exponents, and no leading zeros in whole numbers (ids, counts). Python's
+# int(), float() and Decimal() also read " +05", "5_0" or "٣", so one show would answer to
+# many spellings. Amounts may keep a leading zero ("0250.00"), as the web app's forms allow.
+_INTEGER_TEXT = re.compile(r"-?(0|[1-9][0-9]*)", re.ASCII)
+_DECIMAL_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?", re.ASCII)
+
+
+def plain_number(value: Any, integral: bool = False) -> bool:
+    """Whether a JSON value is a number, or text that spells one in the one plain way."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return True
+    pattern = _INTEGER_TEXT if integral else _DECIMAL_TEXT
+    return isinstance(value, str) and pattern.fullmatch(value) is not None
 
 
 def utf8_length(text: str) -> int | None:
@@ -111,7 +129,7 @@ class MoneyField(fields.Decimal):
         super().__init__(places=2, as_string=True, allow_nan=False, **kwargs)
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Decimal:
-        if isinstance(value, bool):
+        if not plain_number(value):
             raise ValidationError("Not a valid number.")
         # Check the places before the parent rounds the value to two of them.
         try:
@@ -128,7 +146,7 @@ class MoneyField(fields.Decimal):
             if exact != rounded:
                 raise ValidationError("Use at most two decimal places.")
         result: Decimal = super()._deserialize(value, attr, data, **kwargs)
-        return result
+        return result.copy_abs() if result.is_zero() else result  # "-0" is 0.00
 
 
 class StrictInteger(fields.Integer):
@@ -153,14 +171,36 @@ def id_field(**kwargs: Any) -> fields.Integer:
 
 
 class QueryInteger(fields.Integer):
-    """An integer written in a query string: ASCII digits only (Python's ``int`` also reads
-    "٣" or "３" as 3, which would make one show answer to many spellings)."""
+    """An integer written in a query string, in the one plain spelling (``plain_number``)."""
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> int:
-        if isinstance(value, str) and not value.isascii():
+        if not plain_number(value, integral=True):
             raise ValidationError("Not a valid integer.")
         result: int = super()._deserialize(value, attr, data, **kwargs)
         return result
+
+
+class QueryNumber(fields.Float):
+    """A number written in a query string, in the one plain spelling (``plain_number``)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(allow_nan=False, **kwargs)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> float:
+        if not plain_number(value):
+            raise ValidationError("Not a valid number.")
+        result: float = super()._deserialize(value, attr, data, **kwargs)
+        return result
+
+
+class StrictBoolean(fields.Boolean):
+    """JSON true or false only: marshmallow's Boolean also takes 1, 0, "yes" or "off", and a
+    stray 1 must not confirm a forced delete."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise ValidationError("Not a valid boolean: use true or false.")
+        return value
 
 
 def query_id_field(**kwargs: Any) -> fields.Integer:

@@ -231,3 +231,13 @@ def test_services_refuse_bad_names(app: object, user: Account):
     stored = _stored(user.email)
     assert (stored.name, stored.language) == ("asha", "en")
     assert _user_count() == 1
+
+
+@pytest.mark.parametrize("value", [0, 1, "false", "off", None])
+def test_mail_switches_take_true_or_false_only(client: FlaskClient, user: Account, value):
+    response = client.post(
+        "/api/me/update", json={"reminders_enabled": value}, headers=user.headers
+    )
+    error = assert_error(response, 422, "validation_failed")
+    assert "reminders_enabled" in error["details"], error
+    assert client.get("/api/me", headers=user.headers).get_json()["user"]["reminders_enabled"]

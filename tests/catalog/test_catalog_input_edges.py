@@ -211,7 +211,16 @@ def test_update_show_with_a_huge_price(client: FlaskClient, admin: Account, pric
     assert _show(show.id).price == Decimal("200.00")
 
 
-@pytest.mark.parametrize(("price", "stored"), [("1e6", "1000000.00"), ("1.500", "1.50")])
+@pytest.mark.parametrize(
+    ("price", "stored"),
+    [
+        ("1000000", "1000000.00"),
+        ("1.500", "1.50"),
+        (1e6, "1000000.00"),
+        ("-0", "0.00"),
+        ("0250", "250.00"),
+    ],
+)
 def test_prices_in_range_still_accepted(client: FlaskClient, admin: Account, price, stored):
     show = make_show()
     response = client.post(
@@ -219,6 +228,53 @@ def test_prices_in_range_still_accepted(client: FlaskClient, admin: Account, pri
     )
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["show"]["price"] == stored
+
+
+@pytest.mark.parametrize("price", ["1_000", "١٠٠", " 100 ", "+100", "1e3", "100.", True])
+def test_a_price_has_one_plain_spelling(client: FlaskClient, admin: Account, price):
+    show = make_show(price="200.00")
+    response = client.post(
+        "/api/show/update", json={"show_id": show.id, "price": price}, headers=admin.headers
+    )
+    error = assert_error(response, 422, "validation_failed")
+    assert "price" in error["details"], error
+    assert _show(show.id).price == Decimal("200.00")
+
+
+# ---- number spellings in query strings ----------------------------------------------------
+
+
+@pytest.mark.parametrize("spelling", ["+5", " 5", "05", "5_0", "٣", "５", "5.0", "0x5"])
+@pytest.mark.parametrize(
+    ("path", "name", "extra"),
+    [
+        ("/api/show/seats", "show_id", {}),
+        ("/api/show/suggest", "count", {"show_id": "1"}),
+        ("/api/filter", "limit", {}),
+        ("/api/filter", "min_rating", {}),
+    ],
+)
+def test_numbers_in_query_strings_have_one_plain_spelling(
+    client: FlaskClient, path: str, name: str, extra: dict, spelling: str
+):
+    if name == "min_rating" and spelling in ("5.0", "05"):
+        return  # plain spellings of a decimal rating (read in the test below)
+    response = client.get(path, query_string={**extra, name: spelling})
+    error = assert_error(response, 422, "validation_failed")
+    assert name in error["details"], error
+
+
+def test_booking_pages_take_plain_numbers_only(client: FlaskClient, user: Account):
+    for query in ({"offset": "٣"}, {"limit": "1_0"}, {"offset": "+1"}):
+        response = client.get("/api/booking/get", query_string=query, headers=user.headers)
+        assert_error(response, 422, "validation_failed")
+    response = client.get("/api/booking/get", query_string={"limit": "10"}, headers=user.headers)
+    assert response.status_code == 200
+
+
+def test_a_plain_rating_filter_is_read(client: FlaskClient):
+    for rating in ("7", "7.5", "0", "10", "05"):
+        assert client.get("/api/filter", query_string={"min_rating": rating}).status_code == 200
 
 
 # ---- Unicode search ---------------------------------------------------------------------

@@ -179,3 +179,49 @@ def test_shows_without_bookings_do_not_block_layout_changes(client: FlaskClient,
         "/api/venue/update", json={"venue_id": venue.id, "rows": 6}, headers=admin.headers
     )
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("category", "why"),
+    [
+        ({"name": "Premium", "rows": ["BC"], "surcharge": "50"}, "not in this venue"),
+        ({"name": "Premium", "rows": [""], "surcharge": "50"}, "not in this venue"),
+        ({"name": "Premium", "rows": ["ABC"], "surcharge": "50"}, "not in this venue"),
+        ({"name": "P\r\nX", "rows": ["B"], "surcharge": "50"}, "line breaks"),
+        ({"name": "Premium", "rows": ["B"], "surcharge": "5_0"}, "not a number"),
+        ({"name": "Premium", "rows": ["B"], "surcharge": "١٢"}, "not a number"),
+        ({"name": "Premium", "rows": ["B"], "surcharge": " 5"}, "not a number"),
+        ({"name": "Premium", "rows": ["B"], "surcharge": True}, "not a number"),
+    ],
+)
+def test_price_categories_name_real_rows_and_plain_surcharges(
+    client: FlaskClient, admin: Account, category: dict, why: str
+):
+    """A category on a row the venue does not have would never be charged."""
+    layout = {"categories": [category]}
+    response = client.post(
+        "/api/venue/create", json={**VENUE, "rows": 3, "layout": layout}, headers=admin.headers
+    )
+    error = assert_error(response, 422, "validation_failed")
+    assert why in str(error["details"]), error
+    assert db.session.scalar(select(func.count(Venue.id))) == 0
+
+
+def test_a_surcharge_of_minus_zero_is_zero(client: FlaskClient, admin: Account):
+    layout = {"categories": [{"name": "Front", "rows": ["A"], "surcharge": "-0"}]}
+    response = client.post(
+        "/api/venue/create", json={**VENUE, "layout": layout}, headers=admin.headers
+    )
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["venue"]["layout"]["categories"][0]["surcharge"] == "0.00"
+
+
+@pytest.mark.parametrize("force", [1, 0, "true", "yes", None])
+def test_a_forced_delete_takes_true_only(client: FlaskClient, admin: Account, force):
+    venue = make_venue()
+    make_show(venue)
+    response = client.post(
+        "/api/venue/delete", json={"venue_id": venue.id, "force": force}, headers=admin.headers
+    )
+    assert_error(response, 422, "validation_failed")
+    assert db.session.get(Venue, venue.id) is not None

@@ -9,6 +9,7 @@ from ..schemas import (
     NOT_TEXT,
     LocalDateTime,
     RequestSchema,
+    StrictBoolean,
     check_text,
     utf8_length,
     validator,
@@ -113,8 +114,8 @@ class LoginSchema(RequestSchema):
 class ProfileUpdateSchema(RequestSchema):
     name = _name_field()
     language = fields.String(validate=validate.OneOf(list(LANGUAGES)))
-    reminders_enabled = fields.Boolean()
-    monthly_report_enabled = fields.Boolean()
+    reminders_enabled = StrictBoolean()
+    monthly_report_enabled = StrictBoolean()
 
     @pre_load
     def _normalise(self, data: Any, **_kwargs: Any) -> Any:

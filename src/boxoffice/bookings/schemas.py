@@ -6,7 +6,14 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..schemas import LocalDateTime, MoneyField, RequestSchema, id_field, query_id_field
+from ..schemas import (
+    LocalDateTime,
+    MoneyField,
+    QueryInteger,
+    RequestSchema,
+    id_field,
+    query_id_field,
+)
 
 MAX_SEATS = 10
 HOLD_ID = validate.Length(min=1, max=36)
@@ -39,7 +46,7 @@ class ShowIdQuerySchema(Schema):
 
 
 class SuggestQuerySchema(ShowIdQuerySchema):
-    count = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_SEATS))
+    count = QueryInteger(required=True, validate=validate.Range(min=1, max=MAX_SEATS))
 
 
 class HoldRequestSchema(RequestSchema):
@@ -78,8 +85,8 @@ class BookingIdSchema(RequestSchema):
 
 class BookingQuerySchema(Schema):
     booking_id = query_id_field()
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000))
+    limit = QueryInteger(load_default=50, validate=validate.Range(min=1, max=100))
+    offset = QueryInteger(load_default=0, validate=validate.Range(min=0, max=1_000_000))
 
 
 class BookingIdQuerySchema(Schema):

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from ..schemas import plain_number, text_problem
+
 ROW_LETTERS = string.ascii_uppercase
 SEAT_LABEL = re.compile(r"^([A-Z])([1-9][0-9]?)$")
 STANDARD = "Standard"
@@ -48,7 +50,7 @@ def normalise_layout(
 ) -> dict[str, Any]:
     """Check a layout against the venue's size; return it in canonical form."""
     layout = layout or {}
-    row_names = ROW_LETTERS[:rows]
+    row_names = set(ROW_LETTERS[:rows])  # a set: "AB" in a string of letters would be True
     removed_raw = layout.get("removed", []) or []
     if not isinstance(removed_raw, list) or not all(isinstance(s, str) for s in removed_raw):
         raise LayoutError("layout.removed", 'A list of seat labels like "A1".')
@@ -74,6 +76,9 @@ def normalise_layout(
         name = raw_name.strip() if isinstance(raw_name, str) else ""
         if not 1 <= len(name) <= 40:
             raise LayoutError("layout.categories", "Each category needs a name (1-40 characters).")
+        problem = text_problem(name)
+        if problem is not None:
+            raise LayoutError("layout.categories", f"Category names: {problem}")
         cat_rows = category.get("rows", [])
         if not isinstance(cat_rows, list) or not cat_rows:
             raise LayoutError("layout.categories", f"Category {name!r} needs a list of rows.")
@@ -86,8 +91,11 @@ def normalise_layout(
             if row in seen_rows:
                 raise LayoutError("layout.categories", f"Row {row} is in two categories.")
             seen_rows.add(row)
+        raw_surcharge = category.get("surcharge", "0")
         try:
-            surcharge = Decimal(str(category.get("surcharge", "0")))
+            if not plain_number(raw_surcharge):
+                raise InvalidOperation
+            surcharge = Decimal(str(raw_surcharge))
         except InvalidOperation:
             raise LayoutError(
                 "layout.categories", f"Surcharge of {name!r} is not a number."
@@ -100,7 +108,7 @@ def normalise_layout(
             {
                 "name": name,
                 "rows": clean_rows,
-                "surcharge": str(surcharge.quantize(Decimal("0.01"))),
+                "surcharge": str(surcharge.quantize(Decimal("0.01")).copy_abs()),  # not -0.00
             }
         )
     return {"removed": sorted(set(removed), key=_label_key), "categories": categories}

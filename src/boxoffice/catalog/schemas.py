@@ -13,7 +13,9 @@ from ..schemas import (
     LocalDateTime,
     MoneyField,
     QueryInteger,
+    QueryNumber,
     RequestSchema,
+    StrictBoolean,
     StrictInteger,
     check_text,
     id_field,
@@ -97,7 +99,7 @@ class VenueUpdateSchema(VenueFieldsSchema):
 
 class VenueDeleteSchema(RequestSchema):
     venue_id = id_field(required=True)
-    force = fields.Boolean(load_default=False)
+    force = StrictBoolean(load_default=False)
 
 
 class VenueQuerySchema(Schema):
@@ -182,7 +184,7 @@ class ShowUpdateSchema(ShowFieldsSchema):
 
 class ShowDeleteSchema(RequestSchema):
     show_id = id_field(required=True)
-    force = fields.Boolean(load_default=False)
+    force = StrictBoolean(load_default=False)
 
 
 class ShowQuerySchema(Schema):
@@ -227,7 +229,7 @@ class FilterQuerySchema(Schema):
     location = fields.String(validate=validate.Length(max=80))
     language = fields.String(validate=validate.OneOf(list(LANGUAGES)))
     tag = fields.String(validate=validate.Length(max=30))
-    min_rating = fields.Float(allow_nan=False, validate=validate.Range(min=0, max=10))
+    min_rating = QueryNumber(validate=validate.Range(min=0, max=10))
     date = fields.Date(format="%Y-%m-%d", validate=SANE_DATE)
     venue_id = query_id_field()
     limit = QueryInteger(load_default=100, validate=validate.Range(min=1, max=200))
