@@ -108,6 +108,7 @@ class Settings:
     public_url: str = "http://127.0.0.1:5000"
     ratelimit_enabled: bool = True
     login_rate_limit: str = "10 per minute"
+    register_rate_limit: str = "20 per hour"
     hold_rate_limit: str = "30 per minute"
     hold_minutes: int = 8
     cancel_cutoff_minutes: int = 60
@@ -177,6 +178,7 @@ class Settings:
             public_url=(_env("PUBLIC_URL", environ) or cls.public_url).rstrip("/"),
             ratelimit_enabled=_bool("RATELIMIT_ENABLED", environ, True),
             login_rate_limit=_env("LOGIN_RATE_LIMIT", environ) or cls.login_rate_limit,
+            register_rate_limit=_env("REGISTER_RATE_LIMIT", environ) or cls.register_rate_limit,
             hold_rate_limit=_env("HOLD_RATE_LIMIT", environ) or cls.hold_rate_limit,
             hold_minutes=_int("HOLD_MINUTES", environ, 8, minimum=1),
             cancel_cutoff_minutes=_int("CANCEL_CUTOFF_MINUTES", environ, 60),

@@ -227,3 +227,34 @@ def test_successful_logins_are_not_counted(client: FlaskClient, user: Account):
     for _ in range(12):
         ok = client.post("/api/login", json={"email": user.email, "password": PASSWORD})
         assert ok.status_code == 200
+
+
+def test_user_and_admin_sign_ins_share_the_failed_attempts(client: FlaskClient, user: Account):
+    for path in ["/api/login", "/api/admin/login"] * 5:
+        bad = client.post(path, json={"email": user.email, "password": "wrong-pass-1"})
+        assert bad.status_code == 401
+    for path in ("/api/login", "/api/admin/login"):
+        blocked = client.post(path, json={"email": user.email, "password": PASSWORD})
+        assert_error(blocked, 429, "rate_limited")
+
+
+def test_sign_ups_are_limited_per_address_but_form_mistakes_are_not_counted(
+    client: FlaskClient,
+):
+    def sign_up(email: str, password: str = PASSWORD) -> int:
+        body = {"email": email, "name": "Fan", "password": password}
+        return client.post("/api/register", json=body).status_code
+
+    assert [sign_up(f"fan{n}@example.com", "short") for n in range(5)] == [422] * 5
+    # Taken addresses count: they answer whether an account exists.
+    statuses = [sign_up(f"fan{n % 15}@example.com") for n in range(20)]
+    assert statuses == [201] * 15 + [409] * 5
+    assert_error(client.post("/api/register", json={
+        "email": "one-more@example.com", "name": "Fan", "password": PASSWORD,
+    }), 429, "rate_limited")  # fmt: skip
+    other_address = client.post(
+        "/api/register",
+        json={"email": "one-more@example.com", "name": "Fan", "password": PASSWORD},
+        environ_base={"REMOTE_ADDR": "10.0.0.9"},
+    )
+    assert other_address.status_code == 201

@@ -41,8 +41,16 @@ def _login_account_key() -> str:
     return f"login-account:{str(email).strip().lower()[:254]}"
 
 
+def _register_limit() -> str:
+    return str(current_app.config["BOXOFFICE"].register_rate_limit)
+
+
 def _failed(response: Any) -> bool:
     return bool(response.status_code in (401, 403))
+
+
+def _not_a_form_mistake(response: Any) -> bool:
+    return bool(response.status_code != 422)
 
 
 def _signed_in(user: Any) -> ResponseReturnValue:
@@ -55,12 +63,19 @@ def _signed_in(user: Any) -> ResponseReturnValue:
 
 
 # Failed sign-ins are limited per client address and per account, so that neither one
-# address guessing many passwords nor many addresses guessing one account get far.
-_limit_per_ip = limiter.limit(_login_limit, deduct_when=_failed)
-_limit_per_account = limiter.limit(_login_limit, key_func=_login_account_key, deduct_when=_failed)
+# address guessing many passwords nor many addresses guessing one account get far. The user
+# and admin sign-ins share the limits: two doors must not double the guesses.
+_limit_per_ip = limiter.shared_limit(_login_limit, scope="login", deduct_when=_failed)
+_limit_per_account = limiter.shared_limit(
+    _login_limit, scope="login-account", key_func=_login_account_key, deduct_when=_failed
+)
+# Sign-ups per client address: each one costs a bcrypt hash, and "email_taken" answers
+# whether an address has an account. Mistakes the form shows (422) are not counted.
+_limit_sign_ups = limiter.limit(_register_limit, deduct_when=_not_a_form_mistake)
 
 
 @blp.route("/register", methods=["POST"])
+@_limit_sign_ups
 @blp.arguments(RegisterSchema)
 @blp.response(201, UserEnvelopeSchema)
 def register(data: dict[str, Any]) -> dict[str, Any]:
