@@ -161,18 +161,29 @@ def test_unsubscribe_tokens(client: FlaskClient) -> None:
     assert (body["reminders_enabled"], body["monthly_report_enabled"]) == (False, True)
     assert body["stopped"] == ["reminders"] and "reminder mails" in body["message"]
     # Using the link again is harmless.
-    assert client.get("/api/unsubscribe", query_string={"token": token}).status_code == 200
+    assert client.post("/api/unsubscribe", json={"token": token}).status_code == 200
 
-    assert_error(client.get("/api/unsubscribe", query_string={"token": token + "x"}), 400)
-    assert_error(client.get("/api/unsubscribe", query_string={"token": "garbage"}), 400)
-    assert_error(client.get("/api/unsubscribe"), 422)
+    assert_error(client.post("/api/unsubscribe", json={"token": token + "x"}), 400)
+    assert_error(client.post("/api/unsubscribe", json={"token": "garbage"}), 400)
     assert_error(client.post("/api/unsubscribe", json={}), 422)
     # A link from a mail of another kind, or forged to name a kind that does not exist.
-    assert_error(client.get("/api/unsubscribe", query_string={"token": _token(user, "ads")}), 400)
+    assert_error(client.post("/api/unsubscribe", json={"token": _token(user, "ads")}), 400)
     # A link stops working when the account changes its address.
     user.email = "asha.new@example.com"
     db.session.commit()
-    assert_error(client.get("/api/unsubscribe", query_string={"token": token}), 400)
+    assert_error(client.post("/api/unsubscribe", json={"token": token}), 400)
+
+
+def test_fetching_an_unsubscribe_address_changes_nothing(client: FlaskClient) -> None:
+    """Link scanners and previews fetch a mail's links with GET or HEAD."""
+    user = make_user(client, "asha@example.com")
+    token = unsubscribe.make_token(user, unsubscribe.REMINDERS)
+    for method in ("GET", "HEAD"):
+        response = client.open("/api/unsubscribe", method=method, query_string={"token": token})
+        assert response.status_code == 405
+    assert_error(client.get("/api/unsubscribe", query_string={"token": token}), 405)
+    db.session.expire_all()
+    assert user.reminders_enabled is True
 
 
 def _token(user, kind: str | None) -> str:
@@ -184,13 +195,13 @@ def _token(user, kind: str | None) -> str:
 def test_each_link_stops_only_its_own_kind_of_mail(client: FlaskClient) -> None:
     user = make_user(client, "asha@example.com")
     monthly = unsubscribe.make_token(user, unsubscribe.MONTHLY_REPORT)
-    body = client.get("/api/unsubscribe", query_string={"token": monthly}).get_json()
+    body = client.post("/api/unsubscribe", json={"token": monthly}).get_json()
     assert body["stopped"] == ["monthly_report"] and "monthly report" in body["message"]
     assert (body["reminders_enabled"], body["monthly_report_enabled"]) == (True, False)
     # The person turns the report back on in their profile; the mails' links still work.
     user.monthly_report_enabled = True
     db.session.commit()
     # A link from before the two kinds were apart promised to stop both, and does.
-    body = client.get("/api/unsubscribe", query_string={"token": _token(user, None)}).get_json()
+    body = client.post("/api/unsubscribe", json={"token": _token(user, None)}).get_json()
     assert body["stopped"] == ["reminders", "monthly_report"]
     assert (body["reminders_enabled"], body["monthly_report_enabled"]) == (False, False)

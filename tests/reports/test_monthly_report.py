@@ -149,7 +149,7 @@ def test_report_mail_end_to_end(client: FlaskClient, worker: Celery, inbox) -> N
     assert "मासिक रिपोर्ट बंद करें" in text and "मासिक रिपोर्ट बंद करें" in html
     link = message["List-Unsubscribe"].strip("<>")
     assert link in text
-    stopped = client.get("/api/unsubscribe", query_string={"token": link.split("token=", 1)[1]})
+    stopped = client.post("/api/unsubscribe", json={"token": link.split("token=", 1)[1]})
     assert stopped.get_json()["stopped"] == ["monthly_report"]
     db.session.expire_all()
     stored = db.session.get(User, user.id)

@@ -27,7 +27,6 @@ from .schemas import (
     MailQuerySchema,
     UnsubscribeBodySchema,
     UnsubscribedSchema,
-    UnsubscribeQuerySchema,
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -161,18 +160,13 @@ def _unsubscribed(token: str) -> dict[str, Any]:
 
 @blp.route("/unsubscribe")
 class Unsubscribe(MethodView):
-    """The signed link at the bottom of reminder and report mails."""
-
-    @blp.arguments(UnsubscribeQuerySchema, location="query")
-    @blp.response(200, UnsubscribedSchema)
-    @_errors(400)
-    def get(self, query: dict[str, Any]) -> dict[str, Any]:
-        """Turn off the kind of mail the link came in (token from the mail's link)."""
-        return _unsubscribed(query["token"])
+    """The signed link at the bottom of reminder and report mails opens a web page, which
+    posts the link's token here. POST only: link scanners and previews fetch a mail's links
+    with GET or HEAD, and must not switch anyone's mail off."""
 
     @blp.arguments(UnsubscribeBodySchema)
     @blp.response(200, UnsubscribedSchema)
     @_errors(400)
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
-        """The same, for the web page the link opens."""
+        """Turn off the kind of mail the link came in (token from the mail's link)."""
         return _unsubscribed(body["token"])

@@ -31,10 +31,6 @@ class ExportStatusSchema(Schema):
     error = fields.String(metadata={"description": "present when the state is failed"})
 
 
-class UnsubscribeQuerySchema(Schema):
-    token = fields.String(required=True, validate=validate.Length(min=1, max=500))
-
-
 class UnsubscribeBodySchema(RequestSchema):
     token = fields.String(required=True, validate=validate.Length(min=1, max=500))
 
