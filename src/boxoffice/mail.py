@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from functools import cache
@@ -35,6 +36,10 @@ from .db_types import utcnow
 TEMPLATES = Path(__file__).parent / "templates" / "mail"
 CATALOGS = TEMPLATES / "i18n"
 DEFAULT_LANGUAGE = "en"
+# Headers are folded at spaces to 78 characters where they have any; a longer run without
+# one (the List-Unsubscribe address) would otherwise be turned into RFC 2047 encoded words,
+# which mail programs do not read as an address. 998 is RFC 5322's hard line limit.
+MAIL_POLICY = policy.default.clone(max_line_length=998)
 
 
 class TransientMailError(Exception):
@@ -142,7 +147,7 @@ def compose(
     """A complete message: From/To/Subject/Date/Message-ID, text and HTML, attachments."""
     sender = _settings().mail_from
     domain = parseaddr(sender)[1].rpartition("@")[2] or "boxoffice.local"
-    message = EmailMessage()
+    message = EmailMessage(policy=MAIL_POLICY)
     message["From"] = sender
     message["To"] = formataddr(to)
     message["Subject"] = subject

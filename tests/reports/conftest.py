@@ -55,6 +55,7 @@ class Received:
     message: EmailMessage
     mail_from: str
     rcpt_tos: list[str]
+    raw: bytes  # as it came over SMTP
 
 
 class Inbox:
@@ -74,7 +75,9 @@ class Inbox:
             self.refused += 1
             return self.refuse.pop(0)
         message = BytesParser(policy=policy.default).parsebytes(envelope.content)
-        self._queue.put(Received(message, envelope.mail_from, list(envelope.rcpt_tos)))  # type: ignore[arg-type]
+        self._queue.put(
+            Received(message, envelope.mail_from, list(envelope.rcpt_tos), envelope.content)  # type: ignore[arg-type]
+        )
         return "250 Message accepted for delivery"
 
     def next(self, timeout: float = 20.0) -> Received:

@@ -132,7 +132,8 @@ def test_report_mail_end_to_end(client: FlaskClient, worker: Celery, inbox) -> N
     this_month = Month.parse(datetime.now(IST).strftime("%Y-%m"))
 
     month, queued = monthly.run(this_month)
-    message = inbox.next().message
+    received = inbox.next()
+    message = received.message
     assert message["To"] == "Ravi <ravi@example.com>"
     assert message["Subject"].startswith("BoxOffice पर आपका महीना: ")
     html = next(p for p in message.walk() if p.get_content_type() == "text/html").get_content()
@@ -149,6 +150,9 @@ def test_report_mail_end_to_end(client: FlaskClient, worker: Celery, inbox) -> N
     assert "मासिक रिपोर्ट बंद करें" in text and "मासिक रिपोर्ट बंद करें" in html
     link = message["List-Unsubscribe"].strip("<>")
     assert link in text
+    # On the wire as RFC 2369 has it: the address in angle brackets, not an encoded word
+    # (which mail programs do not read as an unsubscribe address).
+    assert f"List-Unsubscribe: <{link}>".encode() in received.raw
     stopped = client.post("/api/unsubscribe", json={"token": link.split("token=", 1)[1]})
     assert stopped.get_json()["stopped"] == ["monthly_report"]
     db.session.expire_all()
