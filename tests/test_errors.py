@@ -259,6 +259,22 @@ def test_half_a_surrogate_pair_is_malformed_json_and_changes_nothing(client: Fla
     assert client.post("/api/login", json=login).status_code == 401
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"email": "x@example.com", "name": "A", "name": "B", "password": "long-enough-1"}',
+        b'{"email": "x@example.com", "name": "A", "password": "long-enough-1", "extra": '
+        b'{"k": 1, "k": 2}}',
+    ],
+    ids=["top level", "nested"],
+)
+def test_a_key_given_twice_is_malformed_json_and_changes_nothing(client: FlaskClient, body):
+    response = client.post("/api/register", data=body, content_type="application/json")
+    assert_error(response, 400, "malformed_json")
+    login = {"email": "x@example.com", "password": "long-enough-1"}
+    assert client.post("/api/login", json=login).status_code == 401
+
+
 def test_a_whole_surrogate_pair_is_just_a_character(client: FlaskClient):
     body = b'{"email": "x@example.com", "name": "Film \\ud83c\\udfac", "password": "long-enough-1"}'
     response = client.post("/api/register", data=body, content_type="application/json")

@@ -10,7 +10,8 @@ from typing import Any
 import flask
 import flask_smorest
 import marshmallow as ma
-from webargs.flaskparser import FlaskParser
+from webargs.core import missing
+from webargs.flaskparser import FlaskParser, is_json_request
 
 from .schemas import utf8_length
 
@@ -44,6 +45,19 @@ def _has_nul(text: str) -> bool:
     return "\x00" in text
 
 
+class _RepeatedKey(ValueError):
+    pass
+
+
+def _one_value_per_key(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refused when a key appears twice: which value was meant is unclear, and
+    a proxy or another program reading the same body may take the other one."""
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        raise _RepeatedKey("A key appears twice in one object")
+    return data
+
+
 def _nul_refusal(data: Any) -> ma.ValidationError:
     """The 422 naming the fields that hold a NUL (``_schema`` for a key or a whole body)."""
     if not isinstance(data, dict):
@@ -63,18 +77,22 @@ class BodyParser(FlaskParser):
 
     - ``"\\ud800"`` alone is valid JSON but no text any database stores: such a body is
       refused as malformed (400), like bad JSON, and so is a number too long for Python to
-      read (more than 4,300 digits);
+      read (more than 4,300 digits), or an object with a key twice;
     - a NUL in a body or a query string is a 422 naming the field (PostgreSQL would refuse
       it; SQLite would store it and hand it on to mails and CSV files).
     """
 
     def _raw_load_json(self, req: flask.Request) -> Any:
+        if not is_json_request(req):
+            return missing
         raw = req.get_data(cache=True)
         try:
-            data = super()._raw_load_json(req)
+            data = json.loads(raw.decode("utf-8"), object_pairs_hook=_one_value_per_key)
         except json.JSONDecodeError:
             raise
-        except ValueError as error:  # "Exceeds the limit (4300 digits) for integer ..."
+        # A repeated key, text that is not UTF-8, or "Exceeds the limit (4300 digits) ...".
+        # (The error must carry the body: webargs reads an error without one as no body.)
+        except ValueError as error:
             raise json.JSONDecodeError(str(error), raw.decode(errors="replace"), 0) from None
         if _ESCAPED_SURROGATE.search(raw) and _holds(data, _half_surrogate):
             raise json.JSONDecodeError("A string holds half a surrogate pair", raw.decode(), 0)
