@@ -201,6 +201,13 @@ export const useSeatsStore = defineStore('seats', () => {
       reset()
       return booking
     } catch (e) {
+      if (e instanceof ApiError && e.status === 404 && e.code === 'not_found') {
+        // The hold is gone: replaced by seats chosen in another tab, or released there. The
+        // map says what (if anything) is held for us now.
+        notices.info('Your seats were changed or released in another window. Here is what is held for you now.')
+        await refresh()
+        return null
+      }
       notices.error(e, 'The booking failed.')
       if (e instanceof ApiError && (e.code === 'hold_expired' || e.code === 'seat_taken')) await refresh()
       return null

@@ -131,6 +131,16 @@ describe('seats store', () => {
     expect(store.selected).toEqual([])
   })
 
+  it('takes up the hold chosen in another window when its own hold is gone', async () => {
+    const store = await loaded(seatMap(hold(['A1'], 3)))
+    vi.spyOn(api, 'book').mockRejectedValue(new ApiError(404, 'not_found', 'Hold was not found.'))
+    vi.spyOn(api, 'seats').mockResolvedValue(seatMap(hold(['B2', 'B3'], 4)))
+    expect(await store.book()).toBeNull()
+    expect(store.hold?.hold_id).toBe(4)
+    expect(store.selected).toEqual(['B2', 'B3'])
+    expect(useNoticesStore().items.at(-1)?.text).toMatch(/another window/)
+  })
+
   it('fills the selection from the suggest endpoint', async () => {
     const store = await loaded()
     vi.spyOn(api, 'suggest').mockResolvedValue({ seats: ['B2', 'B3'] })

@@ -95,7 +95,40 @@ describe('ProfileView', () => {
     const monthly = screen.getByLabelText('Monthly report') as HTMLInputElement
     await vi.waitFor(() => expect(monthly.checked).toBe(false))
     expect((screen.getByLabelText('Reminders') as HTMLInputElement).checked).toBe(true)
+    const name = screen.getByLabelText(/^Name/) as HTMLInputElement
+    await userEvent.setup().clear(name)
+    await userEvent.setup().type(name, ' Asha K ')
     await userEvent.setup().click(screen.getByRole('button', { name: 'Save changes' }))
-    expect(update).toHaveBeenCalledWith(expect.objectContaining({ reminders_enabled: true, monthly_report_enabled: false }))
+    // Only what was changed here is sent: the switches stay as the server has them.
+    expect(update).toHaveBeenCalledWith({ name: 'Asha K' })
+  })
+
+  it('sends only the changed fields, so a tab left open undoes nothing done elsewhere', async () => {
+    const { setActivePinia } = await import('pinia')
+    const { useAuthStore } = await import('@/stores/auth')
+    const ProfileView = (await import('@/views/ProfileView.vue')).default
+    const known = {
+      user_id: 1, email: 'asha@example.com', name: 'Asha', language: 'en', is_admin: false,
+      reminders_enabled: true, monthly_report_enabled: true, created_at: '2026-01-01T00:00:00+05:30',
+    }
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    useAuthStore().user = known
+    document.cookie = 'csrf_access_token=tok; path=/'
+    vi.spyOn(api, 'me').mockResolvedValue({ user: known })
+    vi.spyOn(api, 'meta').mockResolvedValue({ languages: { en: 'English' }, locations: [], tags: [] } as never)
+    // The server has the report off by now (an unsubscribe link after this tab loaded).
+    const update = vi.spyOn(api, 'updateMe').mockImplementation(async (data) => ({
+      user: { ...known, monthly_report_enabled: false, ...data },
+    }))
+    const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:any(.*)*', component: { template: '<div />' } }] })
+    render(ProfileView, { global: { plugins: [pinia, router] } })
+
+    const user = userEvent.setup()
+    await user.click(screen.getByLabelText('Reminders'))
+    await user.click(screen.getByRole('button', { name: 'Save changes' }))
+    expect(update).toHaveBeenCalledWith({ reminders_enabled: false })
+    // The form now shows what the server has, the report included.
+    await vi.waitFor(() => expect((screen.getByLabelText('Monthly report') as HTMLInputElement).checked).toBe(false))
   })
 })
