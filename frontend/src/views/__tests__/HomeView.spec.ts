@@ -29,6 +29,30 @@ describe('HomeView search', () => {
     vi.useRealTimers()
   })
 
+  it('searches again when a link or back/forward changes the address', async () => {
+    const filter = vi.spyOn(api, 'filter').mockResolvedValue({ shows: [], next: null })
+    vi.spyOn(api, 'meta').mockResolvedValue({ languages: {}, locations: [], tags: [] } as never)
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [{ path: '/:any(.*)*', component: { template: '<div />' } }],
+    })
+    await router.push('/?q=leo&location=Delhi')
+    render(HomeView, { global: { plugins: [createPinia(), router] } })
+    await waitFor(() => expect(filter).toHaveBeenCalledTimes(1))
+    expect(filter.mock.calls[0]?.[0]).toMatchObject({ q: 'leo', location: 'Delhi' })
+
+    await router.push('/') // "Shows" in the header
+    await waitFor(() => expect(filter).toHaveBeenCalledTimes(2))
+    expect(filter.mock.calls[1]?.[0]).not.toHaveProperty('q')
+    expect(filter.mock.calls[1]?.[0]).not.toHaveProperty('location')
+    expect((screen.getByLabelText('Search movie titles') as HTMLInputElement).value).toBe('')
+
+    router.back()
+    await waitFor(() => expect(filter).toHaveBeenCalledTimes(3))
+    expect(filter.mock.calls[2]?.[0]).toMatchObject({ q: 'leo', location: 'Delhi' })
+    expect((screen.getByLabelText('Search movie titles') as HTMLInputElement).value).toBe('leo')
+  })
+
   it('appends the next page of results on "Show more" until the last page', async () => {
     const card = (id: number, title: string): Show => ({
       show_id: id, venue_id: 1, venue: { venue_id: 1, name: 'Sathyam', location: 'Chennai' }, title,
