@@ -119,3 +119,61 @@ def test_booking_calendar_works_without_the_show(booking: dict):
     row.show = None
     text = tickets.booking_calendar(row).decode()
     assert "BEGIN:VEVENT" in text and booking["code"] in text
+
+
+def _admit(client: FlaskClient, who: Account | None, ref: str) -> object:
+    headers = who.headers if who else {}
+    return client.post("/api/ticket/admit", json={"ref": ref}, headers=headers)
+
+
+def test_a_ticket_admits_once(client: FlaskClient, booking: dict, user: Account, admin: Account):
+    ref = _ref(booking)
+    first = _admit(client, admin, ref).get_json()
+    assert (first["valid"], first["reason"]) == (True, "admitted")
+    assert first["booking"]["admitted_at"] is not None
+    # A second scan (a screenshot of the same QR code, or the code typed in) lets nobody in.
+    for again in (ref, booking["code"]):
+        second = _admit(client, admin, again).get_json()
+        assert (second["valid"], second["reason"]) == (False, "already_admitted")
+        assert second["booking"]["admitted_at"] == first["booking"]["admitted_at"]
+    # Checking without admitting says so too, and changes nothing.
+    looked = _verify(client, admin, ref).get_json()
+    assert (looked["valid"], looked["reason"]) == (False, "already_admitted")
+    # A used ticket can no longer be cancelled for a refund.
+    cancel = client.post(
+        "/api/booking/cancel", json={"booking_id": booking["booking_id"]}, headers=user.headers
+    )
+    assert_error(cancel, 409, "already_admitted")
+    mine = client.get(
+        "/api/booking/get", query_string={"booking_id": booking["booking_id"]}, headers=user.headers
+    ).get_json()["booking"]
+    assert (mine["status"], mine["can_cancel"]) == ("confirmed", False)
+
+
+def test_looking_at_a_ticket_does_not_use_it(client: FlaskClient, booking: dict, admin: Account):
+    for _ in range(2):
+        assert _verify(client, admin, _ref(booking)).get_json()["reason"] == "ok"
+    assert _admit(client, admin, _ref(booking)).get_json()["reason"] == "admitted"
+
+
+def test_a_cancelled_or_forged_ticket_admits_nobody(
+    client: FlaskClient, booking: dict, user: Account, admin: Account
+):
+    assert _admit(client, admin, "garbage").get_json() == {
+        "valid": False,
+        "reason": "forged",
+        "booking": None,
+    }
+    client.post("/api/booking/cancel", json={"booking_id": booking["booking_id"]},
+                headers=user.headers)  # fmt: skip
+    refused = _admit(client, admin, _ref(booking)).get_json()
+    assert (refused["valid"], refused["reason"]) == (False, "cancelled")
+    assert db.session.get(Booking, booking["booking_id"]).admitted_at is None
+
+
+def test_admitting_is_for_admins(client: FlaskClient, booking: dict, user: Account):
+    assert_error(_admit(client, user, _ref(booking)), 403, "admin_only")
+    assert_error(_admit(client, None, _ref(booking)), 401)
+    assert_error(client.post("/api/ticket/admit", json={}, headers=user.headers), 403)
+    db.session.expire_all()
+    assert db.session.get(Booking, booking["booking_id"]).admitted_at is None

@@ -92,6 +92,7 @@ export const api = {
 
   // admin
   verifyTicket: (ref: string) => get<TicketVerification>('/api/ticket/verify', { ref }),
+  admitTicket: (ref: string) => post<TicketVerification>('/api/ticket/admit', { ref }),
   stats: () => get<AdminStats>('/api/admin/stats'),
   startExport: (venueId: number) => post<{ job_id: string }>('/api/export', { venue_id: venueId }),
   exportStatus: (jobId: string) => get<ExportStatus>('/api/export/status', { job_id: jobId }),

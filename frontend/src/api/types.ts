@@ -253,9 +253,11 @@ export interface TicketSummary {
   status: BookingStatus
   title: string
   venue: { name: string; location: string }
+  /** When door staff let the holder in; a ticket admits once. */
+  admitted_at: IsoDateTime | null
 }
 
-export type VerifyReason = 'ok' | 'forged' | 'unknown' | 'cancelled' | 'show_over'
+export type VerifyReason = 'ok' | 'admitted' | 'forged' | 'unknown' | 'cancelled' | 'already_admitted' | 'show_over'
 
 export interface TicketVerification {
   valid: boolean

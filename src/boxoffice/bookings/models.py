@@ -46,6 +46,9 @@ class Booking(db.Model):  # type: ignore[name-defined]
     booked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     cancel_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    # When door staff let the holder in: a ticket admits once (a screenshot of the QR code
+    # must not let a second person in), and cannot be cancelled afterwards.
+    admitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     user: Mapped[User] = relationship()
     show: Mapped[Show | None] = relationship()

@@ -71,7 +71,11 @@ def _cutoff() -> timedelta:
 
 def can_cancel(booking: Booking, now: datetime | None = None) -> bool:
     now = now or utcnow()
-    return booking.status == CONFIRMED and now < booking.show_starts_at - _cutoff()
+    return (
+        booking.status == CONFIRMED
+        and booking.admitted_at is None
+        and now < booking.show_starts_at - _cutoff()
+    )
 
 
 def booking_view(booking: Booking, now: datetime | None = None) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from ..redis_client import get_redis
 from . import events, holds, seat_orders, seatmap, services, stats, tickets
 from .locking import init_debug_race
 from .schemas import (
+    AdmitSchema,
     BookingEnvelopeSchema,
     BookingGetSchema,
     BookingIdQuerySchema,
@@ -213,8 +214,19 @@ def ics(query: dict[str, Any]) -> ResponseReturnValue:
 @blp.arguments(VerifyQuerySchema, location="query")
 @blp.response(200, VerifySchema)
 def verify(query: dict[str, Any]) -> dict[str, Any]:
-    """Door check (admins): is the scanned reference a real, live ticket, and for what?"""
+    """Door check (admins): is the scanned reference a ticket that may still be used, and
+    for what? Changes nothing."""
     return tickets.verify_ref(query["ref"])
+
+
+@blp.route("/ticket/admit", methods=["POST"])
+@admin_required
+@blp.arguments(AdmitSchema)
+@blp.response(200, VerifySchema)
+def admit(body: dict[str, Any]) -> dict[str, Any]:
+    """Door (admins): let the holder of a valid ticket in; a ticket admits once
+    (``already_admitted`` after that)."""
+    return tickets.admit_ref(body["ref"])
 
 
 @blp.route("/admin/stats", methods=["GET"])

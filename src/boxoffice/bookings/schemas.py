@@ -97,6 +97,10 @@ class VerifyQuerySchema(Schema):
     ref = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
+class AdmitSchema(RequestSchema):
+    ref = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
 # ---- responses --------------------------------------------------------------------------
 
 
@@ -186,11 +190,24 @@ class TicketSummarySchema(Schema):
     venue = fields.Nested(VenueRefSchema)
     seats = fields.List(fields.String())
     holder = fields.String()
+    admitted_at = LocalDateTime(allow_none=True, metadata={"description": "when let in"})
 
 
 class VerifySchema(Schema):
     valid = fields.Boolean()
-    reason = fields.String(metadata={"enum": ["ok", "forged", "unknown", "cancelled", "show_over"]})
+    reason = fields.String(
+        metadata={
+            "enum": [
+                "ok",
+                "admitted",
+                "forged",
+                "unknown",
+                "cancelled",
+                "already_admitted",
+                "show_over",
+            ]
+        }
+    )
     booking = fields.Nested(TicketSummarySchema, allow_none=True)
 
 

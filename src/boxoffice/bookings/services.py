@@ -142,6 +142,8 @@ def cancel_booking(user_id: int, booking_id: int) -> dict[str, Any]:
         booking = session.scalars(locked.execution_options(populate_existing=True)).one()
         if booking.status == CANCELLED:
             raise Conflict("already_cancelled", "This booking is already cancelled.")
+        if booking.admitted_at is not None:
+            raise Conflict("already_admitted", "This ticket was used at the door already.")
         if not can_cancel(booking, now):
             cutoff = current_app.config["BOXOFFICE"].cancel_cutoff_minutes
             raise Conflict(

@@ -15,7 +15,7 @@ import segno
 from flask import current_app
 from icalendar import Calendar, Event, vText
 from itsdangerous import BadSignature, Signer
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..db_types import utcnow
 from ..extensions import db
@@ -61,25 +61,23 @@ def _typed_code(text: str) -> str | None:
     return None
 
 
-def verify_ref(ref: str) -> dict[str, Any]:
-    """What door staff see after scanning: is this a real, live ticket, and for what.
-
-    Staff (admins, signed in) may also type the booking code printed on the ticket; the
-    signature only matters for what a scanner reads off a customer's screen.
-    """
+def _booking_of(ref: str) -> tuple[Booking | None, str]:
+    """The booking a scanned or typed reference names, or None and why not."""
     code = _typed_code(ref.strip())
     if code is None:
         try:
             value = _signer().unsign(ref.strip()).decode()
         except (BadSignature, UnicodeDecodeError):
-            return {"valid": False, "reason": "forged", "booking": None}
+            return None, "forged"
         if not value.startswith(REF_PREFIX):
-            return {"valid": False, "reason": "forged", "booking": None}
+            return None, "forged"
         code = value.removeprefix(REF_PREFIX)
     booking = db.session.scalar(select(Booking).where(Booking.code == code))
-    if booking is None:
-        return {"valid": False, "reason": "unknown", "booking": None}
-    summary = {
+    return booking, "ok" if booking is not None else "unknown"
+
+
+def _summary(booking: Booking) -> dict[str, Any]:
+    return {
         "code": booking.code,
         "status": booking.status,
         "title": booking.show_title,
@@ -87,12 +85,55 @@ def verify_ref(ref: str) -> dict[str, Any]:
         "venue": {"name": booking.venue_name, "location": booking.venue_location},
         "seats": list(booking.seats),
         "holder": booking.user.name,
+        "admitted_at": booking.admitted_at,
     }
+
+
+def _refusal(booking: Booking) -> str | None:
+    """Why this ticket may not let anyone in now, or None when it may."""
     if booking.status == CANCELLED:
-        return {"valid": False, "reason": "cancelled", "booking": summary}
+        return "cancelled"
+    if booking.admitted_at is not None:
+        return "already_admitted"
     if booking.show_starts_at + _duration(booking) < utcnow():
-        return {"valid": False, "reason": "show_over", "booking": summary}
-    return {"valid": True, "reason": "ok", "booking": summary}
+        return "show_over"
+    return None
+
+
+def verify_ref(ref: str) -> dict[str, Any]:
+    """What door staff see after scanning: is this a real ticket that may still be used,
+    and for what. Only looks; ``admit_ref`` lets the holder in.
+
+    Staff (admins, signed in) may also type the booking code printed on the ticket; the
+    signature only matters for what a scanner reads off a customer's screen.
+    """
+    booking, reason = _booking_of(ref)
+    if booking is None:
+        return {"valid": False, "reason": reason, "booking": None}
+    refusal = _refusal(booking)
+    return {"valid": refusal is None, "reason": refusal or "ok", "booking": _summary(booking)}
+
+
+def admit_ref(ref: str) -> dict[str, Any]:
+    """Let the holder in: the ticket is valid and is now used, once.
+
+    The UPDATE only matches a confirmed booking nobody was admitted on yet, so two scans of
+    one ticket at two doors at the same moment admit one person.
+    """
+    checked = verify_ref(ref)
+    if not checked["valid"]:
+        return checked
+    now = utcnow()
+    code = checked["booking"]["code"]
+    admitted = db.session.execute(
+        update(Booking)
+        .where(Booking.code == code, Booking.status != CANCELLED, Booking.admitted_at.is_(None))
+        .values(admitted_at=now)
+    )
+    db.session.commit()
+    if admitted.rowcount != 1:  # type: ignore[attr-defined]
+        return verify_ref(ref)  # admitted (or cancelled) at this very moment elsewhere
+    return {**checked, "reason": "admitted", "booking": {**checked["booking"], "admitted_at": now}}
 
 
 def _duration(booking: Booking) -> timedelta:

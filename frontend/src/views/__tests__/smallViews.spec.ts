@@ -44,28 +44,45 @@ describe('UnsubscribeView', () => {
 })
 
 describe('AdminTicketCheckView', () => {
-  it('shows a valid ticket and clears the field for the next scan', async () => {
+  const ticket = (admitted_at: string | null = null) => ({
+    code: 'PKGNFBDU', holder: 'Asha', seats: ['E7', 'E6'], starts_at: '2026-11-26T18:30:00+05:30', status: 'confirmed' as const,
+    title: 'Jawan', venue: { name: 'PVR', location: 'Mumbai' }, admitted_at,
+  })
+
+  it('admits a scanned ticket and clears the field for the next scan', async () => {
     const user = userEvent.setup()
-    vi.spyOn(api, 'verifyTicket').mockResolvedValue({
-      valid: true,
-      reason: 'ok',
-      booking: {
-        code: 'PKGNFBDU', holder: 'Asha', seats: ['E7', 'E6'], starts_at: '2026-11-26T18:30:00+05:30', status: 'confirmed',
-        title: 'Jawan', venue: { name: 'PVR', location: 'Mumbai' },
-      },
+    const admit = vi.spyOn(api, 'admitTicket').mockResolvedValue({
+      valid: true, reason: 'admitted', booking: ticket('2026-11-26T18:05:00+05:30'),
     })
     await mount(AdminTicketCheckView, '/admin/tickets')
     const input = screen.getByLabelText('Scanned ticket reference')
     await user.type(input, 'BX:PKGNFBDU.sig{Enter}')
-    expect(await screen.findByText(/Valid ticket/)).toBeInTheDocument()
+    expect(await screen.findByText(/Valid ticket — let them in/)).toBeInTheDocument()
+    expect(admit).toHaveBeenCalledWith('BX:PKGNFBDU.sig')
     expect(screen.getByText('E6, E7')).toBeInTheDocument()
+    expect(screen.getByText(/6:05\s?pm/i)).toBeInTheDocument()
     expect(input).toHaveValue('')
     expect(input).toHaveFocus()
   })
 
+  it('says when a ticket was used already, and can look without admitting', async () => {
+    const user = userEvent.setup()
+    vi.spyOn(api, 'admitTicket').mockResolvedValue({
+      valid: false, reason: 'already_admitted', booking: ticket('2026-11-26T18:05:00+05:30'),
+    })
+    const look = vi.spyOn(api, 'verifyTicket').mockResolvedValue({ valid: true, reason: 'ok', booking: ticket() })
+    await mount(AdminTicketCheckView, '/admin/tickets')
+    await user.type(screen.getByLabelText('Scanned ticket reference'), 'PKGNFBDU{Enter}')
+    expect(await screen.findByText(/Already used/)).toBeInTheDocument()
+    await user.type(screen.getByLabelText('Scanned ticket reference'), 'QRSTUVWX')
+    await user.click(screen.getByRole('button', { name: 'Check only' }))
+    expect(await screen.findByText('Valid ticket, not used yet.')).toBeInTheDocument()
+    expect(look).toHaveBeenCalledWith('QRSTUVWX')
+  })
+
   it('explains why a ticket is refused', async () => {
     const user = userEvent.setup()
-    vi.spyOn(api, 'verifyTicket').mockResolvedValue({ valid: false, reason: 'forged', booking: null })
+    vi.spyOn(api, 'admitTicket').mockResolvedValue({ valid: false, reason: 'forged', booking: null })
     await mount(AdminTicketCheckView, '/admin/tickets')
     await user.type(screen.getByLabelText('Scanned ticket reference'), 'garbage{Enter}')
     expect(await screen.findByText(/Not a BoxOffice ticket/)).toBeInTheDocument()
