@@ -111,3 +111,39 @@ def test_help_lists_our_commands_and_not_the_development_server(settings):
     }
     assert {"serve", "create-admin", "seed-demo", "jobs", "db", "shell", "routes"} <= listed
     assert "run" not in listed
+
+
+def test_jobs_beside_a_running_server_queue_on_its_embedded_redis(settings, tmp_path):
+    """`boxoffice jobs ...` from a second terminal finds the Redis that `boxoffice serve`
+    started (its address is in no environment but serve's), so serve's worker sends at once."""
+    from click.testing import CliRunner
+
+    from boxoffice.cli import main
+    from boxoffice.embedded import EmbeddedRedis, running_url
+
+    instance = tmp_path / "instance"
+    env = {
+        "BOXOFFICE_INSTANCE_DIR": str(instance),
+        "BOXOFFICE_DATABASE_URL": f"sqlite:///{tmp_path / 'jobs.db'}",
+        "BOXOFFICE_REDIS_URL": None,
+        "BOXOFFICE_SECRET_KEY": settings.secret_key,
+    }
+    runner = CliRunner()
+    assert runner.invoke(main, ["db", "upgrade"], env=env).exit_code == 0
+    assert running_url(instance) is None
+    embedded = EmbeddedRedis(instance)
+    url = embedded.start()
+    try:
+        assert running_url(instance) == url
+        result = runner.invoke(main, ["jobs", "reminders"], env=env)
+        assert result.exit_code == 0, result.output
+        assert f"running `boxoffice serve` ({url})" in result.output
+    finally:
+        embedded.stop()
+    assert running_url(instance) is None  # stopped: the address is gone
+    # A file left behind by a crash names a dead server: it is not used.
+    (instance / "redis" / "url").write_text(url)
+    assert running_url(instance) is None
+    result = runner.invoke(main, ["jobs", "reminders"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "running `boxoffice serve`" not in result.output

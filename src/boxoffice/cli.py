@@ -187,6 +187,15 @@ def seed_demo(if_empty: bool) -> None:
 @click.group("jobs")
 def jobs() -> None:
     """Run a periodic job now."""
+    # Beside a running `boxoffice serve` on its embedded Redis, whose address lives only in
+    # serve's own environment: queue the mails there, so that its worker sends them at once.
+    if not os.environ.get("BOXOFFICE_REDIS_URL"):
+        from .embedded import running_url
+
+        url = running_url(Settings.from_env().instance_dir)
+        if url:
+            os.environ["BOXOFFICE_REDIS_URL"] = url
+            click.echo(f"Queueing on the Redis of the running `boxoffice serve` ({url}).")
 
 
 @jobs.command("monthly-report")

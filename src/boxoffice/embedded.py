@@ -2,7 +2,8 @@
 
 ``boxoffice serve`` starts it when no ``BOXOFFICE_REDIS_URL`` is set and stops it on exit,
 so a newcomer needs no Redis installed. Its data file lives in the instance directory, so
-revoked tokens stay revoked across restarts.
+revoked tokens stay revoked across restarts. While it runs, its address is kept in the
+instance directory too (``running_url``), for commands run from another terminal.
 """
 
 from __future__ import annotations
@@ -20,6 +21,28 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+URL_FILE = "url"
+
+
+def running_url(instance_dir: Path) -> str | None:
+    """The address of the embedded Redis that ``boxoffice serve`` runs for this instance
+    directory, if it is up (a file left behind by a crash names a dead one)."""
+    try:
+        url = (instance_dir / "redis" / URL_FILE).read_text().strip()
+    except OSError:
+        return None
+    if not url.startswith("redis://127.0.0.1:"):
+        return None
+    client = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
+    try:
+        client.ping()
+    except redis.exceptions.RedisError:
+        return None
+    finally:
+        client.close()
+    return url
 
 
 class EmbeddedRedis:
@@ -57,6 +80,7 @@ class EmbeddedRedis:
         while True:
             try:
                 client.ping()
+                (self.data_dir / URL_FILE).write_text(self.url)
                 return self.url
             except redis.exceptions.ConnectionError:
                 if self.process.poll() is not None or time.monotonic() > deadline:
@@ -71,6 +95,7 @@ class EmbeddedRedis:
     def stop(self) -> None:
         if self.process is None:
             return
+        (self.data_dir / URL_FILE).unlink(missing_ok=True)
         if self.process.poll() is None:
             self.process.terminate()  # redis-server saves its data file on SIGTERM
             try:
