@@ -27,7 +27,7 @@ def test_admin_creates_venue_and_show_then_exports(
     page.fill("input[name=password]", password)
     page.get_by_role("button", name="Sign in as admin").click()
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
-    expect(page.get_by_role("heading", name="Bookings per day")).to_be_visible()
+    expect(page.get_by_role("heading", name="Bookings by show date")).to_be_visible()
     expect(page.locator(".chart canvas").first).to_be_visible()
     shot(page, "21-admin-dashboard")
 

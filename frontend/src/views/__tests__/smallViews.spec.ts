@@ -149,3 +149,29 @@ describe('ProfileView', () => {
     await vi.waitFor(() => expect((screen.getByLabelText('Monthly report') as HTMLInputElement).checked).toBe(false))
   })
 })
+
+describe('BookingDoneView', () => {
+  it('offers the way to my bookings, not a pointless retry, for a booking that is not mine', async () => {
+    const BookingDoneView = (await import('@/views/BookingDoneView.vue')).default
+    vi.spyOn(api, 'booking').mockRejectedValue(new ApiError(404, 'not_found', 'Booking was not found.'))
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [
+        { path: '/bookings/:id', name: 'booking', component: BookingDoneView },
+        { path: '/bookings', name: 'bookings', component: { template: '<div />' } },
+      ],
+    })
+    await router.push('/bookings/1')
+    render(BookingDoneView, { global: { plugins: [createPinia(), router] } })
+    expect(await screen.findByText('Booking was not found.')).toBeInTheDocument()
+    expect(screen.queryByRole('button', { name: 'Try again' })).toBeNull()
+    expect(screen.getByRole('link', { name: 'My bookings' })).toHaveAttribute('href', '/bookings')
+  })
+
+  it('still offers to try again when the server could not answer', async () => {
+    const BookingDoneView = (await import('@/views/BookingDoneView.vue')).default
+    vi.spyOn(api, 'booking').mockRejectedValue(new ApiError(503, 'busy', 'Try again shortly.'))
+    await mount(BookingDoneView, '/bookings/1')
+    expect(await screen.findByRole('button', { name: 'Try again' })).toBeInTheDocument()
+  })
+})
