@@ -52,6 +52,14 @@ def test_demo_credentials_sign_in(app: Flask):
             path, json={"email": account["email"], "password": account["password"]}
         )
         assert response.status_code == 200, response.get_json()
+    # The documented demo account has tickets to look at: one to come, two past.
+    signed_in = client.post(
+        "/api/login", json={"email": DEMO_USER["email"], "password": DEMO_USER["password"]}
+    ).get_json()
+    headers = {"Authorization": f"Bearer {signed_in['access_token']}"}
+    bookings = client.get("/api/booking/get", headers=headers).get_json()["bookings"]
+    upcoming = [b for b in bookings if b["can_cancel"]]
+    assert len(bookings) == 3 and len(upcoming) == 1
 
 
 def test_create_admin_prompts_for_password(app: Flask):

@@ -312,7 +312,8 @@ def _demo_bookings(shows: list[Show], rng: random.Random) -> int:
 
     About a third of the upcoming shows get a few bookings, and a few screenings of the last
     month (no longer in the catalogue) give the monthly report and booking history something
-    to show.
+    to show. The documented demo account gets one upcoming booking and two past ones, so a
+    newcomer who signs in with it sees a history, tickets and a cancel button.
     """
     settings: Settings = current_app.config["BOXOFFICE"]
     people = _film_goers()
@@ -325,7 +326,14 @@ def _demo_bookings(shows: list[Show], rng: random.Random) -> int:
         (None, venue, {**film, "starts_at": starts_at}, rng.randint(2, 5))
         for venue, film, starts_at in _past_screenings(shows, settings, rng)
     ]
-    for show, venue, facts, count in plans:
+    demo_user = db.session.scalar(select(User).where(User.email == DEMO_USER["email"]))
+    # An upcoming show at least a day away (its ticket can still be cancelled), and the last
+    # two screenings of the past month.
+    ahead = next(
+        i for i, plan in enumerate(plans) if plan[2]["starts_at"] > now + timedelta(days=1)
+    )
+    for_demo = {ahead, len(plans) - 1, len(plans) - 2}
+    for index, (show, venue, facts, count) in enumerate(plans):
         taken: set[str] = set()
         for _ in range(count):
             labels = _adjacent_free(venue, taken, rng.randint(1, 4), rng)
@@ -333,7 +341,10 @@ def _demo_bookings(shows: list[Show], rng: random.Random) -> int:
                 continue
             lead = timedelta(days=rng.randint(1, 6), minutes=rng.randint(0, 600))
             booked_at = min(now, facts["starts_at"]) - lead
-            _book(show, venue, facts, rng.choice(people), labels, booked_at)
+            person = rng.choice(people)
+            if index in for_demo and not taken and demo_user is not None:
+                person = demo_user
+            _book(show, venue, facts, person, labels, booked_at)
             taken.update(labels)
             made += 1
     db.session.commit()
