@@ -258,3 +258,68 @@ def test_sign_ups_are_limited_per_address_but_form_mistakes_are_not_counted(
         environ_base={"REMOTE_ADDR": "10.0.0.9"},
     )
     assert other_address.status_code == 201
+
+
+def _change(client: FlaskClient, who: Account, current: str, new: str):
+    body = {"current_password": current, "new_password": new}
+    return client.post("/api/me/password", json=body, headers=who.headers)
+
+
+def _signs_in(client: FlaskClient, email: str, password: str) -> bool:
+    response = client.post("/api/login", json={"email": email, "password": password})
+    client.delete_cookie("access_token_cookie")
+    client.delete_cookie("csrf_access_token")
+    return response.status_code == 200
+
+
+def test_changing_the_password_ends_every_other_session(client: FlaskClient, user: Account):
+    other_device = client.post("/api/login", json={"email": user.email, "password": PASSWORD})
+    other = Account(user.user_id, user.email, other_device.get_json()["access_token"])
+    client.delete_cookie("access_token_cookie")
+    client.delete_cookie("csrf_access_token")
+
+    response = _change(client, user, PASSWORD, "a-new-secret-42")
+    assert response.status_code == 200, response.get_json()
+    here = Account(user.user_id, user.email, response.get_json()["access_token"])
+    assert "access_token_cookie" in response.headers.get("Set-Cookie", "")
+    # Every token issued before the change is refused, on every device; the new one works.
+    for old in (user, other):
+        assert_error(client.get("/api/me", headers=old.headers), 401, "token_revoked")
+    assert client.get("/api/me", headers=here.headers).status_code == 200
+    assert _signs_in(client, user.email, "a-new-secret-42")
+    assert not _signs_in(client, user.email, PASSWORD)
+    # Sessions started after the change are fine too.
+    fresh = client.post("/api/login", json={"email": user.email, "password": "a-new-secret-42"})
+    token = fresh.get_json()["access_token"]
+    assert client.get("/api/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("current", "new", "field"),
+    [
+        ("wrong-pass-1", "a-new-secret-42", "current_password"),
+        (PASSWORD, PASSWORD, "new_password"),
+        (PASSWORD, "short", "new_password"),
+        (PASSWORD, "asha@example.com", "new_password"),
+    ],
+    ids=["wrong current", "same again", "too short", "the email"],
+)
+def test_a_refused_password_change_changes_nothing(
+    client: FlaskClient, user: Account, current: str, new: str, field: str
+):
+    error = assert_error(_change(client, user, current, new), 422, "validation_failed")
+    assert field in error["details"], error
+    assert client.get("/api/me", headers=user.headers).status_code == 200
+    assert _signs_in(client, user.email, PASSWORD)
+
+
+def test_guessing_the_current_password_is_rate_limited(client: FlaskClient, user: Account):
+    for _ in range(10):
+        assert _change(client, user, "wrong-pass-1", "a-new-secret-42").status_code == 422
+    assert_error(_change(client, user, PASSWORD, "a-new-secret-42"), 429, "rate_limited")
+    assert _signs_in(client, user.email, PASSWORD)
+
+
+def test_changing_the_password_needs_a_session(client: FlaskClient):
+    body = {"current_password": PASSWORD, "new_password": "a-new-secret-42"}
+    assert_error(client.post("/api/me/password", json=body), 401)

@@ -21,6 +21,7 @@ from .guards import caller, login_required
 from .schemas import (
     LoginResultSchema,
     LoginSchema,
+    PasswordChangeSchema,
     ProfileUpdateSchema,
     RegisterSchema,
     UserEnvelopeSchema,
@@ -53,6 +54,10 @@ def _not_a_form_mistake(response: Any) -> bool:
     return bool(response.status_code != 422)
 
 
+def _refused_form(response: Any) -> bool:
+    return bool(response.status_code == 422)
+
+
 def _signed_in(user: Any) -> ResponseReturnValue:
     token = create_access_token(identity=user)
     response = jsonify(LoginResultSchema().dump({"access_token": token, "user": user}))
@@ -72,6 +77,8 @@ _limit_per_account = limiter.shared_limit(
 # Sign-ups per client address: each one costs a bcrypt hash, and "email_taken" answers
 # whether an address has an account. Mistakes the form shows (422) are not counted.
 _limit_sign_ups = limiter.limit(_register_limit, deduct_when=_not_a_form_mistake)
+# Guesses of the current password by someone who has a session but not the password.
+_limit_password_guesses = limiter.limit(_login_limit, deduct_when=_refused_form)
 
 
 @blp.route("/register", methods=["POST"])
@@ -124,6 +131,19 @@ def logout() -> ResponseReturnValue:
 def me() -> dict[str, Any]:
     """The signed-in user."""
     return {"user": caller()}
+
+
+@blp.route("/me/password", methods=["POST"])
+@login_required
+@_limit_password_guesses
+@blp.arguments(PasswordChangeSchema)
+@blp.response(200, LoginResultSchema)
+def change_password(data: dict[str, Any]) -> ResponseReturnValue:
+    """Change the password, given the current one. Every session so far ends, on every
+    device; this browser gets a new one (token in the body and the cookie)."""
+    user = caller()
+    services.change_password(user, data["current_password"], data["new_password"])
+    return _signed_in(user)
 
 
 @blp.route("/me/update", methods=["POST"])

@@ -100,6 +100,17 @@ class RegisterSchema(RequestSchema):
             raise ValidationError("The password must not be only spaces.", "password")
 
 
+class PasswordChangeSchema(RequestSchema):
+    current_password = fields.String(
+        required=True, load_only=True, validate=validate.Length(max=PASSWORD_MAX)
+    )
+    new_password = fields.String(
+        required=True,
+        load_only=True,
+        validate=[validate.Length(min=PASSWORD_MIN), _check_password],
+    )
+
+
 class LoginSchema(RequestSchema):
     email = fields.String(required=True, validate=validate.Length(min=1, max=254))
     password = fields.String(

@@ -14,6 +14,7 @@ from ..languages import LANGUAGES
 from ..schemas import text_problem, utf8_length
 from .models import User
 from .schemas import NAME_MAX, PASSWORD_MIN, password_problem
+from .tokens import end_all_sessions
 
 # Checked instead of a password bcrypt cannot take; the result is never used.
 _STAND_IN_PASSWORD = "not-the-password"
@@ -35,17 +36,17 @@ def _invalid(field: str, message: str) -> ApiError:
     return ApiError(422, "validation_failed", "Some fields are invalid.", {field: [message]})
 
 
-def check_password_rules(email: str, password: str) -> None:
+def check_password_rules(email: str, password: str, field: str = "password") -> None:
     """Every path that sets a password goes through here, so bcrypt never sees one it refuses."""
     if len(password) < PASSWORD_MIN:
-        raise _invalid("password", f"Use at least {PASSWORD_MIN} characters.")
+        raise _invalid(field, f"Use at least {PASSWORD_MIN} characters.")
     problem = password_problem(password)
     if problem is not None:
-        raise _invalid("password", problem)
+        raise _invalid(field, problem)
     if password.strip().lower() == email.strip().lower():
-        raise _invalid("password", "The password must not be your email address.")
+        raise _invalid(field, "The password must not be your email address.")
     if password.strip() == "":
-        raise _invalid("password", "The password must not be only spaces.")
+        raise _invalid(field, "The password must not be only spaces.")
 
 
 def clean_name(name: str) -> str:
@@ -135,6 +136,26 @@ def update_profile(user: User, changes: dict[str, Any]) -> User:
             if field in changes:
                 setattr(user, field, changes[field])
     return user
+
+
+def set_password(user: User, password: str, field: str = "password") -> None:
+    """A new password; every session of the person so far ends (on every device)."""
+    check_password_rules(user.email, password, field)
+    password_hash = bcrypt.generate_password_hash(password).decode()
+    with write_transaction():
+        user.password_hash = password_hash
+    end_all_sessions(user.id)
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Set a new password, given the current one (a session alone is not enough)."""
+    if password_problem(current) is not None or not bcrypt.check_password_hash(
+        user.password_hash, current
+    ):
+        raise _invalid("current_password", "This is not your current password.")
+    if current == new:
+        raise _invalid("new_password", "Choose a password other than the current one.")
+    set_password(user, new, "new_password")
 
 
 def make_admin(email: str, name: str, password: str) -> tuple[User, bool]:

@@ -14,6 +14,10 @@ from ..redis_client import get_redis
 from .models import User
 
 BLOCKLIST_PREFIX = "boxoffice:revoked:"
+# Per person, how many times all their sessions were ended (a password change or reset).
+# Each token carries the number from when it was issued; one that is behind is revoked.
+SESSIONS_PREFIX = "boxoffice:sessions:"
+SESSIONS_CLAIM = "sg"
 
 
 @jwt.user_identity_loader
@@ -21,9 +25,25 @@ def _identity(user: User) -> str:
     return str(user.id)
 
 
+@jwt.additional_claims_loader
+def _claims(user: User) -> dict[str, int]:
+    return {SESSIONS_CLAIM: int(get_redis().get(SESSIONS_PREFIX + str(user.id)) or 0)}
+
+
 @jwt.token_in_blocklist_loader
 def _is_revoked(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
-    return bool(get_redis().exists(BLOCKLIST_PREFIX + str(payload.get("jti", ""))))
+    # Both answers in one round trip: this runs on every signed-in request.
+    pipe = get_redis().pipeline(transaction=False)
+    pipe.exists(BLOCKLIST_PREFIX + str(payload.get("jti", "")))
+    pipe.get(SESSIONS_PREFIX + str(payload.get("sub", "")))
+    signed_out, sessions = pipe.execute()
+    return bool(signed_out) or int(sessions or 0) != payload.get(SESSIONS_CLAIM, 0)
+
+
+def end_all_sessions(user_id: int) -> None:
+    """Revoke every token issued to this person so far (on every device); tokens issued
+    from now on are valid."""
+    get_redis().incr(SESSIONS_PREFIX + str(user_id))
 
 
 def revoke_current_token() -> None:
