@@ -52,6 +52,9 @@ export const api = {
   logout: () => post<unknown>('/api/logout', {}, { handle401: false }),
   me: () => get<{ user: User }>('/api/me', undefined, { handle401: false }),
   updateMe: (data: ProfileUpdate) => post<{ user: User }>('/api/me/update', data),
+  // Ends every other session; this browser's cookie is replaced by the answer.
+  changePassword: (data: { current_password: string; new_password: string }) =>
+    post<{ access_token: string; user: User }>('/api/me/password', data),
 
   meta: () => get<Meta>('/api/meta'),
 
