@@ -8,6 +8,7 @@ has its mail recorded, so the periodic sweep queues it later instead of losing i
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 
 from .auth.models import User
@@ -15,6 +16,7 @@ from .reports import outbox
 
 BOOKING_CONFIRMED = "booking_confirmed"
 BOOKING_CANCELLED = "booking_cancelled"
+PASSWORD_RESET = "password_reset"
 
 
 def booking_confirmed(bookings: Sequence[tuple[int, int]]) -> None:
@@ -25,6 +27,11 @@ def booking_confirmed(bookings: Sequence[tuple[int, int]]) -> None:
     """
     mails = [(outbox.booking_period(booking_id), user_id) for booking_id, user_id in bookings]
     outbox.record_new(BOOKING_CONFIRMED, mails)
+
+
+def password_reset(user: User) -> None:
+    """Send a link to set a new password (each request its own mail, built when it is sent)."""
+    outbox.record_and_kick(PASSWORD_RESET, f"reset:{uuid.uuid4().hex}", user)
 
 
 def booking_cancelled(booking_id: int, user: User) -> None:

@@ -33,6 +33,7 @@ PYTHON_STRINGS = {
     "We miss you at BoxOffice",
     "Your BoxOffice month: %(month)s",
     "Export ready: %(venue)s",
+    "Set a new BoxOffice password",
     *"Mon Tue Wed Thu Fri Sat Sun".split(),
     *"Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(),
     *"January February March April June July August September October November".split(),

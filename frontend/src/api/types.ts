@@ -161,7 +161,7 @@ export type MailStatus = 'queued' | 'sending' | 'retrying' | 'sent' | 'failed' |
 /** One mail of the outbox, as admins see it. */
 export interface Mail {
   mail_id: number
-  /** booking_confirmed, booking_cancelled, show_reminder, miss_you, monthly_report */
+  /** booking_confirmed, booking_cancelled, show_reminder, miss_you, monthly_report, password_reset, export_ready */
   kind: string
   period: string
   recipient: string

@@ -22,6 +22,8 @@ from .schemas import (
     LoginResultSchema,
     LoginSchema,
     PasswordChangeSchema,
+    PasswordForgotSchema,
+    PasswordResetSchema,
     ProfileUpdateSchema,
     RegisterSchema,
     UserEnvelopeSchema,
@@ -79,6 +81,10 @@ _limit_per_account = limiter.shared_limit(
 _limit_sign_ups = limiter.limit(_register_limit, deduct_when=_not_a_form_mistake)
 # Guesses of the current password by someone who has a session but not the password.
 _limit_password_guesses = limiter.limit(_login_limit, deduct_when=_refused_form)
+# Reset mails: per client address, and per address asked for (no inbox gets flooded).
+RESET_MAILS_LIMIT = "5 per hour"
+_limit_reset_mails = limiter.limit(RESET_MAILS_LIMIT)
+_limit_reset_mails_per_account = limiter.limit(RESET_MAILS_LIMIT, key_func=_login_account_key)
 
 
 @blp.route("/register", methods=["POST"])
@@ -144,6 +150,31 @@ def change_password(data: dict[str, Any]) -> ResponseReturnValue:
     user = caller()
     services.change_password(user, data["current_password"], data["new_password"])
     return _signed_in(user)
+
+
+@blp.route("/password/forgot", methods=["POST"])
+@_limit_reset_mails
+@_limit_reset_mails_per_account
+@blp.arguments(PasswordForgotSchema)
+@blp.response(202, MessageSchema)
+def forgot_password(data: dict[str, Any]) -> dict[str, Any]:
+    """Mail a link to set a new password. The answer is the same whether or not an account
+    has this address."""
+    services.request_password_reset(data["email"])
+    return {
+        "message": "If an account has this address, a link to set a new password is on its way."
+    }
+
+
+@blp.route("/password/reset", methods=["POST"])
+@_limit_password_guesses
+@blp.arguments(PasswordResetSchema)
+@blp.response(200, MessageSchema)
+def reset_password(data: dict[str, Any]) -> dict[str, Any]:
+    """Set a new password with the link's token (valid for an hour, once). Every session of
+    the account ends; sign in with the new password."""
+    services.reset_password(data["token"], data["password"])
+    return {"message": "Your password is set. Please sign in with it."}
 
 
 @blp.route("/me/update", methods=["POST"])

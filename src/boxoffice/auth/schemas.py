@@ -111,6 +111,23 @@ class PasswordChangeSchema(RequestSchema):
     )
 
 
+class PasswordForgotSchema(RequestSchema):
+    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+
+    @pre_load
+    def _normalise(self, data: Any, **_kwargs: Any) -> Any:
+        return _strip_email(data)
+
+
+class PasswordResetSchema(RequestSchema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    password = fields.String(
+        required=True,
+        load_only=True,
+        validate=[validate.Length(min=PASSWORD_MIN), _check_password],
+    )
+
+
 class LoginSchema(RequestSchema):
     email = fields.String(required=True, validate=validate.Length(min=1, max=254))
     password = fields.String(

@@ -7,11 +7,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from .. import notifications
 from ..database import write_transaction
 from ..errors import ApiError
 from ..extensions import bcrypt, db
 from ..languages import LANGUAGES
 from ..schemas import text_problem, utf8_length
+from . import reset
 from .models import User
 from .schemas import NAME_MAX, PASSWORD_MIN, password_problem
 from .tokens import end_all_sessions
@@ -156,6 +158,23 @@ def change_password(user: User, current: str, new: str) -> None:
     if current == new:
         raise _invalid("new_password", "Choose a password other than the current one.")
     set_password(user, new, "new_password")
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link if an account has this address; nothing otherwise (the answer is
+    the same either way, so it does not tell who has an account)."""
+    user = find_user_by_email(email)
+    if user is None:
+        return
+    with write_transaction():
+        notifications.password_reset(user)
+
+
+def reset_password(token: str, password: str) -> User:
+    """Set a new password with a reset link's token; ends every session of the person."""
+    user = reset.user_for(token)
+    set_password(user, password)
+    return user
 
 
 def make_admin(email: str, name: str, password: str) -> tuple[User, bool]:

@@ -7,6 +7,7 @@ reminder goes out, or a user who turned reminders off meanwhile, gets nothing (`
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from decimal import Decimal
 from email.message import EmailMessage
 from pathlib import Path
@@ -15,11 +16,13 @@ from typing import Any
 from flask import current_app
 
 from .. import mail, notifications
+from ..auth import reset
 from ..auth.models import User
 from ..bookings.cancellation import CONFIRMED
 from ..bookings.models import Booking
 from ..bookings.tickets import booking_calendar, ticket_qr_png
 from ..config import Settings
+from ..db_types import utcnow
 from ..extensions import db
 from ..languages import LANGUAGES
 from . import export, monthly, reminders, unsubscribe
@@ -199,9 +202,19 @@ def export_ready(row: MailLog) -> EmailMessage:
     )
 
 
+def password_reset(row: MailLog) -> EmailMessage:
+    # A request not sent within the hour its link would last is stale: asked for again by now.
+    if utcnow() - row.created_at > timedelta(seconds=reset.MAX_AGE_SECONDS):
+        raise SubjectGone("the reset was asked for over an hour ago")
+    draft = Draft(row)
+    subject = draft.t("Set a new BoxOffice password")
+    return draft.finish("password_reset", subject, reset_url=reset.link_for(draft.user), minutes=60)
+
+
 BUILDERS: dict[str, Callable[[MailLog], EmailMessage]] = {
     notifications.BOOKING_CONFIRMED: booking_confirmed,
     notifications.BOOKING_CANCELLED: booking_cancelled,
+    notifications.PASSWORD_RESET: password_reset,
     reminders.SHOW_REMINDER: show_reminder,
     reminders.MISS_YOU: miss_you,
     monthly.MONTHLY_REPORT: monthly_report,

@@ -13,7 +13,7 @@ name no kind; they said "stop reminder and report mails" and still stop both.
 
 The link in a mail opens the web app's ``/unsubscribe`` page, which calls the API: mail
 scanners that fetch every link in a message load that page but run no script, so they do not
-unsubscribe anyone by accident. ``GET /api/unsubscribe`` also works for direct use.
+unsubscribe anyone by accident; the API itself takes POST only, for the same reason.
 """
 
 from __future__ import annotations
