@@ -55,6 +55,10 @@ export const api = {
   // Ends every other session; this browser's cookie is replaced by the answer.
   changePassword: (data: { current_password: string; new_password: string }) =>
     post<{ access_token: string; user: User }>('/api/me/password', data),
+  // The same answer whether or not an account has the address.
+  forgotPassword: (email: string) => post<{ message: string }>('/api/password/forgot', { email }),
+  resetPassword: (token: string, password: string) =>
+    post<{ message: string }>('/api/password/reset', { token, password }, { handle401: false }),
 
   meta: () => get<Meta>('/api/meta'),
 

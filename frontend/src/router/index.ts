@@ -19,6 +19,9 @@ export const routes: RouteRecordRaw[] = [
   { path: '/', name: 'home', component: HomeView, meta: { title: 'Find a show' } },
   { path: '/signin', name: 'signin', component: () => import('@/views/SignInView.vue'), meta: { title: 'Sign in', guestOnly: 'user' } },
   { path: '/signup', name: 'signup', component: () => import('@/views/SignUpView.vue'), meta: { title: 'Sign up', guestOnly: 'user' } },
+  { path: '/forgot-password', name: 'forgot-password', component: () => import('@/views/ForgotPasswordView.vue'), meta: { title: 'Forgot password' } },
+  // The link in the reset mail.
+  { path: '/reset-password', name: 'reset-password', component: () => import('@/views/ResetPasswordView.vue'), meta: { title: 'Set a new password' } },
   { path: '/shows/:id(\\d+)', name: 'show', component: () => import('@/views/ShowView.vue'), meta: { title: 'Choose seats' } },
   {
     path: '/shows/:id(\\d+)/confirm',

@@ -1,0 +1,77 @@
+import { render, screen } from '@testing-library/vue'
+import userEvent from '@testing-library/user-event'
+import { createPinia, setActivePinia } from 'pinia'
+import { describe, expect, it, vi } from 'vitest'
+import { createMemoryHistory, createRouter } from 'vue-router'
+import { api } from '@/api'
+import { ApiError } from '@/api/client'
+import { useNoticesStore } from '@/stores/notices'
+import ForgotPasswordView from '@/views/ForgotPasswordView.vue'
+import ResetPasswordView from '@/views/ResetPasswordView.vue'
+
+async function mount(component: object, url: string) {
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/signin', name: 'signin', component: { template: '<div />' } },
+      { path: '/forgot-password', name: 'forgot-password', component: { template: '<div />' } },
+      { path: '/:any(.*)*', component: { template: '<div />' } },
+    ],
+  })
+  await router.push(url)
+  render(component, { global: { plugins: [pinia, router] } })
+  return { router, user: userEvent.setup() }
+}
+
+describe('ForgotPasswordView', () => {
+  it('checks the address, sends it and says what happens next', async () => {
+    const forgot = vi.spyOn(api, 'forgotPassword').mockResolvedValue({ message: 'If an account has this address, a link is on its way.' })
+    const { user } = await mount(ForgotPasswordView, '/forgot-password')
+    await user.type(screen.getByLabelText(/^Email/), 'not-an-address')
+    await user.click(screen.getByRole('button', { name: 'Send the link' }))
+    expect(forgot).not.toHaveBeenCalled()
+    await user.clear(screen.getByLabelText(/^Email/))
+    await user.type(screen.getByLabelText(/^Email/), ' asha@example.com ')
+    await user.click(screen.getByRole('button', { name: 'Send the link' }))
+    expect(forgot).toHaveBeenCalledWith('asha@example.com')
+    expect(await screen.findByRole('status')).toHaveTextContent('a link is on its way')
+  })
+})
+
+describe('ResetPasswordView', () => {
+  it('sets the new password with the token from the link, then goes to sign in', async () => {
+    const reset = vi.spyOn(api, 'resetPassword').mockResolvedValue({ message: 'Your password is set. Please sign in with it.' })
+    const { router, user } = await mount(ResetPasswordView, '/reset-password?token=abc.def')
+    await user.type(screen.getByLabelText(/^New password(?! again)/), 'new-secret-2')
+    await user.type(screen.getByLabelText(/^New password again/), 'new-secret-3')
+    await user.click(screen.getByRole('button', { name: 'Set the password' }))
+    expect(screen.getByText('The two passwords differ.')).toBeInTheDocument()
+    expect(reset).not.toHaveBeenCalled()
+    await user.clear(screen.getByLabelText(/^New password again/))
+    await user.type(screen.getByLabelText(/^New password again/), 'new-secret-2')
+    await user.click(screen.getByRole('button', { name: 'Set the password' }))
+    expect(reset).toHaveBeenCalledWith('abc.def', 'new-secret-2')
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('signin'))
+    expect(useNoticesStore().items.at(-1)?.text).toBe('Your password is set. Please sign in with it.')
+  })
+
+  it('explains an expired or used link and offers a new one', async () => {
+    vi.spyOn(api, 'resetPassword').mockRejectedValue(
+      new ApiError(400, 'invalid_token', 'This reset link is not valid: it has expired or was used already. Ask for a new one.'),
+    )
+    const { user } = await mount(ResetPasswordView, '/reset-password?token=old')
+    await user.type(screen.getByLabelText(/^New password(?! again)/), 'new-secret-2')
+    await user.type(screen.getByLabelText(/^New password again/), 'new-secret-2')
+    await user.click(screen.getByRole('button', { name: 'Set the password' }))
+    expect(await screen.findByRole('alert')).toHaveTextContent('expired or was used already')
+    expect(screen.getByRole('link', { name: 'Ask for a new link' })).toHaveAttribute('href', '/forgot-password')
+  })
+
+  it('needs the link from the mail', async () => {
+    await mount(ResetPasswordView, '/reset-password')
+    expect(screen.getByRole('alert')).toHaveTextContent('needs the link from the mail')
+    expect(screen.queryByRole('button', { name: 'Set the password' })).toBeNull()
+  })
+})
