@@ -164,12 +164,14 @@ def create_app(settings: Settings | None = None) -> Flask:
     from .catalog.routes import blp as catalog_blp
     from .docs import bp as docs_bp
     from .health import blp as health_blp
+    from .reports.one_click import bp as one_click_bp
     from .reports.routes import blp as reports_blp
     from .spa import bp as spa_bp
 
     for blueprint in (auth_blp, catalog_blp, bookings_blp, reports_blp, health_blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(docs_bp)
+    app.register_blueprint(one_click_bp)
     app.register_blueprint(spa_bp)
 
     from .cli import register_commands

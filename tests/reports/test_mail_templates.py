@@ -187,6 +187,28 @@ def test_fetching_an_unsubscribe_address_changes_nothing(client: FlaskClient) ->
     assert user.reminders_enabled is True
 
 
+def test_one_click_unsubscribe_from_the_mail_program(client: FlaskClient) -> None:
+    """RFC 8058: the mail program posts List-Unsubscribe=One-Click to the mail's address."""
+    user = make_user(client, "asha@example.com")
+    token = unsubscribe.make_token(user, unsubscribe.MONTHLY_REPORT)
+    form = {"List-Unsubscribe": "One-Click"}
+    # Without the form field (a scanner, a stray POST) or with a bad token: nothing changes.
+    assert_error(client.post("/unsubscribe", query_string={"token": token}), 400, "bad_request")
+    bad = client.post("/unsubscribe", query_string={"token": token + "x"}, data=form)
+    assert_error(bad, 400, "invalid_token")
+    # A person opening the address in a browser gets the web app's page, which asks first.
+    page = client.get("/unsubscribe", query_string={"token": token})
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    page.close()
+    db.session.expire_all()
+    assert user.monthly_report_enabled is True
+
+    response = client.post("/unsubscribe", query_string={"token": token}, data=form)
+    assert response.status_code == 200 and response.get_json() == {"stopped": ["monthly_report"]}
+    db.session.expire_all()
+    assert (user.monthly_report_enabled, user.reminders_enabled) == (False, True)
+
+
 def _token(user, kind: str | None) -> str:
     """A token signed like the real ones, naming ``kind`` (None: a link from before kinds)."""
     payload = {"u": user.id, "e": user.email} | ({"k": kind} if kind else {})

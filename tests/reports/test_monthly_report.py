@@ -153,6 +153,7 @@ def test_report_mail_end_to_end(client: FlaskClient, worker: Celery, inbox) -> N
     # On the wire as RFC 2369 has it: the address in angle brackets, not an encoded word
     # (which mail programs do not read as an unsubscribe address).
     assert f"List-Unsubscribe: <{link}>".encode() in received.raw
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"  # RFC 8058
     stopped = client.post("/api/unsubscribe", json={"token": link.split("token=", 1)[1]})
     assert stopped.get_json()["stopped"] == ["monthly_report"]
     db.session.expire_all()

@@ -25,7 +25,7 @@ from ..config import Settings
 from ..db_types import utcnow
 from ..extensions import db
 from ..languages import LANGUAGES
-from . import export, monthly, reminders, unsubscribe
+from . import export, monthly, one_click, reminders, unsubscribe
 from .models import ExportJob, MailLog
 
 # Cancellation reasons where the cinema, not the customer, called the show off.
@@ -86,6 +86,7 @@ class Draft:
         )
         if self.context["unsubscribe_url"]:
             message["List-Unsubscribe"] = f"<{self.context['unsubscribe_url']}>"
+            message["List-Unsubscribe-Post"] = one_click.POST_HEADER  # RFC 8058
         return message
 
 
