@@ -26,6 +26,8 @@ export function validatePassword(password: string, email = ''): string | null {
     return 'Password is too long: at most 72 letters, fewer with accented letters or other scripts.'
   if (email && password.trim().toLowerCase() === email.trim().toLowerCase())
     return 'Password must not be the same as your email.'
+  // As the server checks it (which also refuses the most common passwords).
+  if (new Set(password).size < 4) return 'Use at least 4 different characters.'
   return null
 }
 

@@ -27,6 +27,26 @@ PASSWORD_TOO_LONG = (
 NAME_MAX = 100
 
 
+# Guessed first by anyone trying passwords: refused for new passwords (sign-in still takes
+# them, so nobody is locked out of an older account).
+COMMON_PASSWORDS = frozenset(
+    """password password1 password123 12345678 123456789 1234567890 87654321 11111111
+    qwertyui qwerty123 qwertyuiop asdfghjk iloveyou sunshine princess football baseball
+    welcome1 letmein1 abc12345 abcd1234 trustno1 superman starwars whatever passw0rd
+    boxoffice boxoffice1 movies123 cinema123""".split()
+)
+MIN_DISTINCT = 4
+
+
+def weak_password(password: str) -> str | None:
+    """Why this would be a weak new password, or None."""
+    if len(set(password)) < MIN_DISTINCT:
+        return f"Use at least {MIN_DISTINCT} different characters."
+    if password.strip().lower() in COMMON_PASSWORDS:
+        return "This password is among the most common ones; choose another."
+    return None
+
+
 def password_problem(password: str) -> str | None:
     """Why bcrypt cannot take this password, or None when it can."""
     size = utf8_length(password)

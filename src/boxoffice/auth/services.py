@@ -15,7 +15,7 @@ from ..languages import LANGUAGES
 from ..schemas import text_problem, utf8_length
 from . import reset
 from .models import User
-from .schemas import NAME_MAX, PASSWORD_MIN, password_problem
+from .schemas import NAME_MAX, PASSWORD_MIN, password_problem, weak_password
 from .tokens import end_all_sessions
 
 # Checked instead of a password bcrypt cannot take; the result is never used.
@@ -49,6 +49,9 @@ def check_password_rules(email: str, password: str, field: str = "password") -> 
         raise _invalid(field, "The password must not be your email address.")
     if password.strip() == "":
         raise _invalid(field, "The password must not be only spaces.")
+    weakness = weak_password(password)
+    if weakness is not None:
+        raise _invalid(field, weakness)
 
 
 def clean_name(name: str) -> str:
