@@ -1,6 +1,7 @@
 import { render, screen, within } from '@testing-library/vue'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
+import { defineComponent, h, ref } from 'vue'
 import type { Seat } from '@/api/types'
 import SeatMap from '@/components/SeatMap.vue'
 import { seatsFromLayout } from '@/lib/layout'
@@ -117,5 +118,35 @@ describe('SeatMap', () => {
     await user.click(screen.getByRole('button', { name: 'Restore seat B3' }))
     expect(emitted('toggle')).toEqual([['A4']])
     expect(emitted('restore')).toEqual([['B3']])
+  })
+
+  it('lets the layout editor remove and restore seats with the keyboard alone', async () => {
+    // The editor keeps the layout; the map shows it and reports clicks (as LayoutPreview).
+    const Editor = defineComponent(() => {
+      const removed = ref<string[]>(['B3'])
+      return () =>
+        h(SeatMap, {
+          rows: 3, seatsPerRow: 5, editable: true,
+          seats: seatsFromLayout(3, 5, { removed: removed.value, categories: [] }, '250.00'),
+          onToggle: (label: string) => (removed.value = [...removed.value, label]),
+          onRestore: (label: string) => (removed.value = removed.value.filter((r) => r !== label)),
+        })
+    })
+    render(Editor)
+    const user = userEvent.setup()
+    const cell = (label: string) => document.querySelector<HTMLElement>(`[data-cell="${label}"]`)!
+    cell('B2').focus()
+    await user.keyboard('{Enter}') // B2 removed: focus stays on its place, now a gap
+    expect(cell('B2')).toHaveAttribute('data-gap', 'B2')
+    expect(cell('B2')).toHaveFocus()
+    await user.keyboard('{ArrowRight}') // onto the old gap B3, which is reachable too
+    expect(cell('B3')).toHaveFocus()
+    await user.keyboard('{Enter}') // and puts B3 back
+    expect(cell('B3')).toHaveAttribute('data-seat', 'B3')
+    expect(cell('B3')).toHaveFocus()
+    await user.keyboard('{ArrowLeft}{Enter}')
+    expect(cell('B2')).toHaveAttribute('data-seat', 'B2')
+    // One Tab stop for the whole map.
+    expect(document.querySelectorAll('.seat-map [tabindex="0"]')).toHaveLength(1)
   })
 })
