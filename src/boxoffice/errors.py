@@ -116,7 +116,7 @@ def render_http_exception(error: HTTPException) -> tuple[Response, int]:
     code = STATUS_CODES.get(status, "http_error")
     message = DEFAULT_MESSAGES.get(status) or error.description or "Request failed."
     if status == 429:
-        message = f"Too many requests; limit {error.description}. Please wait a moment."
+        message = f"Too many attempts (at most {error.description}); please try again later."
     response, status = envelope(status, code, message)
     if status == 405 and isinstance(error, HTTPException):
         allowed = error.get_response().headers.get("Allow")

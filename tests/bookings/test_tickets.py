@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
 import pytest
-from bookings.conftest import book
+import time_machine
+from bookings.conftest import HALL_LAYOUT, book
+from factories import make_show, make_venue
 from flask.testing import FlaskClient
 from icalendar import Calendar
 from support import Account, assert_error
 
 from boxoffice.bookings import tickets
 from boxoffice.bookings.models import Booking
+from boxoffice.catalog.models import Show
 from boxoffice.extensions import db
 
 
 @pytest.fixture
-def booking(client: FlaskClient, show, user: Account) -> dict:
-    return book(client, user, show_id=show.id, seats=["B1", "B2"]).get_json()["booking"]
+def tonight(app) -> Show:
+    """A show in 90 minutes: its doors are open, and its tickets can still be cancelled."""
+    venue = make_venue(name="Hall", rows=5, seats_per_row=8, layout=HALL_LAYOUT)
+    return make_show(venue, title="Leo", starts_in=timedelta(minutes=90))
+
+
+@pytest.fixture
+def booking(client: FlaskClient, tonight: Show, user: Account) -> dict:
+    return book(client, user, show_id=tonight.id, seats=["B1", "B2"]).get_json()["booking"]
 
 
 def _ref(booking: dict) -> str:
@@ -56,7 +69,7 @@ def test_door_check(client: FlaskClient, booking: dict, user: Account, admin: Ac
         f"BX:{code}",  # no signature
         _ref(booking).replace(code, "ZZZZZZZZ"),  # another code, same signature
         _ref(booking)[:-2] + "xx",
-        "garbage",
+        "BX:garbage",
     ]
     for ref in forged:
         assert _verify(client, admin, ref).get_json() == {
@@ -96,7 +109,7 @@ def test_door_check_needs_a_reference(client: FlaskClient, admin: Account):
     assert_error(_verify(client, admin, "x" * 201), 422)
 
 
-def test_calendar_file(client: FlaskClient, show, booking: dict, user: Account):
+def test_calendar_file(client: FlaskClient, tonight: Show, booking: dict, user: Account):
     response = client.get(booking["ics_url"], headers=user.headers)
     assert response.status_code == 200 and response.mimetype == "text/calendar"
     disposition = response.headers["Content-Disposition"]
@@ -104,7 +117,7 @@ def test_calendar_file(client: FlaskClient, show, booking: dict, user: Account):
     event = next(iter(Calendar.from_ical(response.data).walk("VEVENT")))
     assert event["UID"] == f"booking-{booking['code']}@boxoffice"
     assert str(event["SUMMARY"]).startswith("Leo")
-    assert event.decoded("DTSTART") == show.starts_at.replace(microsecond=0)
+    assert event.decoded("DTSTART") == tonight.starts_at.replace(microsecond=0)
     assert (event.decoded("DTEND") - event.decoded("DTSTART")).total_seconds() == 120 * 60
     assert "B1, B2" in str(event["DESCRIPTION"])
     assert str(event["STATUS"]) == "CONFIRMED"
@@ -148,6 +161,7 @@ def test_a_ticket_admits_once(client: FlaskClient, booking: dict, user: Account,
         "/api/booking/get", query_string={"booking_id": booking["booking_id"]}, headers=user.headers
     ).get_json()["booking"]
     assert (mine["status"], mine["can_cancel"]) == ("confirmed", False)
+    assert mine["admitted_at"] is not None  # the owner sees the ticket was used
 
 
 def test_looking_at_a_ticket_does_not_use_it(client: FlaskClient, booking: dict, admin: Account):
@@ -159,7 +173,7 @@ def test_looking_at_a_ticket_does_not_use_it(client: FlaskClient, booking: dict,
 def test_a_cancelled_or_forged_ticket_admits_nobody(
     client: FlaskClient, booking: dict, user: Account, admin: Account
 ):
-    assert _admit(client, admin, "garbage").get_json() == {
+    assert _admit(client, admin, "BX:garbage").get_json() == {
         "valid": False,
         "reason": "forged",
         "booking": None,
@@ -177,3 +191,49 @@ def test_admitting_is_for_admins(client: FlaskClient, booking: dict, user: Accou
     assert_error(client.post("/api/ticket/admit", json={}, headers=user.headers), 403)
     db.session.expire_all()
     assert db.session.get(Booking, booking["booking_id"]).admitted_at is None
+
+
+def test_a_mistyped_code_is_unknown_not_forged(client: FlaskClient, booking: dict, admin: Account):
+    for typed in (booking["code"][:7], booking["code"] + "X", "garbage"):
+        assert _verify(client, admin, typed).get_json()["reason"] == "unknown"
+
+
+def test_doors_open_two_hours_before_the_show(client: FlaskClient, show, user: Account, admin):
+    """A ticket for another day (or later today) lets nobody in yet and stays unused."""
+    later = book(client, user, show_id=show.id, seats=["C1"]).get_json()["booking"]
+    ref = _ref(later)
+    early = _admit(client, admin, ref).get_json()
+    assert (early["valid"], early["reason"]) == (False, "too_early")
+    assert db.session.get(Booking, later["booking_id"]).admitted_at is None
+    # (Called directly: two days on, the test's sign-in tokens have expired.)
+    with time_machine.travel(show.starts_at - timedelta(minutes=119)):
+        assert tickets.admit_ref(ref)["reason"] == "admitted"
+
+
+def test_admitting_while_others_book_on_sqlite_or_postgresql(
+    app, client: FlaskClient, booking: dict, tonight: Show, user: Account, admin: Account
+):
+    """Admitting is one write transaction: bookings going on meanwhile in other threads do
+    not make it fail (on SQLite a read-then-write transaction would lose the write lock)."""
+    show_id = tonight.id
+    refs = [_ref(booking)]
+    for seats in (["C1"], ["C2"], ["C3"]):
+        made = book(client, user, show_id=show_id, seats=seats).get_json()["booking"]
+        refs.append(_ref(made))
+
+    def admit(ref: str) -> str:
+        with app.test_client() as door:
+            return door.post(
+                "/api/ticket/admit", json={"ref": ref}, headers=admin.headers
+            ).get_json()["reason"]
+
+    def buy(seat: str) -> int:
+        with app.test_client() as web:
+            body = {"show_id": show_id, "seats": [seat]}
+            return web.post("/api/bookticket", json=body, headers=user.headers).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        admitted = list(pool.map(admit, refs * 2))
+        sold = list(pool.map(buy, [f"D{n}" for n in (1, 2, 3, 4, 6, 7, 8)]))
+    assert sorted(admitted) == ["admitted"] * 4 + ["already_admitted"] * 4
+    assert sold == [201] * 7

@@ -119,6 +119,8 @@ export interface Booking {
   status: BookingStatus
   booked_at: IsoDateTime
   cancelled_at: IsoDateTime | null
+  /** When the ticket let its holder in at the door; it cannot be cancelled after that. */
+  admitted_at: IsoDateTime | null
   can_cancel: boolean
   qr_url: string
   ics_url: string

@@ -95,6 +95,7 @@ def booking_view(booking: Booking, now: datetime | None = None) -> dict[str, Any
         "status": booking.status,
         "booked_at": booking.booked_at,
         "cancelled_at": booking.cancelled_at,
+        "admitted_at": booking.admitted_at,
         "can_cancel": can_cancel(booking, now),
         "qr_url": f"/api/booking/qr?booking_id={booking.id}",
         "ics_url": f"/api/booking/ics?booking_id={booking.id}",

@@ -155,6 +155,7 @@ class BookingSchema(Schema):
     status = fields.String(metadata={"enum": ["confirmed", "cancelled"]})
     booked_at = LocalDateTime()
     cancelled_at = LocalDateTime(allow_none=True)
+    admitted_at = LocalDateTime(allow_none=True, metadata={"description": "used at the door"})
     can_cancel = fields.Boolean()
     qr_url = fields.String()
     ics_url = fields.String()
@@ -204,6 +205,7 @@ class VerifySchema(Schema):
                 "unknown",
                 "cancelled",
                 "already_admitted",
+                "too_early",
                 "show_over",
             ]
         }

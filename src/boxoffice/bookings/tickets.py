@@ -17,6 +17,7 @@ from icalendar import Calendar, Event, vText
 from itsdangerous import BadSignature, Signer
 from sqlalchemy import select, update
 
+from ..database import write_transaction
 from ..db_types import utcnow
 from ..extensions import db
 from .cancellation import CANCELLED
@@ -24,6 +25,9 @@ from .models import Booking
 from .records import CODE_ALPHABET, CODE_LENGTH
 
 REF_PREFIX = "BX:"
+# Doors open this long before a show: a ticket for another day (or for later today) lets
+# nobody in yet, so a mix-up at the door cannot use it up.
+DOORS_OPEN = timedelta(hours=2)
 SALT = "boxoffice.ticket"
 DEFAULT_DURATION = timedelta(minutes=150)
 
@@ -64,6 +68,8 @@ def _typed_code(text: str) -> str | None:
 def _booking_of(ref: str) -> tuple[Booking | None, str]:
     """The booking a scanned or typed reference names, or None and why not."""
     code = _typed_code(ref.strip())
+    if code is None and not ref.strip().upper().startswith(REF_PREFIX):
+        return None, "unknown"  # typed, not scanned: a mistyped code, not a forgery
     if code is None:
         try:
             value = _signer().unsign(ref.strip()).decode()
@@ -95,8 +101,11 @@ def _refusal(booking: Booking) -> str | None:
         return "cancelled"
     if booking.admitted_at is not None:
         return "already_admitted"
-    if booking.show_starts_at + _duration(booking) < utcnow():
+    now = utcnow()
+    if booking.show_starts_at + _duration(booking) < now:
         return "show_over"
+    if now < booking.show_starts_at - DOORS_OPEN:
+        return "too_early"
     return None
 
 
@@ -120,17 +129,22 @@ def admit_ref(ref: str) -> dict[str, Any]:
     The UPDATE only matches a confirmed booking nobody was admitted on yet, so two scans of
     one ticket at two doors at the same moment admit one person.
     """
-    checked = verify_ref(ref)
-    if not checked["valid"]:
-        return checked
-    now = utcnow()
-    code = checked["booking"]["code"]
-    admitted = db.session.execute(
-        update(Booking)
-        .where(Booking.code == code, Booking.status != CANCELLED, Booking.admitted_at.is_(None))
-        .values(admitted_at=now)
-    )
-    db.session.commit()
+    # One write transaction for the look and the mark (on SQLite it takes the write lock
+    # first, so a booking elsewhere cannot make the mark fail half way).
+    with write_transaction():
+        checked = verify_ref(ref)
+        if not checked["valid"]:
+            return checked
+        now = utcnow()
+        admitted = db.session.execute(
+            update(Booking)
+            .where(
+                Booking.code == checked["booking"]["code"],
+                Booking.status != CANCELLED,
+                Booking.admitted_at.is_(None),
+            )
+            .values(admitted_at=now)
+        )
     if admitted.rowcount != 1:  # type: ignore[attr-defined]
         return verify_ref(ref)  # admitted (or cancelled) at this very moment elsewhere
     return {**checked, "reason": "admitted", "booking": {**checked["booking"], "admitted_at": now}}
