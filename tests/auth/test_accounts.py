@@ -320,6 +320,25 @@ def test_guessing_the_current_password_is_rate_limited(client: FlaskClient, user
     assert _signs_in(client, user.email, PASSWORD)
 
 
+def test_guesses_from_many_addresses_count_for_the_account(client: FlaskClient, user: Account):
+    body = {"current_password": "wrong-pass-1", "new_password": "a-new-secret-42"}
+    for number in range(10):
+        guess = client.post(
+            "/api/me/password",
+            json=body,
+            headers=user.headers,
+            environ_base={"REMOTE_ADDR": f"10.2.0.{number}"},
+        )
+        assert guess.status_code == 422
+    elsewhere = client.post(
+        "/api/me/password",
+        json={**body, "current_password": PASSWORD},
+        headers=user.headers,
+        environ_base={"REMOTE_ADDR": "10.3.0.1"},
+    )
+    assert_error(elsewhere, 429, "rate_limited")
+
+
 def test_changing_the_password_needs_a_session(client: FlaskClient):
     body = {"current_password": PASSWORD, "new_password": "a-new-secret-42"}
     assert_error(client.post("/api/me/password", json=body), 401)

@@ -254,3 +254,23 @@ def test_weak_new_passwords_are_refused(client: FlaskClient, password: str, why:
     error = assert_error(client.post("/api/register", json=body), 422, "validation_failed")
     assert why in error["details"]["password"][0], error
     assert client.post("/api/login", json=body).status_code == 401  # no account was made
+
+
+@pytest.mark.parametrize("path", ["/api/login", "/api/admin/login", "/api/password/forgot"])
+def test_an_address_with_half_a_surrogate_pair_is_refused_not_a_crash(
+    client: FlaskClient, path: str
+):
+    body = b'{"email": "\\ud800@x.y", "password": "whatever-1"}'
+    response = client.post(path, data=body, content_type="application/json")
+    assert_error(response, 400, "malformed_json")
+
+
+def test_bodies_without_an_address_share_no_one_s_rate_limit(client: FlaskClient):
+    """Malformed sign-ins are counted per client, not in one bucket that everyone shares."""
+    for number in range(12):
+        response = client.post(
+            "/api/password/forgot",
+            json={"email": 5},
+            environ_base={"REMOTE_ADDR": f"10.1.0.{number}"},
+        )
+        assert_error(response, 422, "validation_failed")

@@ -25,9 +25,9 @@ def _reset_link(outbox: Path, email: str, timeout: float = 20.0) -> str:
                 body = message.get_body(preferencelist=("plain",))
                 assert body is not None
                 text = body.get_content()
-                link = next(word for word in text.split() if "/reset-password?token=" in word)
+                link = next(word for word in text.split() if "/reset-password#token=" in word)
                 parts = urlsplit(link)
-                return f"{parts.path}?{parts.query}"
+                return f"{parts.path}#{parts.fragment}"
         time.sleep(0.1)  # the worker writes the file; nothing else tells us when
     raise AssertionError(f"no reset mail for {email} within {timeout} s")
 

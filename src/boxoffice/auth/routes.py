@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from flask import current_app, jsonify, request
@@ -11,13 +12,14 @@ from flask_jwt_extended import (
     set_access_cookies,
     unset_jwt_cookies,
 )
+from flask_limiter.util import get_remote_address
 
 from ..blueprint import Blueprint
 from ..errors import ApiError
 from ..extensions import limiter
 from ..schemas import MessageSchema
 from . import services
-from .guards import caller, login_required
+from .guards import caller, caller_id, login_required
 from .schemas import (
     LoginResultSchema,
     LoginSchema,
@@ -39,9 +41,19 @@ def _login_limit() -> str:
 
 
 def _login_account_key() -> str:
+    """The account a sign-in or reset is for, as a rate-limit key: a digest of the address
+    (any text, lone surrogates too, makes a valid key; no address is kept in Redis). A body
+    without an address is keyed by the client address, so it shares no one's bucket."""
     body = request.get_json(silent=True)
     email = body.get("email") if isinstance(body, dict) else None
-    return f"login-account:{str(email).strip().lower()[:254]}"
+    if not isinstance(email, str):
+        return f"login-no-account:{get_remote_address()}"
+    normalised = email.strip().lower()[:254].encode("utf-8", "surrogatepass")
+    return f"login-account:{hashlib.sha256(normalised).hexdigest()}"
+
+
+def _caller_key() -> str:
+    return f"password-change:{caller_id()}"
 
 
 def _register_limit() -> str:
@@ -57,7 +69,7 @@ def _not_a_form_mistake(response: Any) -> bool:
 
 
 def _refused_form(response: Any) -> bool:
-    return bool(response.status_code == 422)
+    return bool(response.status_code in (400, 422))
 
 
 def _signed_in(user: Any) -> ResponseReturnValue:
@@ -79,8 +91,12 @@ _limit_per_account = limiter.shared_limit(
 # Sign-ups per client address: each one costs a bcrypt hash, and "email_taken" answers
 # whether an address has an account. Mistakes the form shows (422) are not counted.
 _limit_sign_ups = limiter.limit(_register_limit, deduct_when=_not_a_form_mistake)
-# Guesses of the current password by someone who has a session but not the password.
+# Guesses of the current password by someone who has a session but not the password: per
+# client address, and per account (the session may be used from many addresses).
 _limit_password_guesses = limiter.limit(_login_limit, deduct_when=_refused_form)
+_limit_password_guesses_per_account = limiter.limit(
+    _login_limit, key_func=_caller_key, deduct_when=_refused_form
+)
 # Reset mails: per client address, and per address asked for (no inbox gets flooded).
 RESET_MAILS_LIMIT = "5 per hour"
 _limit_reset_mails = limiter.limit(RESET_MAILS_LIMIT)
@@ -142,6 +158,7 @@ def me() -> dict[str, Any]:
 @blp.route("/me/password", methods=["POST"])
 @login_required
 @_limit_password_guesses
+@_limit_password_guesses_per_account
 @blp.arguments(PasswordChangeSchema)
 @blp.response(200, LoginResultSchema)
 def change_password(data: dict[str, Any]) -> ResponseReturnValue:

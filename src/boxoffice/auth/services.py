@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import notifications
@@ -144,11 +144,22 @@ def update_profile(user: User, changes: dict[str, Any]) -> User:
 
 
 def set_password(user: User, password: str, field: str = "password") -> None:
-    """A new password; every session of the person so far ends (on every device)."""
+    """A new password; every session of the person so far ends (on every device).
+
+    Stored only if the password is still the one just checked (a reset link, or the current
+    password), so of two changes at the same moment exactly one wins; the other is a 409."""
     check_password_rules(user.email, password, field)
     password_hash = bcrypt.generate_password_hash(password).decode()
-    with write_transaction():
-        user.password_hash = password_hash
+    with write_transaction() as session:
+        changed = session.execute(
+            update(User)
+            .where(User.id == user.id, User.password_hash == user.password_hash)
+            .values(password_hash=password_hash)
+            .execution_options(synchronize_session=False)
+        )
+    db.session.expire(user)  # its hash is read again from the database when next needed
+    if changed.rowcount != 1:  # type: ignore[attr-defined]
+        raise ApiError(409, "password_changed", "The password was changed meanwhile; try again.")
     end_all_sessions(user.id)
 
 
@@ -176,7 +187,13 @@ def request_password_reset(email: str) -> None:
 def reset_password(token: str, password: str) -> User:
     """Set a new password with a reset link's token; ends every session of the person."""
     user = reset.user_for(token)
-    set_password(user, password)
+    try:
+        set_password(user, password)
+    except ApiError as error:
+        if error.code != "password_changed":
+            raise
+        reset.user_for(token)  # used at this very moment by another request: invalid now
+        raise
     return user
 
 

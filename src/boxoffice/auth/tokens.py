@@ -77,4 +77,5 @@ def _expired(_header: dict[str, Any], _payload: dict[str, Any]) -> tuple[Respons
 
 @jwt.revoked_token_loader
 def _revoked(_header: dict[str, Any], _payload: dict[str, Any]) -> tuple[Response, int]:
-    return _unauthorized("token_revoked", "You have signed out; please sign in again.")
+    # Signed out here, or every session ended by a password change or reset.
+    return _unauthorized("token_revoked", "Your session has ended; please sign in again.")
