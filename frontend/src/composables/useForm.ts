@@ -60,5 +60,12 @@ export function useForm(validate: () => FieldErrors) {
     }
   }
 
-  return { submitted, errors, fieldErrors, formError, busy, submit, touch }
+  /** After a successful submit that empties the form: no complaints about the empty fields. */
+  function reset() {
+    submitted.value = false
+    serverErrors.value = {}
+    formError.value = null
+  }
+
+  return { submitted, errors, fieldErrors, formError, busy, submit, touch, reset }
 }

@@ -31,6 +31,9 @@ describe('PasswordChange', () => {
     expect(change).toHaveBeenCalledWith({ current_password: 'old-secret-1', new_password: 'new-secret-2' })
     expect(screen.getByLabelText(/^Current password/)).toHaveValue('')
     expect(useNoticesStore().items.at(-1)?.text).toMatch(/Other devices are signed out/)
+    // The emptied form does not complain about being empty.
+    expect(screen.queryByText('Enter your current password.')).toBeNull()
+    expect(screen.queryByRole('alert')).toBeNull()
   })
 
   it('checks before sending: a current password, and a new one that differs and is long enough', async () => {

@@ -43,7 +43,7 @@ describe('ForgotPasswordView', () => {
 describe('ResetPasswordView', () => {
   it('sets the new password with the token from the link, then goes to sign in', async () => {
     const reset = vi.spyOn(api, 'resetPassword').mockResolvedValue({ message: 'Your password is set. Please sign in with it.' })
-    const { router, user } = await mount(ResetPasswordView, '/reset-password?token=abc.def')
+    const { router, user } = await mount(ResetPasswordView, '/reset-password#token=abc.def')
     await user.type(screen.getByLabelText(/^New password(?! again)/), 'new-secret-2')
     await user.type(screen.getByLabelText(/^New password again/), 'new-secret-3')
     await user.click(screen.getByRole('button', { name: 'Set the password' }))
@@ -61,12 +61,24 @@ describe('ResetPasswordView', () => {
     vi.spyOn(api, 'resetPassword').mockRejectedValue(
       new ApiError(400, 'invalid_token', 'This reset link is not valid: it has expired or was used already. Ask for a new one.'),
     )
-    const { user } = await mount(ResetPasswordView, '/reset-password?token=old')
+    const { user } = await mount(ResetPasswordView, '/reset-password#token=old')
     await user.type(screen.getByLabelText(/^New password(?! again)/), 'new-secret-2')
     await user.type(screen.getByLabelText(/^New password again/), 'new-secret-2')
     await user.click(screen.getByRole('button', { name: 'Set the password' }))
     expect(await screen.findByRole('alert')).toHaveTextContent('expired or was used already')
     expect(screen.getByRole('link', { name: 'Ask for a new link' })).toHaveAttribute('href', '/forgot-password')
+  })
+
+  it('keeps "ask for a new link" for a dead link, not for a refused password', async () => {
+    vi.spyOn(api, 'resetPassword').mockRejectedValue(
+      new ApiError(422, 'validation_failed', 'Some fields are invalid.', { password: ['This password is among the most common ones; choose another.'] }),
+    )
+    const { user } = await mount(ResetPasswordView, '/reset-password#token=fine')
+    await user.type(screen.getByLabelText(/^New password(?! again)/), 'password123')
+    await user.type(screen.getByLabelText(/^New password again/), 'password123')
+    await user.click(screen.getByRole('button', { name: 'Set the password' }))
+    expect(await screen.findByText(/most common/)).toBeInTheDocument()
+    expect(screen.queryByRole('link', { name: 'Ask for a new link' })).toBeNull()
   })
 
   it('needs the link from the mail', async () => {

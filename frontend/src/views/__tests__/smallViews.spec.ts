@@ -175,3 +175,30 @@ describe('BookingDoneView', () => {
     expect(await screen.findByRole('button', { name: 'Try again' })).toBeInTheDocument()
   })
 })
+
+describe('ProfileView, signed out elsewhere', () => {
+  it('goes to sign-in instead of showing an empty page', async () => {
+    const { setActivePinia } = await import('pinia')
+    const { useAuthStore } = await import('@/stores/auth')
+    const ProfileView = (await import('@/views/ProfileView.vue')).default
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    useAuthStore().user = {
+      user_id: 1, email: 'asha@example.com', name: 'Asha', language: 'en', is_admin: false,
+      reminders_enabled: true, monthly_report_enabled: true, created_at: '2026-01-01T00:00:00+05:30',
+    }
+    document.cookie = 'csrf_access_token=tok; path=/'
+    vi.spyOn(api, 'me').mockRejectedValue(new ApiError(401, 'token_revoked', 'Your session has ended; please sign in again.'))
+    vi.spyOn(api, 'meta').mockResolvedValue({ languages: { en: 'English' }, locations: [], tags: [] } as never)
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [
+        { path: '/signin', name: 'signin', component: { template: '<div />' } },
+        { path: '/:any(.*)*', component: { template: '<div />' } },
+      ],
+    })
+    await router.push('/profile')
+    render(ProfileView, { global: { plugins: [pinia, router] } })
+    await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe('/signin?next=/profile'))
+  })
+})
