@@ -16,6 +16,7 @@ from typing import cast
 import redis
 from flask import current_app
 
+from .per_app import shared
 from .redis_client import get_redis
 from .transactions import RedisStep
 
@@ -38,9 +39,7 @@ def enabled() -> bool:
 
 def lookup(counters: list[str], prefix: str, suffix: str) -> tuple[str, str | None]:
     """(the entry's key under the current generations, the cached value or ``None``)."""
-    script = current_app.extensions.get(_SCRIPT)
-    if script is None:
-        script = current_app.extensions[_SCRIPT] = get_redis().register_script(_LOOKUP)
+    script = shared(_SCRIPT, lambda: get_redis().register_script(_LOOKUP))
     key, value = script(keys=counters, args=[prefix, suffix])
     return str(key), cast(str | None, value)
 

@@ -6,16 +6,17 @@ import redis
 from flask import current_app
 
 from .errors import ApiError
+from .per_app import shared
+
+
+def _client() -> redis.Redis:
+    url = current_app.config["BOXOFFICE"].redis_url
+    if not url:
+        raise ApiError(503, "redis_unavailable", "Redis is not configured or not running.")
+    return redis.Redis.from_url(
+        url, decode_responses=True, socket_connect_timeout=2, health_check_interval=30
+    )
 
 
 def get_redis() -> redis.Redis:
-    client: redis.Redis | None = current_app.extensions.get("boxoffice_redis")
-    if client is None:
-        url = current_app.config["BOXOFFICE"].redis_url
-        if not url:
-            raise ApiError(503, "redis_unavailable", "Redis is not configured or not running.")
-        client = redis.Redis.from_url(
-            url, decode_responses=True, socket_connect_timeout=2, health_check_interval=30
-        )
-        current_app.extensions["boxoffice_redis"] = client
-    return client
+    return shared("boxoffice_redis", _client)

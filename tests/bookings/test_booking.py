@@ -284,7 +284,8 @@ def test_a_bookings_redis_commands_leave_in_one_round_trip_after_commit(
 
     monkeypatch.setattr(redis.client.Pipeline, "execute", counted)
     assert book(client, user, show_id=show.id, seats=["B7"]).status_code == 201
-    assert sent == [["INCRBY", "INCRBY", "PUBLISH", "SET"]]  # redis-py INCR is INCRBY
+    # The sign-in check (revoked token? sessions ended?) before; then one after the commit.
+    assert sent == [["EXISTS", "GET"], ["INCRBY", "INCRBY", "PUBLISH", "SET"]]  # INCR: INCRBY
     assert int(server.get(GENERATION_KEY)) == listings + 1
 
 

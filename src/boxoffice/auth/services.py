@@ -148,12 +148,13 @@ def set_password(user: User, password: str, field: str = "password") -> None:
 
     Stored only if the password is still the one just checked (a reset link, or the current
     password), so of two changes at the same moment exactly one wins; the other is a 409."""
+    checked_hash = user.password_hash  # read now: the transaction below may reload ``user``
     check_password_rules(user.email, password, field)
     password_hash = bcrypt.generate_password_hash(password).decode()
     with write_transaction() as session:
         changed = session.execute(
             update(User)
-            .where(User.id == user.id, User.password_hash == user.password_hash)
+            .where(User.id == user.id, User.password_hash == checked_hash)
             .values(password_hash=password_hash)
             .execution_options(synchronize_session=False)
         )

@@ -31,6 +31,7 @@ from ..catalog.models import Show, Venue
 from ..db_types import utcnow
 from ..errors import ApiError, NotFound
 from ..extensions import db
+from ..per_app import shared
 from .events import generation_key
 from .models import SeatClaim
 
@@ -161,22 +162,26 @@ def _reader() -> Engine:
     for the busiest read that doubles the database time, so this pool skips it and instead
     retries once when a connection turns out to be dead (after a database restart).
     """
-    engine: Engine | None = current_app.extensions.get("boxoffice_seat_reader")
-    if engine is None:
-        engine = create_engine(
-            db.engine.url,
-            pool_size=4,
-            max_overflow=8,
-            pool_recycle=1800,
-            isolation_level="AUTOCOMMIT",
-        )
-        current_app.extensions["boxoffice_seat_reader"] = engine
-        extensions = current_app.extensions
+    return shared(_READER, _make_reader)
 
-        @event.listens_for(db.engine, "engine_disposed")
-        def _dispose_too(_engine: Engine) -> None:  # the app's pool goes, so does this one
-            if extensions.pop("boxoffice_seat_reader", None) is not None:
-                engine.dispose()
+
+_READER = "boxoffice_seat_reader"
+
+
+def _make_reader() -> Engine:
+    engine = create_engine(
+        db.engine.url,
+        pool_size=4,
+        max_overflow=8,
+        pool_recycle=1800,
+        isolation_level="AUTOCOMMIT",
+    )
+    extensions = current_app.extensions
+
+    @event.listens_for(db.engine, "engine_disposed")
+    def _dispose_too(_engine: Engine) -> None:  # the app's pool goes, so does this one
+        if extensions.pop(_READER, None) is not None:
+            engine.dispose()
 
     return engine
 
