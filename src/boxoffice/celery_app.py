@@ -13,7 +13,7 @@ from flask import Flask
 
 from .config import Settings
 
-TASK_MODULES = ["boxoffice.bookings.tasks", "boxoffice.reports.tasks"]
+TASK_MODULES = ["boxoffice.auth.tasks", "boxoffice.bookings.tasks", "boxoffice.reports.tasks"]
 
 
 def _at(hour_minute: str) -> dict[str, str]:

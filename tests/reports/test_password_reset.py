@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+import redis
 import time_machine
 from celery import Celery
 from flask.testing import FlaskClient
@@ -18,6 +19,7 @@ from boxoffice import notifications
 from boxoffice.auth import reset
 from boxoffice.database import write_transaction
 from boxoffice.db_types import utcnow
+from boxoffice.extensions import db
 from boxoffice.reports import messages
 
 NEW_PASSWORD = "a-fresh-secret-7"
@@ -142,7 +144,9 @@ def test_a_link_used_twice_at_the_same_moment_sets_one_password(
     assert statuses.count(200) == 1, statuses
     assert set(statuses) <= {200, 400, 409}
     winner = statuses.index(200)
-    assert _signs_in(client, "asha@example.com", f"parallel-secret-{winner}")
+    db.session.rollback()  # this test's own session still reads from before the resets
+    works = [n for n in range(6) if _signs_in(client, "asha@example.com", f"parallel-secret-{n}")]
+    assert works == [winner], (statuses, works)
 
 
 def test_the_token_shows_nothing_of_the_password_hash(client: FlaskClient) -> None:
@@ -150,3 +154,20 @@ def test_the_token_shows_nothing_of_the_password_hash(client: FlaskClient) -> No
     payload = URLSafeTimedSerializer("x").loads_unsafe(reset.make_token(user))[1]
     assert payload["u"] == user.id
     assert payload["h"] not in user.password_hash
+
+
+def test_the_request_only_queues_the_same_task_for_every_address(app, client: FlaskClient):
+    """No worker runs here: the answer does no look-up of its own, for any address, so it
+    takes as long either way; the worker's task records the mail for a real account only."""
+    from boxoffice.auth.tasks import send_password_reset
+
+    make_user(client, "asha@example.com")
+    broker = redis.Redis.from_url(app.config["BOXOFFICE"].redis_url)
+    before = broker.llen("celery")
+    for email in ("asha@example.com", "nobody@example.com"):
+        assert _forgot(client, email).status_code == 202
+    assert broker.llen("celery") == before + 2
+    assert mail_rows("password_reset") == []
+    send_password_reset("nobody@example.com")
+    send_password_reset("asha@example.com")
+    assert [row.recipient for row in mail_rows("password_reset")] == ["asha@example.com"]

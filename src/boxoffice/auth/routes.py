@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+import redis
 from flask import current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_jwt_extended import (
@@ -13,12 +14,13 @@ from flask_jwt_extended import (
     unset_jwt_cookies,
 )
 from flask_limiter.util import get_remote_address
+from kombu.exceptions import OperationalError
 
 from ..blueprint import Blueprint
 from ..errors import ApiError
 from ..extensions import limiter
 from ..schemas import MessageSchema
-from . import services
+from . import services, tasks
 from .guards import caller, caller_id, login_required
 from .schemas import (
     LoginResultSchema,
@@ -175,9 +177,14 @@ def change_password(data: dict[str, Any]) -> ResponseReturnValue:
 @blp.arguments(PasswordForgotSchema)
 @blp.response(202, MessageSchema)
 def forgot_password(data: dict[str, Any]) -> dict[str, Any]:
-    """Mail a link to set a new password. The answer is the same whether or not an account
-    has this address."""
-    services.request_password_reset(data["email"])
+    """Mail a link to set a new password. The answer is the same, and as quick, whether or
+    not an account has this address (the worker looks it up)."""
+    try:
+        tasks.send_password_reset.delay(data["email"])
+    except (OperationalError, redis.exceptions.RedisError, OSError):
+        raise ApiError(
+            503, "service_unavailable", "Mail cannot be sent right now; please try again shortly."
+        ) from None
     return {
         "message": "If an account has this address, a link to set a new password is on its way."
     }
