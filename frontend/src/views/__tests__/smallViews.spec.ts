@@ -90,24 +90,30 @@ describe('AdminTicketCheckView', () => {
 })
 
 describe('ProfileView', () => {
-  it('fills the form from the server, not from what the tab knew, so saving undoes nothing', async () => {
+  const known = {
+    user_id: 1, email: 'asha@example.com', name: 'Asha', language: 'en', is_admin: false,
+    reminders_enabled: true, monthly_report_enabled: true, created_at: '2026-01-01T00:00:00+05:30',
+  }
+
+  /** The profile page of a signed-in browser, with what the server answers to /api/me. */
+  async function mountProfile(fromServer: typeof known) {
     const { setActivePinia } = await import('pinia')
     const { useAuthStore } = await import('@/stores/auth')
     const ProfileView = (await import('@/views/ProfileView.vue')).default
-    const known = {
-      user_id: 1, email: 'asha@example.com', name: 'Asha', language: 'en', is_admin: false,
-      reminders_enabled: true, monthly_report_enabled: true, created_at: '2026-01-01T00:00:00+05:30',
-    }
     const pinia = createPinia()
     setActivePinia(pinia)
     useAuthStore().user = known
     document.cookie = 'csrf_access_token=tok; path=/' // this browser holds a sign-in
-    // Meanwhile an unsubscribe link turned the monthly report off.
-    vi.spyOn(api, 'me').mockResolvedValue({ user: { ...known, monthly_report_enabled: false } })
+    vi.spyOn(api, 'me').mockResolvedValue({ user: fromServer })
     vi.spyOn(api, 'meta').mockResolvedValue({ languages: { en: 'English' }, locations: [], tags: [] } as never)
-    const update = vi.spyOn(api, 'updateMe').mockImplementation(async (data) => ({ user: { ...known, ...data } }))
     const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:any(.*)*', component: { template: '<div />' } }] })
     render(ProfileView, { global: { plugins: [pinia, router] } })
+  }
+
+  it('fills the form from the server, not from what the tab knew, so saving undoes nothing', async () => {
+    const update = vi.spyOn(api, 'updateMe').mockImplementation(async (data) => ({ user: { ...known, ...data } }))
+    // Meanwhile an unsubscribe link turned the monthly report off.
+    await mountProfile({ ...known, monthly_report_enabled: false })
 
     const monthly = screen.getByLabelText('Monthly report') as HTMLInputElement
     await vi.waitFor(() => expect(monthly.checked).toBe(false))
@@ -121,25 +127,11 @@ describe('ProfileView', () => {
   })
 
   it('sends only the changed fields, so a tab left open undoes nothing done elsewhere', async () => {
-    const { setActivePinia } = await import('pinia')
-    const { useAuthStore } = await import('@/stores/auth')
-    const ProfileView = (await import('@/views/ProfileView.vue')).default
-    const known = {
-      user_id: 1, email: 'asha@example.com', name: 'Asha', language: 'en', is_admin: false,
-      reminders_enabled: true, monthly_report_enabled: true, created_at: '2026-01-01T00:00:00+05:30',
-    }
-    const pinia = createPinia()
-    setActivePinia(pinia)
-    useAuthStore().user = known
-    document.cookie = 'csrf_access_token=tok; path=/'
-    vi.spyOn(api, 'me').mockResolvedValue({ user: known })
-    vi.spyOn(api, 'meta').mockResolvedValue({ languages: { en: 'English' }, locations: [], tags: [] } as never)
     // The server has the report off by now (an unsubscribe link after this tab loaded).
     const update = vi.spyOn(api, 'updateMe').mockImplementation(async (data) => ({
       user: { ...known, monthly_report_enabled: false, ...data },
     }))
-    const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:any(.*)*', component: { template: '<div />' } }] })
-    render(ProfileView, { global: { plugins: [pinia, router] } })
+    await mountProfile(known)
 
     const user = userEvent.setup()
     await user.click(screen.getByLabelText('Reminders'))
