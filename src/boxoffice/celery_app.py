@@ -7,12 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import redis
 from celery import Celery, Task
 from celery.schedules import crontab
 from flask import Flask
+from kombu.exceptions import OperationalError
 
 from .config import Settings
 
+# What handing a task to the broker raises when Redis is down or unreachable.
+BROKER_UNREACHABLE = (OperationalError, redis.exceptions.RedisError, OSError)
 TASK_MODULES = ["boxoffice.auth.tasks", "boxoffice.bookings.tasks", "boxoffice.reports.tasks"]
 
 

@@ -44,6 +44,14 @@ def link_for(user: User) -> str:
     return f"{public_url}/reset-password#token={make_token(user)}"
 
 
+def invalid_link() -> ApiError:
+    return ApiError(
+        400,
+        "invalid_token",
+        "This reset link is not valid: it has expired or was used already. Ask for a new one.",
+    )
+
+
 def user_for(token: str) -> User:
     """The person a reset link is for (with the password hash it names still theirs); 400
     when it is forged, expired or used already."""
@@ -56,9 +64,5 @@ def user_for(token: str) -> User:
     except (BadSignature, KeyError, TypeError, ValueError, OverflowError):
         user, valid = None, False
     if not valid or user is None:
-        raise ApiError(
-            400,
-            "invalid_token",
-            "This reset link is not valid: it has expired or was used already. Ask for a new one.",
-        )
+        raise invalid_link()
     return user

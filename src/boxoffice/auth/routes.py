@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-import redis
 from flask import current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_jwt_extended import (
@@ -14,9 +13,9 @@ from flask_jwt_extended import (
     unset_jwt_cookies,
 )
 from flask_limiter.util import get_remote_address
-from kombu.exceptions import OperationalError
 
 from ..blueprint import Blueprint
+from ..celery_app import BROKER_UNREACHABLE
 from ..errors import ApiError
 from ..extensions import limiter
 from ..schemas import MessageSchema
@@ -181,7 +180,7 @@ def forgot_password(data: dict[str, Any]) -> dict[str, Any]:
     not an account has this address (the worker looks it up)."""
     try:
         tasks.send_password_reset.delay(data["email"])
-    except (OperationalError, redis.exceptions.RedisError, OSError):
+    except BROKER_UNREACHABLE:
         raise ApiError(
             503, "service_unavailable", "Mail cannot be sent right now; please try again shortly."
         ) from None

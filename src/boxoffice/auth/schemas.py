@@ -60,6 +60,15 @@ def password_problem(password: str) -> str | None:
 _check_password = validator(password_problem)
 
 
+def _new_password_field() -> fields.String:
+    """A password being set (sign-up, change, reset): long enough, and one bcrypt can take."""
+    return fields.String(
+        required=True,
+        load_only=True,
+        validate=[validate.Length(min=PASSWORD_MIN), _check_password],
+    )
+
+
 def _name_field(**kwargs: Any) -> fields.String:
     return fields.String(validate=[validate.Length(min=1, max=NAME_MAX), check_text], **kwargs)
 
@@ -100,11 +109,7 @@ class LoginResultSchema(Schema):
 class RegisterSchema(RequestSchema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
     name = _name_field(required=True)
-    password = fields.String(
-        required=True,
-        load_only=True,
-        validate=[validate.Length(min=PASSWORD_MIN), _check_password],
-    )
+    password = _new_password_field()
     language = fields.String(load_default="en", validate=validate.OneOf(list(LANGUAGES)))
 
     @pre_load
@@ -124,11 +129,7 @@ class PasswordChangeSchema(RequestSchema):
     current_password = fields.String(
         required=True, load_only=True, validate=validate.Length(max=PASSWORD_MAX)
     )
-    new_password = fields.String(
-        required=True,
-        load_only=True,
-        validate=[validate.Length(min=PASSWORD_MIN), _check_password],
-    )
+    new_password = _new_password_field()
 
 
 class PasswordForgotSchema(RequestSchema):
@@ -141,11 +142,7 @@ class PasswordForgotSchema(RequestSchema):
 
 class PasswordResetSchema(RequestSchema):
     token = fields.String(required=True, validate=validate.Length(min=1, max=500))
-    password = fields.String(
-        required=True,
-        load_only=True,
-        validate=[validate.Length(min=PASSWORD_MIN), _check_password],
-    )
+    password = _new_password_field()
 
 
 class LoginSchema(RequestSchema):

@@ -193,8 +193,7 @@ def reset_password(token: str, password: str) -> User:
     except ApiError as error:
         if error.code != "password_changed":
             raise
-        reset.user_for(token)  # used at this very moment by another request: invalid now
-        raise
+        raise reset.invalid_link() from None  # used at this very moment by another request
     return user
 
 

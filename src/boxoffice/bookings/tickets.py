@@ -67,12 +67,13 @@ def _typed_code(text: str) -> str | None:
 
 def _booking_of(ref: str) -> tuple[Booking | None, str]:
     """The booking a scanned or typed reference names, or None and why not."""
-    code = _typed_code(ref.strip())
-    if code is None and not ref.strip().upper().startswith(REF_PREFIX):
-        return None, "unknown"  # typed, not scanned: a mistyped code, not a forgery
+    text = ref.strip()
+    code = _typed_code(text)
     if code is None:
+        if not text.upper().startswith(REF_PREFIX):
+            return None, "unknown"  # typed, not scanned: a mistyped code, not a forgery
         try:
-            value = _signer().unsign(ref.strip()).decode()
+            value = _signer().unsign(text).decode()
         except (BadSignature, UnicodeDecodeError):
             return None, "forged"
         if not value.startswith(REF_PREFIX):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from ..schemas import plain_number, text_problem
@@ -92,14 +92,9 @@ def normalise_layout(
                 raise LayoutError("layout.categories", f"Row {row} is in two categories.")
             seen_rows.add(row)
         raw_surcharge = category.get("surcharge", "0")
-        try:
-            if not plain_number(raw_surcharge):
-                raise InvalidOperation
-            surcharge = Decimal(str(raw_surcharge))
-        except InvalidOperation:
-            raise LayoutError(
-                "layout.categories", f"Surcharge of {name!r} is not a number."
-            ) from None
+        if not plain_number(raw_surcharge):  # then Decimal() reads it (NaN and inf too)
+            raise LayoutError("layout.categories", f"Surcharge of {name!r} is not a number.")
+        surcharge = Decimal(str(raw_surcharge))
         if not surcharge.is_finite() or surcharge < 0 or surcharge > 100000:
             raise LayoutError("layout.categories", "Surcharges are between 0 and 100000.")
         if surcharge != surcharge.quantize(Decimal("0.01")):

@@ -209,7 +209,10 @@ def password_reset(row: MailLog) -> EmailMessage:
         raise SubjectGone("the reset was asked for over an hour ago")
     draft = Draft(row)
     subject = draft.t("Set a new BoxOffice password")
-    return draft.finish("password_reset", subject, reset_url=reset.link_for(draft.user), minutes=60)
+    minutes = reset.MAX_AGE_SECONDS // 60  # as long as the link lasts
+    return draft.finish(
+        "password_reset", subject, reset_url=reset.link_for(draft.user), minutes=minutes
+    )
 
 
 BUILDERS: dict[str, Callable[[MailLog], EmailMessage]] = {

@@ -21,11 +21,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import redis
-from kombu.exceptions import OperationalError
 from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import User
+from ..celery_app import BROKER_UNREACHABLE
 from ..database import write_transaction
 from ..db_types import utcnow
 from ..extensions import db
@@ -130,7 +130,7 @@ def _kicked(replies: list[Any]) -> None:
 
     try:
         dispatch_mail.delay()
-    except (OperationalError, redis.exceptions.RedisError, OSError) as error:
+    except BROKER_UNREACHABLE as error:
         _not_kicked(error)
 
 
@@ -178,7 +178,7 @@ def queue(log_id: int) -> bool:
 
     try:
         send_mail.delay(log_id)
-    except (OperationalError, redis.exceptions.RedisError, OSError) as error:
+    except BROKER_UNREACHABLE as error:
         log.warning("mail %s not queued (broker unreachable, the sweep retries): %s", log_id, error)
         return False
     return True
