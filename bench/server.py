@@ -132,6 +132,7 @@ def start_server(environment: dict[str, str], workers: int, threads: int, log: P
     port = _free_port()
     command = [
         sys.executable, "-m", "gunicorn", "bench.bench_wsgi:app",
+        "--config", "python:boxoffice.gunicorn_config",
         "--bind", f"127.0.0.1:{port}",
         "--workers", str(workers),
         "--worker-class", "gthread",

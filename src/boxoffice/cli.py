@@ -55,6 +55,8 @@ def _children(host: str, port: int, web_workers: int, settings: Settings) -> lis
             "-m",
             "gunicorn",
             "boxoffice.wsgi:app",
+            "--config",
+            "python:boxoffice.gunicorn_config",
             "--bind",
             f"{host}:{port}",
             "--workers",

@@ -1,4 +1,4 @@
-"""A real multi-process server for concurrency tests: gunicorn (gthread) on its own database.
+"""A real multi-process server for tests: gunicorn (gthread), as served, on its own database.
 
 Each server gets a fresh database (a new PostgreSQL database, or a new SQLite file), built
 with the real migrations, so tests may drop constraints or flood it without touching the
@@ -113,6 +113,7 @@ def live_server(
         }
         command = [
             sys.executable, "-m", "gunicorn", "boxoffice.wsgi:app",
+            "--config", "python:boxoffice.gunicorn_config",
             "--bind", f"127.0.0.1:{port}",
             "--workers", str(workers),
             "--worker-class", "gthread",
