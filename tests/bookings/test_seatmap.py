@@ -1,4 +1,5 @@
-"""The seat map: every seat with status and price; one's own hold marked, nobody else's."""
+"""The seat map: every seat with status and price; one's own held and booked seats
+marked, nobody else's."""
 
 from __future__ import annotations
 
@@ -58,6 +59,72 @@ def test_statuses_and_own_hold(client: FlaskClient, show, user: Account, other_u
         assert theirs["hold"] is None
         # Nothing in the answer says who holds or booked a seat.
         assert "user" not in str(theirs) and str(user.user_id) not in str(c3)
+
+
+def _mine(body: dict) -> dict[str, str]:
+    """Seat -> status of every seat the map marks as the caller's."""
+    return {seat["seat"]: seat["status"] for seat in body["seats"] if seat["mine"]}
+
+
+def test_own_booked_seats_are_marked_and_nobody_elses(
+    client: FlaskClient, show, user: Account, other_user: Account
+):
+    assert book(client, user, show_id=show.id, seats=["A1", "A2"]).status_code == 201
+    held = hold(client, user, show.id, ["C3"]).get_json()
+    assert book(client, user, hold_id=held["hold_id"]).status_code == 201  # booked via a hold
+    assert book(client, other_user, show_id=show.id, seats=["B1"]).status_code == 201
+    hold(client, user, show.id, ["D4"])
+
+    mine = _map(client, show.id, user.headers)
+    assert _mine(mine) == {"A1": "booked", "A2": "booked", "C3": "booked", "D4": "held"}
+    assert next(s for s in mine["seats"] if s["seat"] == "B1")["status"] == "booked"
+    # The hold lists only what is still held; booked seats are not part of it.
+    assert mine["hold"]["seats"] == ["D4"]
+
+    assert _mine(_map(client, show.id, other_user.headers)) == {"B1": "booked"}
+    anonymous = _map(client, show.id)
+    assert _mine(anonymous) == {}
+    statuses = {seat["seat"]: seat["status"] for seat in anonymous["seats"]}
+    assert [statuses[label] for label in ("A1", "A2", "C3", "B1")] == ["booked"] * 4
+    assert statuses["D4"] == "held"
+
+
+def test_a_signed_out_caller_sees_no_seat_marked(client: FlaskClient, show, user: Account):
+    login = client.post("/api/login", json={"email": user.email, "password": PASSWORD})
+    assert login.status_code == 200
+    csrf = {"X-CSRF-TOKEN": client.get_cookie("csrf_access_token").value}
+    booked = client.post(
+        "/api/bookticket", json={"show_id": show.id, "seats": ["B2"]}, headers=csrf
+    )
+    assert booked.status_code == 201, booked.get_json()
+    assert _mine(_map(client, show.id)) == {"B2": "booked"}  # the session cookie
+
+    assert client.post("/api/logout", headers=csrf).status_code == 200
+    body = _map(client, show.id)
+    assert _mine(body) == {} and body["hold"] is None
+    assert next(s for s in body["seats"] if s["seat"] == "B2")["status"] == "booked"
+
+    # A revoked Bearer token, still sent, counts for nobody either.
+    assert _mine(_map(client, show.id, user.headers)) == {"B2": "booked"}
+    assert client.post("/api/logout", headers=user.headers).status_code == 200
+    assert _mine(_map(client, show.id, user.headers)) == {}
+
+
+def test_a_cancelled_bookings_seats_are_free_and_not_mine(client: FlaskClient, show, user: Account):
+    assert book(client, user, show_id=show.id, seats=["A1"]).status_code == 201
+    gone = book(client, user, show_id=show.id, seats=["A2", "A3"]).get_json()["booking"]
+    assert _mine(_map(client, show.id, user.headers)) == {
+        "A1": "booked",
+        "A2": "booked",
+        "A3": "booked",
+    }
+    cancel = {"booking_id": gone["booking_id"]}
+    assert client.post("/api/booking/cancel", json=cancel, headers=user.headers).status_code == 200
+
+    body = _map(client, show.id, user.headers)
+    assert _mine(body) == {"A1": "booked"}
+    statuses = {seat["seat"]: seat["status"] for seat in body["seats"]}
+    assert (statuses["A2"], statuses["A3"]) == ("free", "free")
 
 
 def test_cookie_session_marks_own_hold(client: FlaskClient, show, user: Account):

@@ -91,6 +91,30 @@ def test_a_holder_gets_their_own_map_and_everyone_else_the_cached_one(
         assert {s["seat"] for s in mine["seats"] if s["mine"]} == {"C1", "C2"}
 
 
+def _marked_mine(client: FlaskClient, show_id: int, who: Account) -> dict[str, str]:
+    """Seat -> status of the seats the map marks as ``who``'s own."""
+    body = client.get(
+        "/api/show/seats", query_string={"show_id": show_id}, headers=who.headers
+    ).get_json()
+    return {seat["seat"]: seat["status"] for seat in body["seats"] if seat["mine"]}
+
+
+def test_a_booker_gets_their_own_map_after_the_shared_one_is_cached(
+    client: FlaskClient, show, user: Account, other_user: Account
+):
+    """The shared map is cached by whoever asks first; a person with a booking must still
+    get their own (their seats marked), and nobody else gets that one."""
+    assert book(client, user, show_id=show.id, seats=["D1", "D2"]).status_code == 201
+    anonymous = client.get("/api/show/seats", query_string={"show_id": show.id}).get_json()
+    assert not any(seat["mine"] for seat in anonymous["seats"])
+    for _ in range(2):  # the second time the shared map is a cache hit for the others
+        assert _marked_mine(client, show.id, user) == {"D1": "booked", "D2": "booked"}
+        theirs = client.get(
+            "/api/show/seats", query_string={"show_id": show.id}, headers=other_user.headers
+        ).get_json()
+        assert theirs == anonymous
+
+
 def test_a_booking_retires_the_map_of_its_own_show_only(
     client: FlaskClient, show, user: Account, other_user: Account, admin: Account
 ):

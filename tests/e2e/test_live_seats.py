@@ -1,4 +1,5 @@
-"""Two people on one show: what one books turns booked for the other without a reload."""
+"""Two people on one show: what one books turns booked for the other without a reload,
+and shows as booked by them to the one who booked it."""
 
 from __future__ import annotations
 
@@ -49,3 +50,11 @@ def test_seat_booked_in_one_browser_turns_booked_in_the_other(
     expect(
         bob.get_by_label("Your selection").get_by_text(str(seat_label), exact=True)
     ).to_have_count(0)
+
+    # Back on the seat map, Alice sees the seat as hers: booked by her, not to pick again.
+    alice.go_back()
+    expect(in_alice).to_have_attribute("data-status", "yours")
+    expect(in_alice).to_have_attribute("aria-label", re.compile(r", booked by you$"))
+    expect(alice.get_by_test_id("booked-by-you")).to_contain_text(str(seat_label))
+    expect(alice.get_by_role("list", name="Seat status legend")).to_contain_text("Booked by you")
+    shot(alice, "31-seat-booked-by-you")

@@ -8,6 +8,17 @@ export const STATUS_TEXT: Record<DisplayStatus, string> = {
   held: 'held',
   booked: 'booked',
   mine: 'selected',
+  yours: 'booked by you',
+}
+
+/**
+ * How a seat looks to this person: 'mine' for what they are picking now, 'yours' for a seat
+ * they already booked (the server marks only the caller's own booked seats), else its status.
+ */
+export function displayStatusOf(seat: Seat, selected: readonly string[]): DisplayStatus {
+  if (selected.includes(seat.seat)) return 'mine'
+  if (seat.status === 'booked' && seat.mine) return 'yours'
+  return seat.status
 }
 
 export function seatAriaLabel(seat: Seat, status: DisplayStatus, currency = 'INR'): string {

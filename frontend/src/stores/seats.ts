@@ -3,12 +3,14 @@ import { computed, ref } from 'vue'
 import { api } from '@/api'
 import { ApiError } from '@/api/client'
 import type { Booking, Hold, Seat, SeatEvent, SeatMapResponse, SeatStatus, Show } from '@/api/types'
+import { displayStatusOf } from '@/components/seatStatus'
 import { sumMoney } from '@/lib/money'
 import { useNoticesStore } from './notices'
 
 export const MAX_SEATS = 10
 
-export type DisplayStatus = SeatStatus | 'mine'
+/** 'mine': picked now (held or about to be); 'yours': booked by this person earlier. */
+export type DisplayStatus = SeatStatus | 'mine' | 'yours'
 
 const bySeatOrder = (a: Seat, b: Seat) => a.row.localeCompare(b.row) || a.number - b.number
 
@@ -34,6 +36,10 @@ export const useSeatsStore = defineStore('seats', () => {
     selected.value.map((l) => seatIndex.value.get(l)).filter((s): s is Seat => !!s).sort(bySeatOrder),
   )
   const total = computed(() => sumMoney(selectedSeats.value.map((s) => s.price)))
+  /** Seats of this show the person has already booked (the map lists seats in seat order). */
+  const bookedByMe = computed(() =>
+    (map.value?.seats ?? []).filter((s) => s.status === 'booked' && s.mine).map((s) => s.seat),
+  )
   /** The hold matches what the user sees selected (so it can be booked). */
   const inSync = computed(
     () =>
@@ -44,7 +50,7 @@ export const useSeatsStore = defineStore('seats', () => {
   )
 
   function displayStatus(seat: Seat): DisplayStatus {
-    return selected.value.includes(seat.seat) ? 'mine' : seat.status
+    return displayStatusOf(seat, selected.value)
   }
 
   function setStatus(label: string, status: SeatStatus, mine = false): void {
@@ -58,7 +64,8 @@ export const useSeatsStore = defineStore('seats', () => {
   function applyMap(m: SeatMapResponse): void {
     map.value = m
     hold.value = m.hold
-    selected.value = m.hold ? [...m.hold.seats] : m.seats.filter((s) => s.mine).map((s) => s.seat)
+    // Seats booked by us are marked mine too, but they are not part of a new selection.
+    selected.value = m.hold ? [...m.hold.seats] : m.seats.filter((s) => s.mine && s.status === 'held').map((s) => s.seat)
   }
 
   async function load(id: number): Promise<void> {
@@ -179,6 +186,11 @@ export const useSeatsStore = defineStore('seats', () => {
         setStatus(label, 'held', ours)
         continue
       }
+      // Events do not say whose a seat is either: "booked" for a seat the map already shows
+      // as booked by us is our own booking announced (again), not someone else's. Only a
+      // "free" (the booking cancelled) makes it stop being ours.
+      const known = seatIndex.value.get(label)
+      if (status === 'booked' && known?.status === 'booked' && known.mine) continue
       if (status === 'booked' && picked && !ours) {
         selected.value = selected.value.filter((s) => s !== label)
         notices.push('info', `Seat ${label} was just booked by someone else.`)
@@ -232,7 +244,7 @@ export const useSeatsStore = defineStore('seats', () => {
 
   return {
     showId, show, map, selected, hold, loading, loadError, syncing,
-    selectedSeats, total, inSync,
+    selectedSeats, total, inSync, bookedByMe,
     displayStatus, load, refresh, toggle, suggest, syncHold, settled, applyEvent, expire, book, abandon, reset,
   }
 })

@@ -78,8 +78,8 @@ def _optional_caller_id() -> int | None:
 def seats(query: dict[str, Any]) -> ResponseReturnValue:
     """Every seat of the show with status (free/held/booked), price and category.
 
-    Signed in (Bearer or cookie), the caller's own held seats are marked ``mine`` and their
-    hold is returned; nobody learns whose hold any other seat is under.
+    Signed in (Bearer or cookie), the caller's own held and booked seats are marked ``mine``
+    and their hold is returned; nobody learns whose hold or booking any other seat is under.
     """
     tz = current_app.config["BOXOFFICE"].tz
     body = seatmap.seat_map_json(query["show_id"], _optional_caller_id(), tz)

@@ -109,7 +109,9 @@ class SeatSchema(Schema):
     row = fields.String()
     number = fields.Integer()
     status = fields.String(metadata={"enum": ["free", "held", "booked"]})
-    mine = fields.Boolean(metadata={"description": "held by the caller"})
+    mine = fields.Boolean(
+        metadata={"description": "held by the caller, or booked by them (a confirmed booking)"}
+    )
     price = MoneyField()
     category = fields.String()
 

@@ -5,8 +5,8 @@ SQL query (show + venue + claims, no ORM objects) and a cached layout; nothing e
 anonymous map is also cached in Redis (``boxoffice.cache``) under the catalogue generation
 (edits of shows and venues, see ``listing_cache``) and the show's seat generation (every
 seat change, see ``events``), until the earliest live hold on it expires. Callers who
-hold seats of the show get their own map (their seats marked ``mine``) from the
-database; everyone else gets the cached one.
+hold or have booked seats of the show get their own map (their seats marked ``mine``)
+from the database; everyone else, and every anonymous caller, gets the cached one.
 """
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ def _money(value: Decimal) -> str:
 
 @dataclass(frozen=True)
 class RenderedSeat:
-    """One seat's JSON, rendered once per layout and price, in its four possible states."""
+    """One seat's JSON, rendered once per layout and price, in its five possible states."""
 
     label: str
     price: Decimal
@@ -103,6 +103,7 @@ class RenderedSeat:
     held: str
     mine: str
     booked: str
+    booked_mine: str
 
 
 @lru_cache(maxsize=512)
@@ -130,6 +131,7 @@ def _rendered(
                 f'{fixed},"status":"held","mine":false}}',
                 f'{fixed},"status":"held","mine":true}}',
                 f'{fixed},"status":"booked","mine":false}}',
+                f'{fixed},"status":"booked","mine":true}}',
             )
         )
     return tuple(rendered)
@@ -201,7 +203,8 @@ def _read_only_rows(show_id: int) -> list[tuple[Any, ...]]:
 
 
 def seat_map_json(show_id: int, caller_id: int | None, tz: ZoneInfo) -> str:
-    """The seat map as the API's JSON; ``caller_id`` marks the caller's own hold."""
+    """The seat map as the API's JSON; ``caller_id`` marks the caller's own held and booked
+    seats."""
     now = utcnow()
     now_ts = now.timestamp()
     key = None
@@ -213,19 +216,22 @@ def seat_map_json(show_id: int, caller_id: int | None, tz: ZoneInfo) -> str:
             current_app.logger.warning("seat map cache unavailable: %s", error)
             cached = None
         if cached is not None:
-            valid_until, holders, body = cached.split("\n", 2)
-            if now_ts < float(valid_until) and str(caller_id) not in holders.split(","):
+            valid_until, owners, body = cached.split("\n", 2)
+            # Anonymous callers never own a seat: they skip the (show-sized) owner list.
+            if now_ts < float(valid_until) and (
+                caller_id is None or str(caller_id) not in owners.split(",")
+            ):
                 return body
     result = _read_only_rows(show_id)
     if not result:
         raise NotFound("Show")
-    body, holders_now, valid_until_now = _render(show_id, result, caller_id, tz, now)
-    if key is not None and caller_id not in holders_now:  # the map everybody else sees
+    body, owners_now, valid_until_now = _render(show_id, result, caller_id, tz, now)
+    if key is not None and caller_id not in owners_now:  # the map everybody else sees
         until = min(valid_until_now, now_ts + CACHE_SECONDS)
         if until > now_ts:
-            holders_csv = ",".join(str(holder) for holder in sorted(holders_now))
+            owners_csv = ",".join(str(owner) for owner in sorted(owners_now))
             try:
-                cache.store(key, f"{until}\n{holders_csv}\n{body}", until - now_ts)
+                cache.store(key, f"{until}\n{owners_csv}\n{body}", until - now_ts)
             except redis.exceptions.RedisError as error:
                 current_app.logger.warning("seat map not cached: %s", error)
     return body
@@ -234,25 +240,32 @@ def seat_map_json(show_id: int, caller_id: int | None, tz: ZoneInfo) -> str:
 def _render(
     show_id: int, result: list[tuple[Any, ...]], caller_id: int | None, tz: ZoneInfo, now: datetime
 ) -> tuple[str, set[int], float]:
-    """(the JSON, who holds seats now, until when (epoch seconds) this map stays true)."""
+    """(the JSON, who holds or booked seats now, until when (epoch seconds) this map stays
+    true). Those people get a map of their own, never the shared one."""
     price, rows, per_row, layout_json = result[0][:4]
     claims = {row[4]: row for row in result if row[4] is not None}
     parts: list[str] = []
     hold_seats: list[str] = []
     hold: dict[str, Any] | None = None
     hold_total = Decimal("0.00")
-    holders: set[int] = set()
+    owners: set[int] = set()
     valid_until = float("inf")
     for seat in _rendered(rows, per_row, layout_json or "{}", price):
         claim = claims.get(seat.label)
         if claim is None:
             parts.append(seat.free)
         elif claim[5] is not None:
-            parts.append(seat.booked)
+            # A seat's claim exists only while its booking is confirmed (cancelling deletes
+            # it), and its user is the person who booked.
+            owners.add(claim[7])
+            if caller_id is not None and claim[7] == caller_id:
+                parts.append(seat.booked_mine)
+            else:
+                parts.append(seat.booked)
         elif claim[6] is None or claim[6] <= now:
             parts.append(seat.free)  # an expired hold simply does not count
         else:
-            holders.add(claim[7])
+            owners.add(claim[7])
             valid_until = min(valid_until, claim[6].timestamp())
             if caller_id is not None and claim[7] == caller_id:
                 parts.append(seat.mine)
@@ -276,7 +289,7 @@ def _render(
         f'{{"show_id":{show_id},"rows":{rows},"seats_per_row":{per_row},'
         f'"seats":[{",".join(parts)}],"hold":{hold_part}}}'
     )
-    return body, holders, valid_until
+    return body, owners, valid_until
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ function seats(): Seat[] {
   set('A2', { status: 'held' })
   set('A4', { status: 'booked' })
   set('C5', { status: 'held', mine: true })
+  set('A5', { status: 'booked', mine: true })
   return list
 }
 
@@ -48,6 +49,7 @@ describe('SeatMap', () => {
     expect(screen.getByRole('button', { name: 'Seat A2, Standard, ₹250, held' })).toBeInTheDocument()
     expect(screen.getByRole('button', { name: 'Seat A4, Standard, ₹250, booked' })).toBeInTheDocument()
     expect(screen.getByRole('button', { name: 'Seat C5, Premium, ₹350, selected' })).toBeInTheDocument()
+    expect(screen.getByRole('button', { name: 'Seat A5, Standard, ₹250, booked by you' })).toBeInTheDocument()
   })
 
   it('shows status by shape and state, not only colour', () => {
@@ -55,9 +57,13 @@ describe('SeatMap', () => {
     // free shows its number; the others an icon; selected is pressed; taken seats are disabled for AT.
     expect(within(seat('A1')).getByText('1')).toBeInTheDocument()
     expect(seat('A1').querySelector('svg')).toBeNull()
-    for (const label of ['A2', 'A4', 'C5']) expect(seat(label).querySelector('svg.seat-icon')).not.toBeNull()
+    for (const label of ['A2', 'A4', 'C5', 'A5']) expect(seat(label).querySelector('svg.seat-icon')).not.toBeNull()
     const paths = (label: string) => seat(label).querySelector('svg')!.innerHTML
-    expect(new Set([paths('A2'), paths('A4'), paths('C5')]).size).toBe(3)
+    expect(new Set([paths('A2'), paths('A4'), paths('C5'), paths('A5')]).size).toBe(4)
+    expect(seat('A5')).toHaveAttribute('data-status', 'yours')
+    expect(seat('A5')).toHaveClass('is-yours')
+    expect(seat('A5')).toHaveAttribute('aria-pressed', 'false')
+    expect(seat('A5')).toHaveAttribute('aria-disabled', 'true')
     expect(seat('C5')).toHaveAttribute('aria-pressed', 'true')
     expect(seat('A1')).toHaveAttribute('aria-pressed', 'false')
     expect(seat('A2')).toHaveAttribute('aria-disabled', 'true')
@@ -79,6 +85,7 @@ describe('SeatMap', () => {
     await user.click(seat('C5'))
     await user.click(seat('A2'))
     await user.click(seat('A4'))
+    await user.click(seat('A5'))
     expect(emitted('toggle')).toEqual([['A1'], ['C5']])
   })
 

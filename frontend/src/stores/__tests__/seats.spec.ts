@@ -94,6 +94,39 @@ describe('seats store', () => {
     expect(status('B4')).toBe('free')
   })
 
+  it('shows seats we booked as ours, outside the selection and not pickable', async () => {
+    const map = seatMap()
+    Object.assign(map.seats.find((s) => s.seat === 'A2')!, { status: 'booked', mine: true })
+    Object.assign(map.seats.find((s) => s.seat === 'B3')!, { status: 'booked', mine: true })
+    Object.assign(map.seats.find((s) => s.seat === 'A3')!, { status: 'booked', mine: false })
+    const store = await loaded(map)
+    const holdSpy = vi.spyOn(api, 'hold')
+    const status = (l: string) => store.displayStatus(store.map!.seats.find((s) => s.seat === l)!)
+    expect([status('A2'), status('B3'), status('A3')]).toEqual(['yours', 'yours', 'booked'])
+    expect(store.bookedByMe).toEqual(['A2', 'B3'])
+    expect(store.selected).toEqual([])
+    store.toggle('A2')
+    expect(store.selected).toEqual([])
+    expect(holdSpy).not.toHaveBeenCalled()
+  })
+
+  it('keeps our booked seats ours through live events until they are freed', async () => {
+    const map = seatMap(hold(['B1']))
+    Object.assign(map.seats.find((s) => s.seat === 'A2')!, { status: 'booked', mine: true })
+    const store = await loaded(map)
+    const status = (l: string) => store.displayStatus(store.map!.seats.find((s) => s.seat === l)!)
+    // Our booking announced (late, or once more): still ours, and nobody else's booking notice.
+    store.applyEvent({ seats: [{ seat: 'A2', status: 'booked' }, { seat: 'A3', status: 'booked' }] })
+    expect([status('A2'), status('A3'), status('B1')]).toEqual(['yours', 'booked', 'mine'])
+    expect(useNoticesStore().items).toEqual([])
+    // Cancelled (here or elsewhere): free for everyone, and no longer ours once booked again.
+    store.applyEvent({ seats: [{ seat: 'A2', status: 'free' }] })
+    expect(status('A2')).toBe('free')
+    store.applyEvent({ seats: [{ seat: 'A2', status: 'booked' }] })
+    expect(status('A2')).toBe('booked')
+    expect(store.bookedByMe).toEqual([])
+  })
+
   it('keeps a pick whose own "held" event arrives before the hold response', async () => {
     const store = await loaded()
     let answer: (value: ReturnType<typeof hold>) => void = () => undefined
