@@ -89,6 +89,10 @@ def test_admin_creates_venue_and_show_then_exports(
     # The scanner types into whatever has focus: the field has it on arrival from the menu.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Tickets").click()
     expect(page.get_by_label("Scanned ticket reference")).to_be_focused()
+    # The buttons stand on the input's line, not lower by the height of the hint under it.
+    field = page.get_by_label("Scanned ticket reference").bounding_box()
+    admit = page.get_by_role("button", name="Admit").bounding_box()
+    assert field and admit and abs(admit["y"] - field["y"]) < 1, (field, admit)
     page.keyboard.type("BX:NOTREAL.forged")
     page.keyboard.press("Enter")
     expect(page.get_by_text("Not a BoxOffice ticket")).to_be_visible()
