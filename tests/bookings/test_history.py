@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime, timedelta
+
 import pytest
 from bookings.conftest import book, later, seat_status, soon_show
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from support import Account, assert_error
@@ -110,6 +114,25 @@ def test_cancel_is_refused_within_the_cutoff(client: FlaskClient, user: Account)
         error = assert_error(_cancel(client, user, booking["booking_id"]), 409, "cancel_too_late")
     assert error["details"] == {"cutoff_minutes": 60}
     assert seat_status(client, show.id)["A1"] == "booked"
+
+
+def test_booking_says_when_cancelling_closes(app: Flask, client: FlaskClient, user: Account):
+    # Not the default 60, so a 60 assumed anywhere on the way would show up here.
+    app.config["BOXOFFICE"] = replace(app.config["BOXOFFICE"], cancel_cutoff_minutes=20)
+    show = soon_show(minutes=90)
+    booking = book(client, user, show_id=show.id, seats=["A1"]).get_json()["booking"]
+    assert booking["cancel_cutoff_minutes"] == 20
+    until = datetime.fromisoformat(booking["cancel_until"])
+    assert until == datetime.fromisoformat(booking["show"]["starts_at"]) - timedelta(minutes=20)
+    assert until.utcoffset() == datetime.fromisoformat(booking["show"]["starts_at"]).utcoffset()
+    booking_id = booking["booking_id"]
+    with later(69):
+        assert _get(client, user, booking_id=booking_id).get_json()["booking"]["can_cancel"]
+    with later(70):  # the cutoff itself is too late
+        late = _get(client, user, booking_id=booking_id).get_json()["booking"]
+        assert late["can_cancel"] is False
+        error = assert_error(_cancel(client, user, booking_id), 409, "cancel_too_late")
+    assert error["details"] == {"cutoff_minutes": 20}
 
 
 def test_deleting_a_show_cancels_its_bookings(

@@ -65,16 +65,20 @@ def insert_bookings(
     return [Booking(id=booking_id, **row) for booking_id, row in zip(ids, values, strict=True)]
 
 
-def _cutoff() -> timedelta:
-    return timedelta(minutes=current_app.config["BOXOFFICE"].cancel_cutoff_minutes)
+def _cutoff_minutes() -> int:
+    minutes: int = current_app.config["BOXOFFICE"].cancel_cutoff_minutes
+    return minutes
+
+
+def cancel_until(booking: Booking) -> datetime:
+    """The moment cancelling closes: the cutoff before the show's start."""
+    return booking.show_starts_at - timedelta(minutes=_cutoff_minutes())
 
 
 def can_cancel(booking: Booking, now: datetime | None = None) -> bool:
     now = now or utcnow()
     return (
-        booking.status == CONFIRMED
-        and booking.admitted_at is None
-        and now < booking.show_starts_at - _cutoff()
+        booking.status == CONFIRMED and booking.admitted_at is None and now < cancel_until(booking)
     )
 
 
@@ -97,6 +101,9 @@ def booking_view(booking: Booking, now: datetime | None = None) -> dict[str, Any
         "cancelled_at": booking.cancelled_at,
         "admitted_at": booking.admitted_at,
         "can_cancel": can_cancel(booking, now),
+        # A page left open can take its Cancel button away at this moment, and say why.
+        "cancel_until": cancel_until(booking),
+        "cancel_cutoff_minutes": _cutoff_minutes(),
         "qr_url": f"/api/booking/qr?booking_id={booking.id}",
         "ics_url": f"/api/booking/ics?booking_id={booking.id}",
     }

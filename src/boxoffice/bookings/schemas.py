@@ -159,6 +159,10 @@ class BookingSchema(Schema):
     cancelled_at = LocalDateTime(allow_none=True)
     admitted_at = LocalDateTime(allow_none=True, metadata={"description": "used at the door"})
     can_cancel = fields.Boolean()
+    cancel_until = LocalDateTime(metadata={"description": "cancelling closes at this moment"})
+    cancel_cutoff_minutes = fields.Integer(
+        metadata={"description": "how many minutes before the show cancelling closes"}
+    )
     qr_url = fields.String()
     ics_url = fields.String()
 
