@@ -122,6 +122,9 @@ export interface Booking {
   /** When the ticket let its holder in at the door; it cannot be cancelled after that. */
   admitted_at: IsoDateTime | null
   can_cancel: boolean
+  /** When cancelling closes (the cutoff before the show), for a page left open until then. */
+  cancel_until: IsoDateTime
+  cancel_cutoff_minutes: number
   qr_url: string
   ics_url: string
 }

@@ -1,10 +1,19 @@
 import { ref } from 'vue'
 import { api } from '@/api'
+import { ApiError } from '@/api/client'
 import type { Booking } from '@/api/types'
 import { formatDateTime } from '@/lib/datetime'
 import { useNoticesStore } from '@/stores/notices'
 
-/** Cancel with an explicit confirmation; resolves to the updated booking (or null). */
+// Refusals that mean the booking can no longer be cancelled, whatever the page showed: the
+// cutoff passed by the server's clock (the browser's may be behind), or it was cancelled or
+// used at the door meanwhile.
+const NO_LONGER = new Set(['cancel_too_late', 'already_cancelled', 'already_admitted'])
+
+/**
+ * Cancel with an explicit confirmation; resolves to the booking as it now is (cancelled, or
+ * as the server has it after a refusal like the above), or null when nothing changed.
+ */
 export function useCancelBooking() {
   const notices = useNoticesStore()
   const busyId = ref<number | null>(null)
@@ -19,9 +28,20 @@ export function useCancelBooking() {
       return r.booking
     } catch (e) {
       notices.error(e, 'The booking could not be cancelled.')
+      if (e instanceof ApiError && NO_LONGER.has(e.code)) return await reread(booking)
       return null
     } finally {
       busyId.value = null
+    }
+  }
+
+  /** The booking as the server has it, so the page stops offering what it refused. */
+  async function reread(booking: Booking): Promise<Booking> {
+    try {
+      return (await api.booking(booking.booking_id)).booking
+    } catch {
+      // Not even that could be read: at least take the button away.
+      return { ...booking, can_cancel: false }
     }
   }
 
