@@ -16,6 +16,7 @@ def test_defaults_are_embedded(tmp_path: Path):
     assert settings.redis_url is None
     assert settings.hold_minutes == 8 and settings.cancel_cutoff_minutes == 60
     assert settings.ratelimit_enabled is True
+    assert settings.sse_streams_per_client == 8
 
 
 def test_secret_key_is_generated_once_and_private(tmp_path: Path):
@@ -45,6 +46,8 @@ def test_postgres_url_spellings_use_psycopg(tmp_path: Path):
         ("HOLD_MINUTES", "eight"),
         ("HOLD_MINUTES", "0"),
         ("RATELIMIT_ENABLED", "perhaps"),
+        ("SSE_STREAMS_PER_CLIENT", "a few"),
+        ("SSE_STREAMS_PER_CLIENT", "-1"),
         ("TIMEZONE", "Mars/Olympus"),
         ("DATABASE_URL", "mysql://x"),
         ("REDIS_URL", "localhost:6379"),
@@ -56,3 +59,12 @@ def test_postgres_url_spellings_use_psycopg(tmp_path: Path):
 def test_bad_values_fail_fast(tmp_path: Path, name: str, value: str):
     with pytest.raises(ConfigError, match=name):
         Settings.from_env({"BOXOFFICE_INSTANCE_DIR": str(tmp_path), f"BOXOFFICE_{name}": value})
+
+
+def test_streams_per_client_can_be_set_or_switched_off(tmp_path: Path):
+    for value, cap in (("3", 3), ("0", 0)):
+        environ = {
+            "BOXOFFICE_INSTANCE_DIR": str(tmp_path),
+            "BOXOFFICE_SSE_STREAMS_PER_CLIENT": value,
+        }
+        assert Settings.from_env(environ).sse_streams_per_client == cap

@@ -110,6 +110,10 @@ class Settings:
     login_rate_limit: str = "10 per minute"
     register_rate_limit: str = "20 per hour"
     hold_rate_limit: str = "30 per minute"
+    # Live seat-map streams one client address may have open at once, over every web
+    # process (0: no cap). A person has a few tabs open, and a closed tab's stream is only
+    # noticed at its next heartbeat; a process serves ``events.MAX_STREAMS`` in all.
+    sse_streams_per_client: int = 8
     hold_minutes: int = 8
     cancel_cutoff_minutes: int = 60
     timezone: str = "Asia/Kolkata"
@@ -180,6 +184,9 @@ class Settings:
             login_rate_limit=_env("LOGIN_RATE_LIMIT", environ) or cls.login_rate_limit,
             register_rate_limit=_env("REGISTER_RATE_LIMIT", environ) or cls.register_rate_limit,
             hold_rate_limit=_env("HOLD_RATE_LIMIT", environ) or cls.hold_rate_limit,
+            sse_streams_per_client=_int(
+                "SSE_STREAMS_PER_CLIENT", environ, cls.sse_streams_per_client
+            ),
             hold_minutes=_int("HOLD_MINUTES", environ, 8, minimum=1),
             cancel_cutoff_minutes=_int("CANCEL_CUTOFF_MINUTES", environ, 60),
             timezone=timezone,

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
-from datetime import timedelta
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
 import sqlalchemy as sa
+import time_machine
 from factories import make_show, make_venue
+from flask import Flask
 from flask.testing import FlaskClient
 from flask_jwt_extended import create_access_token
-from live_server import live_server
+from live_server import free_port, live_server
 from support import assert_error
 
+from boxoffice import create_app
 from boxoffice.auth.models import User
 from boxoffice.bookings import events
 from boxoffice.config import Settings
@@ -144,3 +151,171 @@ def test_stream_limit_setting():
     assert events.max_streams({}, {"BOXOFFICE_SSE_MAX_STREAMS": "3"}) == 3
     assert events.max_streams({"sse_max_streams": 5}, {}) == 5
     assert events.max_streams({}, {"BOXOFFICE_SSE_MAX_STREAMS": "many"}) == events.MAX_STREAMS
+
+
+# ---- streams per client address ---------------------------------------------------------
+
+
+def _open_streams(client: redis.Redis, address: str = "127.0.0.1") -> int:
+    return int(client.zcard(events.CLIENT_STREAMS.format(address=address)))
+
+
+def _open(client: FlaskClient, show_id: int, address: str = "127.0.0.1") -> Any:
+    return client.get(
+        "/api/show/events",
+        query_string={"show_id": show_id},
+        environ_base={"REMOTE_ADDR": address},
+        buffered=False,
+    )
+
+
+def _refused(response: Any, status: int, code: str) -> dict[str, Any]:
+    # The status first: reading the body of a stream let through by mistake never ends.
+    if response.status_code == 200:
+        response.close()
+        pytest.fail("the stream was let through")
+    return assert_error(response, status, code)
+
+
+def _opened(response: Any) -> Any:
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert next(response.response).endswith(b": connected\n\n")
+    return response
+
+
+@pytest.fixture
+def two_per_client(app: Flask) -> redis.Redis:
+    """A cap of two streams per client address; the Redis client to look at the count."""
+    app.config["BOXOFFICE"] = replace(app.config["BOXOFFICE"], sse_streams_per_client=2)
+    return redis.Redis.from_url(app.config["BOXOFFICE"].redis_url or "", decode_responses=True)
+
+
+def test_open_streams_are_capped_per_client_address(client: FlaskClient, two_per_client):
+    """One client holding idle streams must not take every stream slot of the servers."""
+    show_id = make_show(make_venue(name="Capped", rows=1, seats_per_row=2)).id
+    first = _opened(_open(client, show_id))
+    second = _opened(_open(client, show_id))
+    assert _open_streams(two_per_client) == 2
+    error = _refused(_open(client, show_id), 429, "too_many_streams_from_client")
+    assert error["details"] == {"limit": 2} and "close one" in error["message"]
+    assert _open_streams(two_per_client) == 2  # the refused stream took no place
+
+    # Another address has places of its own.
+    elsewhere = _opened(_open(client, show_id, "192.0.2.7"))
+    assert _open_streams(two_per_client, "192.0.2.7") == 1
+    elsewhere.close()
+
+    first.close()  # the browser went away
+    assert _open_streams(two_per_client) == 1
+    third = _opened(_open(client, show_id))
+    third.close()
+    unread = _open(client, show_id)
+    assert unread.status_code == 200
+    unread.close()  # gone before the stream started: the place comes back all the same
+    second.close()
+    assert _open_streams(two_per_client) == 0
+    assert _open_streams(two_per_client, "192.0.2.7") == 0
+
+
+def test_a_stream_refused_by_its_process_counts_not_for_its_client(
+    client: FlaskClient, two_per_client, monkeypatch
+):
+    monkeypatch.setenv("BOXOFFICE_SSE_MAX_STREAMS", "1")
+    show_id = make_show(make_venue(name="Busy", rows=1, seats_per_row=2)).id
+    busy = _opened(_open(client, show_id, "192.0.2.1"))
+    for _ in range(3):  # more than the cap: each 503 gave its place back
+        _refused(_open(client, show_id), 503, "too_many_streams")
+    assert _open_streams(two_per_client) == 0
+    busy.close()
+    _opened(_open(client, show_id)).close()
+
+
+def test_the_place_of_a_stream_whose_process_died_frees_itself(
+    app: Flask, client: FlaskClient, two_per_client
+):
+    show_id = make_show(make_venue(name="Crash", rows=1, seats_per_row=2)).id
+    for _ in range(2):  # taken by a process that then died, never giving them back
+        with app.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1"}):
+            events.client_slot()
+    _refused(_open(client, show_id), 429, "too_many_streams_from_client")
+    lapsed = datetime.now(UTC) + timedelta(seconds=events.CLIENT_SLOT_SECONDS + 1)
+    with time_machine.travel(lapsed, tick=False):
+        stream = _opened(_open(client, show_id))
+        assert _open_streams(two_per_client) == 1  # the dead ones are gone, this one counts
+        stream.close()
+    assert events.CLIENT_SLOT_SECONDS > events.MAX_STREAM_SECONDS  # a live stream outlasts none
+
+
+def test_no_cap_with_rate_limits_off_or_a_cap_of_zero(app: Flask, client: FlaskClient):
+    show_id = make_show(make_venue(name="Uncapped", rows=1, seats_per_row=2)).id
+    capped = replace(app.config["BOXOFFICE"], sse_streams_per_client=1)
+    counter = redis.Redis.from_url(capped.redis_url or "")
+    for changes in ({"ratelimit_enabled": False}, {"sse_streams_per_client": 0}):
+        app.config["BOXOFFICE"] = replace(capped, **changes)
+        streams = [_opened(_open(client, show_id)) for _ in range(3)]
+        assert _open_streams(counter) == 0
+        for stream in streams:
+            stream.close()
+
+
+def test_without_redis_the_stream_route_answers_as_before(app: Flask, caplog):
+    """The streams cannot be counted, and the stream, which needs Redis too, ends at once."""
+    assert "boxoffice_redis" not in app.extensions  # no client made for the good address yet
+    down = f"redis://127.0.0.1:{free_port()}/0"
+    app.config["BOXOFFICE"] = replace(app.config["BOXOFFICE"], redis_url=down)
+    show_id = make_show(make_venue(name="No Redis", rows=1, seats_per_row=2)).id
+    response = app.test_client().get("/api/show/events", query_string={"show_id": show_id})
+    assert response.status_code == 200
+    assert response.mimetype == "text/event-stream" and response.get_data() == b""
+    assert "Could not count the seat event streams" in caplog.text
+
+
+@pytest.mark.slow
+def test_the_cap_per_client_holds_across_processes_over_http(
+    base_settings: Settings, tmp_path: Path
+):
+    """Real HTTP to gunicorn, and a second app in this process: one count in Redis."""
+    with live_server(
+        base_settings,
+        tmp_path,
+        workers=2,
+        BOXOFFICE_SSE_HEARTBEAT_SECONDS="0.1",
+        BOXOFFICE_RATELIMIT_ENABLED="true",
+        BOXOFFICE_SSE_STREAMS_PER_CLIENT="2",
+    ) as server:
+        with server.app.app_context():
+            show_id = make_show(make_venue(name="Across", rows=1, seats_per_row=2)).id
+            db.session.remove()
+        counter = redis.Redis.from_url(base_settings.redis_url or "", decode_responses=True)
+        counter.delete(events.CLIENT_STREAMS.format(address="127.0.0.1"))
+        settings = server.app.config["BOXOFFICE"]
+        here = create_app(replace(settings, ratelimit_enabled=True, sse_streams_per_client=2))
+        query = {"show_id": show_id}
+
+        with server.client() as browser:
+            with browser.stream("GET", "/api/show/events", params=query) as first:
+                assert first.status_code == 200
+                assert ": connected" in list(itertools.islice(first.iter_lines(), 2))
+                local = _opened(_open(here.test_client(), show_id))
+                assert _open_streams(counter) == 2
+                # Streamed, so that a stream let through by mistake fails here, not hangs.
+                with browser.stream("GET", "/api/show/events", params=query) as refused:
+                    assert refused.status_code == 429
+                    refused.read()
+                assert refused.json()["error"]["code"] == "too_many_streams_from_client"
+            # The browser closed the first stream: its process notices at the next heartbeat.
+            _wait_until(lambda: _open_streams(counter) == 1)
+            with browser.stream("GET", "/api/show/events", params=query) as again:
+                assert again.status_code == 200
+            local.close()
+            _wait_until(lambda: _open_streams(counter) == 0)
+        with here.app_context():
+            db.engine.dispose()
+
+
+def _wait_until(condition: Callable[[], bool], seconds: float = 10) -> None:
+    """Wait for something another process does; fails when it has not happened in time."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "it did not happen in time"
+        time.sleep(0.05)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -20,8 +21,10 @@ from typing import Any, TypeVar
 
 import redis
 from flask import current_app
+from flask_limiter.util import get_remote_address
 
 from ..errors import ApiError
+from ..per_app import shared
 from ..redis_client import get_redis
 from ..transactions import RedisStep, after_commit_redis
 
@@ -39,6 +42,25 @@ MAX_STREAM_SECONDS = 30 * 60
 RETRY_MS = 3000
 MAX_STREAMS = 24
 _SLOTS = "boxoffice_sse_slots"
+
+# The streams a client address has open, over every process: a sorted set of stream ids,
+# each scored with the time (Unix seconds) after which it no longer counts. A stream gives
+# its place back when it closes; the time only matters when the process serving it died
+# without doing so, so it lies a little past the longest a stream can last.
+CLIENT_STREAMS = "boxoffice:sse:client:{address}"
+CLIENT_SLOT_SECONDS = MAX_STREAM_SECONDS + 120
+# KEYS[1]: that set. ARGV: now, when this stream stops counting, the cap, its id.
+# One script, so that two tabs opening at once cannot both take the last place.
+_TAKE_CLIENT_SLOT = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then
+  return 0
+end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[4])
+redis.call('EXPIRE', KEYS[1], math.ceil(tonumber(ARGV[2]) - tonumber(ARGV[1])))
+return 1
+"""
+_CLIENT_SCRIPT = "boxoffice_sse_client_slot"
 
 
 def _setting(
@@ -72,6 +94,72 @@ def max_streams(extra: dict[str, Any], environ: Mapping[str, str] | None = None)
 
 
 def stream_slot() -> Callable[[], None]:
+    """Take a stream slot of the caller's address (429 past its cap) and one of this
+    process (503 if none); returns what gives both back."""
+    release_client = client_slot()
+    try:
+        release_process = process_slot()
+    except ApiError:
+        release_client()
+        raise
+
+    def release() -> None:
+        release_process()
+        release_client()
+
+    return release
+
+
+def _no_slot_taken() -> None:
+    """What gives back a slot that was not counted."""
+
+
+def client_slot() -> Callable[[], None]:
+    """Count one more open stream for the caller's address, in Redis so that every web
+    process sees it; returns what takes it off the count again (429 past the cap).
+
+    Each open stream holds a thread of some process for up to half an hour: uncapped, one
+    client with a few dozen idle connections could take every stream slot there is. The
+    address is the one the rate limits go by. With rate limits off (load tests, local
+    scripts) or no cap configured nothing is counted, and when Redis is unreachable the
+    stream is let through uncounted: it needs Redis itself and ends at once, as it did
+    before the cap.
+    """
+    settings = current_app.config["BOXOFFICE"]
+    cap = settings.sse_streams_per_client
+    if cap <= 0 or not settings.ratelimit_enabled:
+        return _no_slot_taken
+    key = CLIENT_STREAMS.format(address=get_remote_address())
+    stream_id = secrets.token_hex(8)
+    now = time.time()
+    try:
+        client = get_redis()
+        take = shared(_CLIENT_SCRIPT, lambda: client.register_script(_TAKE_CLIENT_SLOT))
+        taken = take(keys=[key], args=[now, now + CLIENT_SLOT_SECONDS, cap, stream_id])
+    except (redis.RedisError, OSError) as error:
+        log.warning("Could not count the seat event streams of a client: %s", error)
+        return _no_slot_taken
+    if not taken:
+        raise ApiError(
+            429,
+            "too_many_streams_from_client",
+            f"Live seat updates are already open in {cap} tabs or windows from your "
+            "address; close one of them. This seat map still works, without live updates.",
+            {"limit": cap},
+        )
+
+    def release() -> None:
+        try:
+            client.zrem(key, stream_id)
+        except (redis.RedisError, OSError) as error:
+            # Called as the response closes, where an error has no one to go to; the
+            # place frees itself when its time is up.
+            log.warning("Could not give back a seat event stream's slot: %s", error)
+
+    return release
+
+
+def process_slot() -> Callable[[], None]:
     """Take one of this process's stream slots; returns what gives it back (503 if none)."""
     slots: threading.BoundedSemaphore | None = current_app.extensions.get(_SLOTS)
     if slots is None:
