@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 import pytest
 from factories import make_show, make_venue
@@ -11,6 +12,9 @@ from gunicorn.http.body import Body, ChunkedReader
 from gunicorn.http.unreader import IterUnreader
 from openapi_spec_validator import validate
 from support import Account, assert_error
+
+from boxoffice import create_app
+from boxoffice.config import Settings
 
 
 def test_unknown_api_route_is_404_envelope(client: FlaskClient):
@@ -22,6 +26,49 @@ def test_wrong_method_is_405_envelope(client: FlaskClient):
     response = client.get("/api/register")
     assert_error(response, 405, "method_not_allowed")
     assert "POST" in response.headers["Allow"]
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        ("/api/show/get", {"GET", "HEAD", "OPTIONS"}),
+        ("/api/register", {"POST", "OPTIONS"}),
+        ("/api/show/events", {"GET", "HEAD", "OPTIONS"}),
+    ],
+)
+def test_options_is_204_with_allow_and_no_html(client: FlaskClient, path: str, allowed: set):
+    """Flask's own answer is a 200 with an empty text/html body; an API has no page to give."""
+    response = client.options(path)
+    assert response.status_code == 204
+    assert set(response.headers["Allow"].split(", ")) == allowed
+    assert response.get_data() == b""
+    assert "Content-Type" not in response.headers and "Content-Length" not in response.headers
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_options_of_an_unknown_api_path_is_still_404(client: FlaskClient):
+    assert_error(client.options("/api/does-not-exist"), 404, "not_found")
+
+
+def test_a_cors_preflight_gets_the_204_with_its_cors_headers(settings: Settings):
+    origin = "https://tickets.example.com"
+    app = create_app(replace(settings, cors_origins=(origin,)))
+    preflight = {
+        "Origin": origin,
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "Content-Type, X-CSRF-TOKEN",
+    }
+    response = app.test_client().options("/api/hold", headers=preflight)
+    assert response.status_code == 204  # a preflight needs any 2xx
+    assert response.headers["Access-Control-Allow-Origin"] == origin
+    assert response.headers["Access-Control-Allow-Credentials"] == "true"
+    assert "POST" in response.headers["Access-Control-Allow-Methods"]
+    assert "x-csrf-token" in response.headers["Access-Control-Allow-Headers"].lower()
+    assert "POST" in response.headers["Allow"] and response.get_data() == b""
+    other = app.test_client().options(
+        "/api/hold", headers={**preflight, "Origin": "https://x.test"}
+    )
+    assert "Access-Control-Allow-Origin" not in other.headers
 
 
 def test_malformed_json_is_400(client: FlaskClient):

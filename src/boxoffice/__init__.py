@@ -111,6 +111,18 @@ def _secure(response: Response) -> Response:
     return response
 
 
+class BoxOfficeFlask(Flask):
+    def make_default_options_response(self) -> Response:
+        """``OPTIONS`` on the API: 204 with ``Allow``. Flask's default is a 200 with an
+        empty text/html body, which says there is a page when an API has none. CORS
+        preflights get the same answer (any 2xx will do), with their headers added later."""
+        response = super().make_default_options_response()
+        if request.path.startswith("/api/"):
+            response.status_code = 204
+            del response.headers["Content-Type"]
+        return response
+
+
 class NoCookieSessions(SessionInterface):
     """Flask's signed cookie session is never used here (sign-in is a JWT cookie); without
     this, every request would still build a signing serializer to look for one."""
@@ -132,7 +144,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from .extensions import bcrypt, db, jwt, limiter, migrate
 
     settings = settings or Settings.from_env()
-    app = Flask(__name__, instance_path=str(settings.instance_dir))
+    app = BoxOfficeFlask(__name__, instance_path=str(settings.instance_dir))
     app.config.update(_flask_config(settings))
     app.session_interface = NoCookieSessions()
 

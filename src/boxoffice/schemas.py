@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -109,6 +109,11 @@ class LocalDateTime(fields.AwareDateTime):
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> datetime:
         result: datetime = super()._deserialize(value, attr, data, **kwargs)
+        # Python also reads offsets with seconds ("+05:30:15"); no time zone has used one
+        # since 1972, and RFC 3339 writes hours and minutes only.
+        offset = result.utcoffset()
+        if offset is not None and offset % timedelta(minutes=1):
+            raise ValidationError("Use a UTC offset in whole minutes, like +05:30.")
         # Checked on the local date, before any conversion that could overflow.
         if not EARLIEST_DATE <= result.date() <= LATEST_DATE:
             raise ValidationError(f"Use a date and time between {EARLIEST_DATE} and {LATEST_DATE}.")

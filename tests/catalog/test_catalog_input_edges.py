@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -184,6 +185,104 @@ def test_update_show_too_far_ahead(client: FlaskClient, admin: Account, starts_a
     assert "starts_at" in error["details"], error
     saved = _show(show.id)
     assert (saved.starts_at, saved.duration_minutes) == (before, 120)
+
+
+def _evening_in_three_days(offset: str) -> str:
+    return f"{(datetime.now(UTC) + timedelta(days=3)).date()}T20:00:00{offset}"
+
+
+@pytest.mark.parametrize("offset", ["+05:30:15", "-03:00:01", "+05:30:00.5", "+00:00:30"])
+def test_a_utc_offset_is_whole_minutes(client: FlaskClient, admin: Account, offset: str):
+    """Python reads offsets with seconds; no time zone has had one since 1972."""
+    venue = make_venue()
+    starts_at = _evening_in_three_days(offset)
+    response = client.post(
+        "/api/show/create", json=_show_body(venue.id, starts_at=starts_at), headers=admin.headers
+    )
+    error = assert_error(response, 422, "validation_failed")
+    assert "whole minutes" in error["details"]["starts_at"][0], error
+    assert db.session.scalar(select(func.count(Show.id))) == 0
+    show = make_show(venue)
+    before = show.starts_at
+    response = client.post(
+        "/api/show/update", json={"show_id": show.id, "starts_at": starts_at}, headers=admin.headers
+    )
+    assert "starts_at" in assert_error(response, 422, "validation_failed")["details"]
+    assert _show(show.id).starts_at == before
+
+
+@pytest.mark.parametrize("offset", ["+05:45", "-09:30", "+14:00", "Z", "+0530"])
+def test_whole_minute_offsets_are_still_read(client: FlaskClient, admin: Account, offset: str):
+    starts_at = _evening_in_three_days(offset)
+    response = client.post(
+        "/api/show/create",
+        json=_show_body(make_venue().id, starts_at=starts_at),
+        headers=admin.headers,
+    )
+    assert response.status_code == 201, response.get_json()
+    stored = datetime.fromisoformat(response.get_json()["show"]["starts_at"])
+    assert stored == datetime.fromisoformat(starts_at)
+
+
+# ---- ratings ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "rating",
+    [1e-320, 5e-324, 1e-7, 0.05, 7.25, 9.99, "7.25", "1e-320", 0.1 + 0.2, True, "７", " 7"],
+)
+def test_a_rating_has_at_most_one_decimal_place(client: FlaskClient, admin: Account, rating):
+    """A rating is shown to one decimal ("★ 7.4"): a finer one is refused, as a price with
+    three decimals is, rather than stored as a subnormal float that shows as 0.0."""
+    venue = make_venue()
+    response = client.post(
+        "/api/show/create", json=_show_body(venue.id, rating=rating), headers=admin.headers
+    )
+    assert "rating" in assert_error(response, 422, "validation_failed")["details"]
+    assert db.session.scalar(select(func.count(Show.id))) == 0
+    show = make_show(venue, rating=7.5)
+    response = client.post(
+        "/api/show/update", json={"show_id": show.id, "rating": rating}, headers=admin.headers
+    )
+    assert "rating" in assert_error(response, 422, "validation_failed")["details"]
+    assert _show(show.id).rating == 7.5
+
+
+@pytest.mark.parametrize(
+    ("rating", "stored"),
+    [
+        (-0.0, 0.0),
+        ("-0", 0.0),
+        ("-0.0", 0.0),
+        (0, 0.0),
+        (7.4, 7.4),
+        ("7.40", 7.4),
+        ("08.5", 8.5),
+        (10, 10.0),
+        (None, None),
+    ],
+)
+def test_ratings_in_tenths_are_kept_and_minus_zero_is_zero(
+    client: FlaskClient, admin: Account, rating, stored
+):
+    show = make_show(rating=7.5)
+    response = client.post(
+        "/api/show/update", json={"show_id": show.id, "rating": rating}, headers=admin.headers
+    )
+    assert response.status_code == 200, response.get_json()
+    shown, saved = response.get_json()["show"]["rating"], _show(show.id).rating
+    assert shown == saved == stored
+    if stored == 0:  # -0.0 == 0.0 too: the sign is what tells them apart
+        assert math.copysign(1, shown) == math.copysign(1, saved) == 1
+
+
+def test_a_show_created_with_rating_minus_zero_is_rated_zero(client: FlaskClient, admin: Account):
+    response = client.post(
+        "/api/show/create", json=_show_body(make_venue().id, rating=-0.0), headers=admin.headers
+    )
+    assert response.status_code == 201, response.get_json()
+    assert response.get_data(as_text=True).count('"rating":0.0') == 1
+    assert math.copysign(1, _show(response.get_json()["show"]["show_id"]).rating) == 1
 
 
 # ---- prices -----------------------------------------------------------------------------

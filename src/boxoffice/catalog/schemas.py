@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate
@@ -19,6 +20,7 @@ from ..schemas import (
     StrictInteger,
     check_text,
     id_field,
+    plain_number,
     query_id_field,
 )
 from . import paging
@@ -39,6 +41,32 @@ SCHEDULE_AHEAD = timedelta(days=5 * 365)
 def _within_schedule(value: datetime) -> None:
     if value.astimezone(UTC) > utcnow() + SCHEDULE_AHEAD:
         raise ValidationError("A show can be scheduled at most 5 years ahead.")
+
+
+class RatingField(fields.Float):
+    """A rating from 0 to 10 in tenths, as the pages show it ("★ 7.4").
+
+    Like a price (``MoneyField``), a finer number is refused rather than rounded unseen:
+    1e-320 would be stored as a subnormal float and shown as 0.0. A rating of "-0" is 0; the
+    float -0.0 would be stored with its sign and handed back as -0.0.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(allow_nan=False, validate=validate.Range(min=0, max=10), **kwargs)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> float:
+        if not plain_number(value):
+            raise ValidationError("Not a valid number.")
+        try:
+            exact = Decimal(str(value))  # str: the float's shortest spelling, "7.4"
+        except InvalidOperation:
+            raise ValidationError("Not a valid number.") from None
+        if exact.is_finite():
+            self._validate(exact)  # the range first: quantize() cannot represent 1e30
+            if exact != exact.quantize(Decimal("0.1")):
+                raise ValidationError("Use at most one decimal place.")
+        result: float = super()._deserialize(value, attr, data, **kwargs)
+        return 0.0 if result == 0 else result
 
 
 def _strip_strings(data: Any, names: tuple[str, ...]) -> Any:
@@ -151,7 +179,7 @@ class ShowFieldsSchema(RequestSchema):
     starts_at = LocalDateTime(validate=_within_schedule)
     price = MoneyField()
     language = fields.String(validate=validate.OneOf(list(LANGUAGES)))
-    rating = fields.Float(allow_none=True, allow_nan=False, validate=validate.Range(min=0, max=10))
+    rating = RatingField(allow_none=True)
     tags = fields.List(fields.String(validate=TAG), validate=validate.Length(max=10))
     duration_minutes = StrictInteger(validate=validate.Range(min=1, max=600))
 
