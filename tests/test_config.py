@@ -48,6 +48,8 @@ def test_postgres_url_spellings_use_psycopg(tmp_path: Path):
         ("RATELIMIT_ENABLED", "perhaps"),
         ("SSE_STREAMS_PER_CLIENT", "a few"),
         ("SSE_STREAMS_PER_CLIENT", "-1"),
+        ("TRUSTED_PROXIES", "-1"),
+        ("TRUSTED_PROXIES", "two"),
         ("TIMEZONE", "Mars/Olympus"),
         ("DATABASE_URL", "mysql://x"),
         ("REDIS_URL", "localhost:6379"),

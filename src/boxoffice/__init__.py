@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask, Response, request
 from flask.sessions import SessionInterface
 from gunicorn.http.errors import NoMoreData, ParseException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import Settings
 from .docs import ASSETS_URL
@@ -164,6 +165,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     register_error_handlers(app)
     celery_init_app(app)
+    if settings.trusted_proxies:
+        # Rate limits, the stream cap and logs then see the person, not the proxy.
+        hops = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     if settings.cors_origins:
         from flask_cors import CORS
 

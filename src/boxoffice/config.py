@@ -114,6 +114,10 @@ class Settings:
     # process (0: no cap). A person has a few tabs open, and a closed tab's stream is only
     # noticed at its next heartbeat; a process serves ``events.MAX_STREAMS`` in all.
     sse_streams_per_client: int = 8
+    # Reverse proxies in front of the web server that append the client's address to
+    # X-Forwarded-For (and set X-Forwarded-Proto). 0: the connection's own address is the
+    # client, and those headers, which anyone can send, are ignored.
+    trusted_proxies: int = 0
     hold_minutes: int = 8
     cancel_cutoff_minutes: int = 60
     timezone: str = "Asia/Kolkata"
@@ -187,6 +191,7 @@ class Settings:
             sse_streams_per_client=_int(
                 "SSE_STREAMS_PER_CLIENT", environ, cls.sse_streams_per_client
             ),
+            trusted_proxies=_int("TRUSTED_PROXIES", environ, cls.trusted_proxies),
             hold_minutes=_int("HOLD_MINUTES", environ, 8, minimum=1),
             cancel_cutoff_minutes=_int("CANCEL_CUTOFF_MINUTES", environ, 60),
             timezone=timezone,
