@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 
+import redis
 from flask import Flask
 from sqlalchemy import func, select
 
+from boxoffice import create_app
 from boxoffice.auth.models import User
 from boxoffice.catalog.models import Show, Venue
+from boxoffice.config import Settings
 from boxoffice.db_types import utcnow
 from boxoffice.demo import DEMO_ADMIN, DEMO_USER
 from boxoffice.extensions import db
@@ -133,25 +137,60 @@ def test_jobs_beside_a_running_server_queue_on_its_embedded_redis(settings, tmp_
     env = {
         "BOXOFFICE_INSTANCE_DIR": str(instance),
         "BOXOFFICE_DATABASE_URL": f"sqlite:///{tmp_path / 'jobs.db'}",
-        "BOXOFFICE_REDIS_URL": None,
         "BOXOFFICE_SECRET_KEY": settings.secret_key,
     }
     runner = CliRunner()
-    assert runner.invoke(main, ["db", "upgrade"], env=env).exit_code == 0
+    unset_redis = {**env, "BOXOFFICE_REDIS_URL": None}
+    assert runner.invoke(main, ["db", "upgrade"], env=unset_redis).exit_code == 0
+    # Someone who signed up a week ago and never booked: due a "we miss you" mail.
+    with create_app(Settings.from_env(env)).app_context():
+        week_ago = utcnow() - timedelta(days=7)
+        db.session.add(
+            User(email="new@example.com", name="New", password_hash="!", created_at=week_ago)
+        )
+        db.session.commit()
+        db.session.remove()
     assert running_url(instance) is None
     embedded = EmbeddedRedis(instance)
     url = embedded.start()
     try:
         assert running_url(instance) == url
-        result = runner.invoke(main, ["jobs", "reminders"], env=env)
+        result = runner.invoke(main, ["jobs", "reminders"], env=unset_redis)
         assert result.exit_code == 0, result.output
         assert f"running `boxoffice serve` ({url})" in result.output
+        assert "1 'we miss you' mail(s) queued" in result.output
+        # The mail's task is waiting on serve's Redis for serve's worker (none runs here).
+        queued = redis.Redis.from_url(url).lrange("celery", 0, -1)
+        assert any(b"boxoffice.reports" in message for message in queued), queued
     finally:
         embedded.stop()
     assert running_url(instance) is None  # stopped: the address is gone
     # A file left behind by a crash names a dead server: it is not used.
     (instance / "redis" / "url").write_text(url)
     assert running_url(instance) is None
-    result = runner.invoke(main, ["jobs", "reminders"], env=env)
+    result = runner.invoke(main, ["jobs", "reminders"], env=unset_redis)
     assert result.exit_code == 0, result.output
     assert "running `boxoffice serve`" not in result.output
+
+
+def test_embedded_redis_keeps_sign_outs_over_a_restart(tmp_path):
+    """The blocklist and session generations live in the embedded Redis: `boxoffice serve`
+    stopped and started again must still refuse a token signed out before."""
+    from boxoffice.auth.tokens import BLOCKLIST_PREFIX
+    from boxoffice.embedded import EmbeddedRedis
+
+    embedded = EmbeddedRedis(tmp_path)
+    client = redis.Redis.from_url(embedded.start())
+    try:
+        assert client.config_get("save")["save"] == "60 1"
+        assert client.config_get("appendonly")["appendonly"] == "yes"
+        client.set(BLOCKLIST_PREFIX + "some-token", "1", ex=3600)
+    finally:
+        client.close()
+        embedded.stop()
+    client = redis.Redis.from_url(embedded.start())
+    try:
+        assert client.get(BLOCKLIST_PREFIX + "some-token") == b"1"
+    finally:
+        client.close()
+        embedded.stop()

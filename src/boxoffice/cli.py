@@ -189,8 +189,15 @@ def seed_demo(if_empty: bool) -> None:
 @click.group("jobs")
 def jobs() -> None:
     """Run a periodic job now."""
-    # Beside a running `boxoffice serve` on its embedded Redis, whose address lives only in
-    # serve's own environment: queue the mails there, so that its worker sends them at once.
+
+
+def _app_beside_serve() -> Flask:
+    """The app for a job run from a second terminal.
+
+    Beside a running `boxoffice serve` on its embedded Redis, whose address lives only in
+    serve's own environment, the mails are queued there, so that serve's worker sends them
+    at once (without a broker they would wait for the outbox sweep). The app that looked
+    this command up was made before that address was known, so the job gets its own."""
     if not os.environ.get("BOXOFFICE_REDIS_URL"):
         from .embedded import running_url
 
@@ -198,11 +205,11 @@ def jobs() -> None:
         if url:
             os.environ["BOXOFFICE_REDIS_URL"] = url
             click.echo(f"Queueing on the Redis of the running `boxoffice serve` ({url}).")
+    return create_app()
 
 
 @jobs.command("monthly-report")
 @click.option("--month", help="YYYY-MM; default: the month before today (local time).")
-@with_appcontext
 def monthly_report(month: str | None) -> None:
     """Record and queue the monthly entertainment report (each user at most once a month)."""
     from .reports import monthly
@@ -211,17 +218,18 @@ def monthly_report(month: str | None) -> None:
         chosen = monthly.Month.parse(month) if month else None
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--month") from None
-    done, queued = monthly.run(chosen)
+    with _app_beside_serve().app_context():
+        done, queued = monthly.run(chosen)
     click.echo(f"Monthly report {done}: {len(queued)} new mail(s) queued.")
 
 
 @jobs.command("reminders")
-@with_appcontext
 def reminders() -> None:
     """Record and queue today's reminders (at most one of each kind per user and period)."""
     from .reports import reminders as job
 
-    summary = job.run()
+    with _app_beside_serve().app_context():
+        summary = job.run()
     click.echo(
         f"Reminders: {summary.show_reminders} show reminder(s), "
         f"{summary.miss_you} 'we miss you' mail(s) queued."

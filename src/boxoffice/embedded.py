@@ -64,10 +64,18 @@ class EmbeddedRedis:
             str(self.data_dir),
             "--dbfilename",
             "dump.rdb",
-            "--save",
-            "60 1",
+            # It holds the sign-out blocklist and each person's session generation: losing
+            # them on a restart would let signed-out tokens in again. Every write goes to
+            # the append-only file, flushed each second, and a snapshot follows each minute
+            # with a change. (Each value is its own argument: "60 1" as one is read as
+            # "no snapshots".)
             "--appendonly",
-            "no",
+            "yes",
+            "--appendfsync",
+            "everysec",
+            "--save",
+            "60",
+            "1",
             "--protected-mode",
             "yes",
             "--logfile",
@@ -97,7 +105,7 @@ class EmbeddedRedis:
             return
         (self.data_dir / URL_FILE).unlink(missing_ok=True)
         if self.process.poll() is None:
-            self.process.terminate()  # redis-server saves its data file on SIGTERM
+            self.process.terminate()  # redis-server writes its files out on SIGTERM
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
