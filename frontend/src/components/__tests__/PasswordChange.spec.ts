@@ -27,9 +27,11 @@ describe('PasswordChange', () => {
     const user = mount()
     await user.type(screen.getByLabelText(/^Current password/), 'old-secret-1')
     await user.type(screen.getByLabelText(/^New password/), 'new-secret-2')
+    await user.type(screen.getByLabelText(/^Confirm new password/), 'new-secret-2')
     await user.click(screen.getByRole('button', { name: 'Change password' }))
     expect(change).toHaveBeenCalledWith({ current_password: 'old-secret-1', new_password: 'new-secret-2' })
     expect(screen.getByLabelText(/^Current password/)).toHaveValue('')
+    expect(screen.getByLabelText(/^Confirm new password/)).toHaveValue('')
     expect(useNoticesStore().items.at(-1)?.text).toMatch(/Other devices are signed out/)
     // The emptied form does not complain about being empty.
     expect(screen.queryByText('Enter your current password.')).toBeNull()
@@ -50,6 +52,23 @@ describe('PasswordChange', () => {
     expect(change).not.toHaveBeenCalled()
   })
 
+  it('asks for the new password twice and does not send two that differ', async () => {
+    const change = vi.spyOn(api, 'changePassword').mockResolvedValue({ access_token: 't', user: asha })
+    const user = mount()
+    await user.type(screen.getByLabelText(/^Current password/), 'old-secret-1')
+    await user.type(screen.getByLabelText(/^New password/), 'new-secret-2')
+    await user.type(screen.getByLabelText(/^Confirm new password/), 'new-secret-3')
+    await user.click(screen.getByRole('button', { name: 'Change password' }))
+    expect(screen.getByText('Passwords do not match.')).toBeInTheDocument()
+    expect(screen.getByLabelText(/^Confirm new password/)).toHaveAttribute('aria-invalid', 'true')
+    expect(change).not.toHaveBeenCalled()
+    // Fixing the typo clears the message (checked live after a submit) and lets it through.
+    await user.type(screen.getByLabelText(/^Confirm new password/), '{Backspace}2')
+    expect(screen.queryByText('Passwords do not match.')).toBeNull()
+    await user.click(screen.getByRole('button', { name: 'Change password' }))
+    expect(change).toHaveBeenCalledWith({ current_password: 'old-secret-1', new_password: 'new-secret-2' })
+  })
+
   it("shows the server's word on a wrong current password at that field", async () => {
     vi.spyOn(api, 'changePassword').mockRejectedValue(
       new ApiError(422, 'validation_failed', 'Some fields are invalid.', {
@@ -59,6 +78,7 @@ describe('PasswordChange', () => {
     const user = mount()
     await user.type(screen.getByLabelText(/^Current password/), 'wrong-secret')
     await user.type(screen.getByLabelText(/^New password/), 'new-secret-2')
+    await user.type(screen.getByLabelText(/^Confirm new password/), 'new-secret-2')
     await user.click(screen.getByRole('button', { name: 'Change password' }))
     expect(await screen.findByText('This is not your current password.')).toBeInTheDocument()
     expect(screen.getByLabelText(/^Current password/)).toHaveAttribute('aria-invalid', 'true')
