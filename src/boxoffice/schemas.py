@@ -167,7 +167,17 @@ class StrictInteger(fields.Integer):
         return result
 
 
-ID_RANGE = validate.Range(min=1, max=2**31 - 1)
+MAX_DATABASE_ID = 2**31 - 1  # PostgreSQL's integer
+ID_RANGE = validate.Range(min=1, max=MAX_DATABASE_ID)
+
+
+def database_id(value: Any) -> int:
+    """``value`` as a database id, or ValueError. Signed tokens carry ids too: a database
+    answers an id beyond its integer type with an error of its own, not "no such row"."""
+    number = int(value)
+    if not 1 <= number <= MAX_DATABASE_ID:
+        raise ValueError(f"not a database id: {number}")
+    return number
 
 
 def id_field(**kwargs: Any) -> fields.Integer:

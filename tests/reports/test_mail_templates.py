@@ -228,3 +228,20 @@ def test_each_link_stops_only_its_own_kind_of_mail(client: FlaskClient) -> None:
     body = client.post("/api/unsubscribe", json={"token": _token(user, None)}).get_json()
     assert body["stopped"] == ["reminders", "monthly_report"]
     assert (body["reminders_enabled"], body["monthly_report_enabled"]) == (False, False)
+
+
+@pytest.mark.parametrize("user_id", [2**40, 10**30, 0, "12a"])
+def test_a_signed_link_naming_no_possible_account_is_invalid(
+    client: FlaskClient, user_id: object
+) -> None:
+    """Only a holder of the secret key could sign these; still a 400, not a database error."""
+    from boxoffice.auth import reset
+
+    payload = {"u": user_id, "e": "asha@example.com", "k": unsubscribe.REMINDERS}
+    token = str(unsubscribe._serializer().dumps(payload))
+    assert_error(client.post("/api/unsubscribe", json={"token": token}), 400, "invalid_token")
+    assert_error(client.post(f"/unsubscribe?token={token}", data={
+        "List-Unsubscribe": "One-Click"}), 400, "invalid_token")  # fmt: skip
+    reset_token = str(reset._serializer().dumps({"u": user_id, "h": "x"}))
+    reset_body = {"token": reset_token, "password": "a-new-secret-42"}
+    assert_error(client.post("/api/password/reset", json=reset_body), 400, "invalid_token")

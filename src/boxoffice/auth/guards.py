@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, select
 
 from ..errors import ApiError
 from ..extensions import db
+from ..schemas import database_id
 from .models import User
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -36,7 +37,7 @@ def account_gone() -> ApiError:
 def caller_id() -> int:
     """The signed-in person's id, from their verified token (no database read)."""
     try:
-        return int(get_jwt_identity())
+        return database_id(get_jwt_identity())
     except (TypeError, ValueError):
         raise account_gone() from None
 

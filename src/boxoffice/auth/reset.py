@@ -19,6 +19,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from ..errors import ApiError
 from ..extensions import db
+from ..schemas import database_id
 from .models import User
 
 SALT = "boxoffice.password-reset"
@@ -57,11 +58,11 @@ def user_for(token: str) -> User:
     when it is forged, expired or used already."""
     try:
         payload = _serializer().loads(token, max_age=MAX_AGE_SECONDS)
-        user = db.session.get(User, int(payload["u"]))
+        user = db.session.get(User, database_id(payload["u"]))
         valid = user is not None and hmac.compare_digest(
             password_digest(user.password_hash), str(payload["h"])
         )
-    except (BadSignature, KeyError, TypeError, ValueError, OverflowError):
+    except (BadSignature, KeyError, TypeError, ValueError):
         user, valid = None, False
     if not valid or user is None:
         raise invalid_link()

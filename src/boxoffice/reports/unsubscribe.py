@@ -24,6 +24,7 @@ from ..auth.models import User
 from ..database import write_transaction
 from ..errors import ApiError
 from ..extensions import db
+from ..schemas import database_id
 
 SALT = "boxoffice.unsubscribe"
 REMINDERS, MONTHLY_REPORT = "reminders", "monthly_report"
@@ -57,7 +58,7 @@ def unsubscribe(token: str) -> tuple[User, list[str]]:
     off. 400 for a forged or stale token."""
     try:
         payload = _serializer().loads(token)
-        user_id, email = int(payload["u"]), str(payload["e"])
+        user_id, email = database_id(payload["u"]), str(payload["e"])
         kinds = [payload["k"]] if "k" in payload else list(SWITCHES)  # older links: both
         if not set(kinds) <= set(SWITCHES):
             raise ValueError(kinds)
