@@ -1,7 +1,10 @@
 import type { Layout, Seat, SeatStatus } from '@/api/types'
 import { fromMinor, toMinor } from './money'
 
+// The venue API's limits (VenueCreateSchema in src/boxoffice/catalog/schemas.py): rows are
+// the letters A–Z. The forms check against these so they never refuse what the API takes.
 export const MAX_ROWS = 26
+export const MAX_SEATS_PER_ROW = 60
 
 export function rowLetters(rows: number): string[] {
   return Array.from({ length: Math.min(rows, MAX_ROWS) }, (_, i) => String.fromCharCode(65 + i))

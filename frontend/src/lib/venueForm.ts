@@ -1,8 +1,6 @@
 import type { Layout, VenueInput } from '@/api/types'
-import { MAX_ROWS, parseSeatLabel, rowLetters } from './layout'
+import { MAX_ROWS, MAX_SEATS_PER_ROW, parseSeatLabel, rowLetters } from './layout'
 import type { FieldErrors } from './validation'
-
-export const MAX_SEATS_PER_ROW = 50
 
 export interface CategoryDraft {
   name: string

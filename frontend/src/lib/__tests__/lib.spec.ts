@@ -111,4 +111,12 @@ describe('venue form', () => {
     expect(validateDraft(d)).toEqual({})
     expect(validateDraft({ ...d, rows: 27, name: '' })).toMatchObject({ rows: expect.any(Array), name: expect.any(Array) })
   })
+
+  it('takes as many seats per row as the API does (1–60), and no more', () => {
+    const d = { ...emptyDraft(), name: 'Hall', location: 'Chennai', rows: 10, seats_per_row: 60 }
+    expect(validateDraft(d)).toEqual({})
+    expect(validateDraft({ ...d, seats_per_row: 61 }).seats_per_row).toEqual(['Seats per row must be 1–60.'])
+    expect(validateDraft({ ...d, seats_per_row: 0 }).seats_per_row).toEqual(['Seats per row must be 1–60.'])
+    expect(validateDraft({ ...d, rows: 26 })).toEqual({})
+  })
 })
