@@ -5,8 +5,12 @@ import { useNoticesStore } from '@/stores/notices'
 /**
  * Delete after a confirmation. When the server refuses because people hold bookings
  * (409 `conflictCode`), ask again, explicitly, before deleting with `force` (which cancels them).
+ * `askToForce` words that second question, e.g. from the conflict's details.
  */
-export function useGuardedDelete(conflictCode: string) {
+export function useGuardedDelete(
+  conflictCode: string,
+  askToForce: (e: ApiError) => string = (e) => `${e.message}\n\nDelete anyway and cancel those bookings?`,
+) {
   const notices = useNoticesStore()
   const deleting = ref<number | null>(null)
 
@@ -18,7 +22,7 @@ export function useGuardedDelete(conflictCode: string) {
         await remove(false)
       } catch (e) {
         if (!(e instanceof ApiError && e.code === conflictCode)) throw e
-        if (!window.confirm(`${e.message}\n\nDelete anyway and cancel those bookings?`)) return false
+        if (!window.confirm(askToForce(e))) return false
         await remove(true)
       }
       return true
