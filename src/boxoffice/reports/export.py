@@ -1,4 +1,5 @@
-"""CSV export of one venue: its details, then one row per show with sales figures.
+"""CSV export of one venue: its details, then one row per show with sales figures (a show
+summary; it lists no individual bookings). Languages are written by name.
 
 The file is written by a Celery task under ``instance/exports/`` with a name we generate (never
 one from the request), and mailed to the admin who asked. Every cell goes through defusedcsv,
@@ -33,6 +34,7 @@ from ..database import write_transaction
 from ..db_types import utcnow
 from ..errors import ApiError, NotFound
 from ..extensions import db
+from ..languages import LANGUAGES
 from . import outbox
 from .models import ExportJob
 
@@ -111,6 +113,11 @@ def _revenue_by_show(venue_id: int) -> dict[int, Decimal]:
         .group_by(Booking.show_id)
     ).all()
     return {show_id: total for show_id, total in rows if show_id is not None}
+
+
+def _language_name(code: str) -> str:
+    # A spreadsheet reader knows "Tamil", not "ta"; a code we have no name for stays as it is.
+    return LANGUAGES.get(code, code)
 
 
 def _neutralise(value: object) -> object:
@@ -196,7 +203,7 @@ def _write_csv(venue: Venue, shows: list[Show], name: str, progress: Callable[[i
                         local.strftime("%Y-%m-%d"),
                         local.strftime("%H:%M"),
                         show.title,
-                        show.language,
+                        _language_name(show.language),
                         f"{show.price:.2f}",
                         show.capacity,
                         show.seats_booked,
