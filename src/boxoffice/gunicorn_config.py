@@ -5,11 +5,15 @@ gunicorn answers some requests itself, before the app sees them: a request line 
 over its limits (414, 431), a request line or header it cannot parse (400). It writes those
 answers as an HTML page. Programs written against the API expect the one error envelope for
 every failure, so here they get it too.
+
+Each worker also learns how many threads it has, so that live seat-map streams (each holds
+a thread for minutes) can never take all of them.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import socket
 from typing import Any
 
@@ -54,3 +58,15 @@ def write_envelope_error(sock: socket.socket, status: int, reason: str, _detail:
 def on_starting(_server: Any) -> None:
     """gunicorn hook, in the master before it forks the workers (which inherit this)."""
     util.write_error = write_envelope_error
+
+
+def streams_for(threads: int) -> int:
+    """Live seat-map streams a worker with this many threads serves at once: three quarters
+    of them, and always two threads left for everything else (32 threads: 24 streams)."""
+    return max(0, min(threads - 2, threads * 3 // 4))
+
+
+def post_fork(_server: Any, worker: Any) -> None:
+    """gunicorn hook, in each new worker before it loads the app. An explicit
+    BOXOFFICE_SSE_MAX_STREAMS still wins."""
+    os.environ.setdefault("BOXOFFICE_SSE_MAX_STREAMS", str(streams_for(worker.cfg.threads)))

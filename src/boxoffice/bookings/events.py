@@ -87,7 +87,9 @@ def max_streams(extra: dict[str, Any], environ: Mapping[str, str] | None = None)
     Every open stream keeps a thread of its process waiting for minutes. Past this many the
     endpoint answers 503 (the page keeps working and tries again a few seconds later), so
     that seat maps left open in many tabs can never take every thread from sign-ins and
-    bookings. ``boxoffice serve`` runs 32 threads per process: 24 streams leave 8 free.
+    bookings. Under gunicorn with ``boxoffice.gunicorn_config`` the default follows the
+    worker's threads (``streams_for``): ``boxoffice serve`` runs 32 threads per process, and
+    24 streams leave 8 free.
     """
     value = _setting(extra, environ, "sse_max_streams", int)
     return MAX_STREAMS if value is None else max(value, 0)
