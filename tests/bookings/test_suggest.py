@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from bookings.conftest import book, hold
+from bookings.conftest import book, hold, later, soon_show
 from flask.testing import FlaskClient
 from support import Account, assert_error
 
@@ -80,3 +80,12 @@ def test_api_errors(client: FlaskClient, show):
     assert_error(client.get("/api/show/suggest", query_string=missing), 404)
     five = {"show_id": show.id, "count": 5}  # the aisle splits every row into 4 + 3
     assert_error(client.get("/api/show/suggest", query_string=five), 409, "no_adjacent_seats")
+
+
+def test_no_suggestions_once_the_show_has_started(client: FlaskClient):
+    """Like holding and booking: its seats are no longer on offer."""
+    show = soon_show(minutes=30)
+    query = {"show_id": show.id, "count": 2}
+    assert client.get("/api/show/suggest", query_string=query).status_code == 200
+    with later(31):
+        assert_error(client.get("/api/show/suggest", query_string=query), 422, "show_started")

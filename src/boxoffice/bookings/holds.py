@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, Row, and_, bindparam, delete, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -36,7 +36,13 @@ CLAIMS_TABLE = SeatClaim.__table__
 CLAIMS = CLAIMS_TABLE.c
 
 
-def check_open(show: Row[Any], now: datetime) -> None:
+class Scheduled(Protocol):
+    @property
+    def starts_at(self) -> datetime: ...
+
+
+def check_open(show: Scheduled, now: datetime) -> None:
+    """422 ``show_started`` once the show has begun: its seats are no longer on offer."""
     if show.starts_at <= now:
         raise ApiError(
             422,

@@ -297,18 +297,20 @@ class ShowLayout:
     rows: int
     seats_per_row: int
     seats: tuple[Seat, ...]
+    starts_at: datetime
 
 
 def show_layout(show_id: int) -> ShowLayout:
     """The seats of a show's venue; 404 for an unknown show."""
     row = db.session.execute(
-        select(Venue.rows, Venue.seats_per_row, Venue.layout)
+        select(Venue.rows, Venue.seats_per_row, Venue.layout, Show.starts_at)
         .join(Show, Show.venue_id == Venue.id)
         .where(Show.id == show_id)
     ).first()
     if row is None:
         raise NotFound("Show")
-    return ShowLayout(row.rows, row.seats_per_row, layout_seats(*row))
+    seats = layout_seats(row.rows, row.seats_per_row, row.layout)
+    return ShowLayout(row.rows, row.seats_per_row, seats, row.starts_at)
 
 
 def free_labels(show_id: int, seats: tuple[Seat, ...]) -> set[str]:

@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..catalog.layout import Seat
+from ..db_types import utcnow
 from ..errors import Conflict
+from .holds import check_open
 from .seatmap import free_labels, show_layout
 
 # A row further from the middle costs more than a seat further from the centre of a row:
@@ -92,7 +94,9 @@ def suggest(
 
 
 def best_seats(show_id: int, count: int) -> list[str]:
-    """Suggestion for a show as it is now (expired holds count as free)."""
+    """Suggestion for a show as it is now (expired holds count as free); 422 once it has
+    started, as holding or booking would be."""
     show = show_layout(show_id)
+    check_open(show, utcnow())
     free = free_labels(show_id, show.seats)
     return suggest(show.seats, free, count, show.rows, show.seats_per_row)
