@@ -123,6 +123,19 @@ def test_meta_lists_filter_values(client: FlaskClient):
     assert meta["timezone"] == "Asia/Kolkata"
 
 
+def test_meta_offers_only_languages_of_upcoming_shows(client: FlaskClient):
+    venue = make_venue()
+    make_show(venue, language="ta")
+    make_show(venue, language="hi", starts_in=timedelta(days=3))
+    make_show(venue, language="ta", starts_in=timedelta(days=4))
+    with time_machine.travel(datetime.now(UTC) - timedelta(days=10), tick=False):
+        make_show(venue, language="bn", starts_in=timedelta(days=1))  # over by now
+    meta = client.get("/api/meta").get_json()
+    assert meta["show_languages"] == ["hi", "ta"]
+    # The names stay complete: sign-up and the show form offer every language.
+    assert meta["languages"]["bn"] == "Bengali"
+
+
 def test_fast_listing_matches_the_documented_schema(client: FlaskClient, app):
     """/api/filter formats rows by hand for speed; it must say exactly what ShowSchema says."""
     from boxoffice.catalog.schemas import ShowSchema

@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia'
-import { ref } from 'vue'
+import { computed, ref } from 'vue'
 import { api } from '@/api'
 import type { Meta } from '@/api/types'
 
@@ -15,8 +15,14 @@ const FALLBACK_LANGUAGES: Record<string, string> = {
   mr: 'Marathi',
 }
 
+/** /api/meta as the store keeps it: `Meta` and the fields added to it since. */
+export type CatalogueMeta = Meta & {
+  /** Codes of the languages that upcoming shows have: the ones a search can find. */
+  show_languages?: string[]
+}
+
 export const useMetaStore = defineStore('meta', () => {
-  const meta = ref<Meta>({ languages: FALLBACK_LANGUAGES, locations: [], tags: [] })
+  const meta = ref<CatalogueMeta>({ languages: FALLBACK_LANGUAGES, locations: [], tags: [] })
   const loaded = ref(false)
   let pending: Promise<void> | null = null
 
@@ -24,7 +30,7 @@ export const useMetaStore = defineStore('meta', () => {
     if (loaded.value) return Promise.resolve()
     pending ??= api
       .meta()
-      .then((m) => {
+      .then((m: CatalogueMeta) => {
         meta.value = { ...m, languages: { ...FALLBACK_LANGUAGES, ...m.languages } }
         loaded.value = true
       })
@@ -39,5 +45,12 @@ export const useMetaStore = defineStore('meta', () => {
 
   const languageName = (code: string) => meta.value.languages[code] ?? code
 
-  return { meta, loaded, load, languageName }
+  // The search's language choices, by name; every known one until the server says which are in use.
+  const searchLanguages = computed(() =>
+    [...(meta.value.show_languages ?? Object.keys(meta.value.languages))].sort((a, b) =>
+      languageName(a).localeCompare(languageName(b)),
+    ),
+  )
+
+  return { meta, loaded, load, languageName, searchLanguages }
 })

@@ -270,7 +270,14 @@ class FilterQuerySchema(Schema):
 
 
 class MetaSchema(Schema):
-    languages = fields.Dict(keys=fields.String(), values=fields.String())
+    languages = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        metadata={"description": "Name of every language code a show or user may have"},
+    )
+    show_languages = fields.List(
+        fields.String(), metadata={"description": "Codes of the languages of upcoming shows"}
+    )
     locations = fields.List(fields.String())
     tags = fields.List(fields.String())
     timezone = fields.String(metadata={"description": "IANA zone of show times, e.g. Asia/Kolkata"})

@@ -259,11 +259,17 @@ def list_shows(venue_id: int | None) -> list[Show]:
 def catalogue_meta() -> dict[str, Any]:
     locations = db.session.scalars(select(Venue.location).distinct().order_by(Venue.location))
     tags: set[str] = set()
-    upcoming_tags = db.session.scalars(select(Show.tags).where(Show.starts_at > utcnow()))
+    upcoming = Show.starts_at > utcnow()
+    upcoming_tags = db.session.scalars(select(Show.tags).where(upcoming))
     for show_tags in upcoming_tags:
         tags.update(show_tags or [])
+    show_languages = db.session.scalars(
+        select(Show.language).where(upcoming).distinct().order_by(Show.language)
+    )
     return {
         "languages": LANGUAGES,
+        # The search offers only these: a language without upcoming shows finds nothing.
+        "show_languages": list(show_languages),
         "locations": list(locations),
         "tags": sorted(tags),
         # Shows are scheduled in the cinema's local time, whatever the admin's browser says.
