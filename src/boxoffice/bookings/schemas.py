@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -22,17 +23,20 @@ HOLD_ID = validate.Length(min=1, max=36)
 class SeatLabels(fields.List):
     """1 to 10 seat labels like "C7"; each trimmed and upper-cased ("c7" means C7)."""
 
+    count_limit = validate.Length(min=1, max=MAX_SEATS)
+
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(
-            fields.String(validate=validate.Length(min=1, max=4)),
-            validate=validate.Length(min=1, max=MAX_SEATS),
-            **kwargs,
-        )
+        label = fields.String(validate=validate.Length(min=1, max=4))
+        super().__init__(label, validate=self.count_limit, **kwargs)
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> list[Any]:
+        # The count first: a body may hold many thousands of labels, and each check below
+        # is per label.
+        if isinstance(value, list):
+            self.count_limit(value)
         labels = super()._deserialize(value, attr, data, **kwargs)
         cleaned = [str(label).strip().upper() for label in labels]
-        repeated = sorted({label for label in cleaned if cleaned.count(label) > 1})
+        repeated = sorted(label for label, times in Counter(cleaned).items() if times > 1)
         if repeated:
             raise ValidationError(f"Each seat only once; repeated: {', '.join(repeated)}.")
         return cleaned
