@@ -60,6 +60,23 @@ def test_book_a_hold(client: FlaskClient, show, user: Account):
     assert_error(book(client, user, hold_id=held["hold_id"]), 404, "not_found")
 
 
+def test_a_hold_is_booked_at_the_prices_it_quoted(
+    client: FlaskClient, show, user: Account, other_user: Account, admin: Account
+):
+    """The total shown with a hold is what booking it costs, even if an admin changes the
+    price meanwhile; holds made after the change are quoted the new price."""
+    held = hold(client, user, show.id, ["E3", "E4"]).get_json()
+    assert held["total"] == "700.00"
+    update = {"show_id": show.id, "price": "999.00"}
+    assert client.post("/api/show/update", json=update, headers=admin.headers).status_code == 200
+    booking = book(client, user, hold_id=held["hold_id"]).get_json()["booking"]
+    assert booking["total"] == held["total"]
+    later_hold = hold(client, other_user, show.id, ["A1"]).get_json()
+    assert later_hold["total"] == "999.00"
+    later_booking = book(client, other_user, hold_id=later_hold["hold_id"]).get_json()["booking"]
+    assert later_booking["total"] == "999.00"
+
+
 def test_book_seats_directly(client: FlaskClient, show, user: Account):
     response = book(client, user, show_id=show.id, seats=["b1", "B2"], price="0.01")
     assert response.status_code == 201, response.get_json()

@@ -10,6 +10,7 @@ arriving at the same moment (``seat_orders``).
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from flask import current_app
@@ -22,7 +23,7 @@ from ..errors import Conflict, NotFound
 from ..extensions import db
 from . import events, seat_orders
 from .cancellation import CANCELLED, release_booking
-from .holds import CLAIMS, CLAIMS_TABLE, check_open, price_of, seats_for, taken_now
+from .holds import CLAIMS, CLAIMS_TABLE, check_open, seats_for, taken_now
 from .locking import count_booked, race_pause, read_show, run_locked
 from .models import Booking, Hold
 from .records import booking_view, can_cancel, insert_bookings
@@ -44,7 +45,7 @@ def book(user_id: int, data: dict[str, Any]) -> dict[str, Any]:
 _HOLDS = Hold.__table__.c
 HOLD_OWNER = select(_HOLDS.user_id, _HOLDS.show_id).where(_HOLDS.id == bindparam("hold_id"))
 HELD_SEATS = (
-    select(CLAIMS.seat, CLAIMS.expires_at)
+    select(CLAIMS.seat, CLAIMS.expires_at, CLAIMS.price)
     .where(CLAIMS.hold_id == bindparam("hold_id"), CLAIMS.booking_id.is_(None))
     .order_by(CLAIMS.id)
 )
@@ -69,13 +70,14 @@ def _book_hold(user_id: int, hold_id: str) -> dict[str, Any]:
         check_open(show, now)
         claims = connection.execute(HELD_SEATS, {"hold_id": hold_id}).all()
         # Released, replaced, expired or purged meanwhile: the seats are no longer kept.
-        if not claims or any(until is None or until <= now for _seat, until in claims):
+        if not claims or any(until is None or until <= now for _seat, until, _price in claims):
             raise _hold_expired()
-        labels = [seat for seat, _expires_at in claims]
-        seats = seats_for(show, labels)
-        [booking] = insert_bookings(
-            connection, show, [(user_id, labels, price_of(show, seats))], now
-        )
+        labels = [claim.seat for claim in claims]
+        seats_for(show, labels)  # 422 for a seat the venue no longer has
+        # The prices quoted with the hold, kept on its claims: a price an admin changed
+        # meanwhile applies to holds made after the change.
+        total = sum((claim.price for claim in claims), Decimal("0.00"))
+        [booking] = insert_bookings(connection, show, [(user_id, labels, total)], now)
         # Turn the held claims into booked ones. The row count re-checks that every claim
         # is still there (a purge or a contender may have removed an expired hold's seats).
         converted = connection.execute(
