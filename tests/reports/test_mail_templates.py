@@ -31,7 +31,11 @@ PYTHON_STRINGS = {
     "Booking %(code)s cancelled",
     "Reminder: %(title)s at %(time)s",
     "We miss you at BoxOffice",
-    "Your BoxOffice month: %(month)s",
+    "Your BoxOffice bookings in %(month)s",
+    "%(num)s booking",
+    "%(num)s bookings",
+    "%(num)s ticket",
+    "%(num)s tickets",
     "Export ready: %(venue)s",
     "Set a new BoxOffice password",
     *"Mon Tue Wed Thu Fri Sat Sun".split(),
@@ -90,12 +94,7 @@ def test_every_kind_renders_and_escapes(app: Flask, language: str) -> None:
         "when": lambda value: translator.when(value, ZoneInfo("Asia/Kolkata")),
         "money": lambda amount: f"₹{amount:,.2f}",
     }
-    report = SimpleNamespace(
-        bookings=[booking],
-        tickets=2,
-        spend=Decimal("400.00"),
-        favourite_venue="Sathyam",
-    )
+    report = SimpleNamespace(spend=Decimal("400.00"), favourite_venue="Sathyam")
     contexts = {
         "booking_confirmed": {"booking": booking, "qr_cid": "qr@x", "booking_url": "u"},
         "booking_cancelled": {"booking": booking, "withdrawn": True},
@@ -104,6 +103,9 @@ def test_every_kind_renders_and_escapes(app: Flask, language: str) -> None:
         "monthly_report": {
             "report": report,
             "month_name": "November 2026",
+            "summary": "1 booking, 2 tickets, ₹400.00",
+            "shows": [{"booking": booking, "upcoming": True}],
+            "shows_after_month": True,
             "favourite_language_name": "Tamil",
         },
         "export_ready": {

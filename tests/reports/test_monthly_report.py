@@ -3,6 +3,7 @@ idempotency, and the CLI command."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -15,10 +16,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from reports_support import book, drain, mail_rows, make_user
 
+from boxoffice import mail
 from boxoffice.auth.models import User
 from boxoffice.bookings import services as booking_services
+from boxoffice.database import write_transaction
 from boxoffice.extensions import db
-from boxoffice.reports import monthly
+from boxoffice.reports import messages, monthly, outbox
+from boxoffice.reports.models import MailLog
 from boxoffice.reports.monthly import Month
 
 IST = ZoneInfo("Asia/Kolkata")
@@ -123,6 +127,94 @@ def test_report_totals_and_favourites(client: FlaskClient, app: Flask) -> None:
     assert report.favourite_language == "ta"
 
 
+def _report_row(user: User) -> MailLog:
+    with write_transaction():
+        row = outbox.record(monthly.MONTHLY_REPORT, "2026-10", user)
+    assert row is not None
+    return row
+
+
+def _built(row: MailLog) -> tuple[str, str, str]:
+    """The report mail as the worker would build it now: subject, text and HTML."""
+    message = messages.build(row)
+    parts = {p.get_content_type(): p.get_content() for p in message.walk() if not p.is_multipart()}
+    return message["Subject"], parts["text/plain"], parts["text/html"]
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "one", "many", "coming_up"),
+    [
+        (
+            "en",
+            "Your BoxOffice bookings in October 2026",
+            "1 booking, 1 ticket, ₹200.00",
+            "2 bookings, 5 tickets, ₹1,000.00",
+            "coming up",
+        ),
+        (
+            "hi",
+            "अक्तूबर 2026 में BoxOffice पर आपकी बुकिंग",
+            "1 बुकिंग, 1 टिकट, ₹200.00",
+            "2 बुकिंग, 5 टिकट, ₹1,000.00",
+            "आने वाला",
+        ),
+        (
+            "ta",
+            "அக்டோபர் 2026 மாதத்தில் BoxOffice-இல் உங்கள் முன்பதிவுகள்",
+            "1 முன்பதிவு, 1 டிக்கெட், ₹200.00",
+            "2 முன்பதிவுகள், 5 டிக்கெட்டுகள், ₹1,000.00",
+            "வரவிருக்கிறது",
+        ),
+    ],
+)
+def test_report_mail_counts_and_show_dates_read_right(
+    client: FlaskClient, language: str, subject: str, one: str, many: str, coming_up: str
+) -> None:
+    """One ticket is "1 ticket", and the shows are named by their own date: a show booked
+    in October for 1 November is in October's report, marked as still to come."""
+    with _at(datetime(2026, 9, 20, tzinfo=IST)):
+        single = make_user(client, "single@example.com", language=language)
+        several = make_user(client, "several@example.com", language=language)
+    _booked_at(datetime(2026, 10, 9, 10, 0, tzinfo=IST), single, "INOX", ["A1"], title="Leo")
+    _booked_at(datetime(2026, 10, 2, 10, 0, tzinfo=IST), several, "INOX", ["B1"], title="Leo")
+    _booked_at(
+        datetime(2026, 10, 30, 21, 0, tzinfo=IST),
+        several,
+        "Sathyam",
+        ["C1", "C2", "C3", "C4"],
+        title="Jailer",
+    )
+    t = mail.Translator(language)
+    past_show = t.when(datetime(2026, 10, 4, 10, 0, tzinfo=IST), IST)
+    next_month_show = t.when(datetime(2026, 11, 1, 21, 0, tzinfo=IST), IST)
+    later_month_note = t("Each show is listed with its own date, which may be in a later month.")
+
+    single_row, several_row = _report_row(single), _report_row(several)
+    with _at(datetime(2026, 11, 1, 8, 0, tzinfo=IST)):  # when the beat sends the report
+        one_subject, one_text, one_html = _built(single_row)
+        many_subject, many_text, many_html = _built(several_row)
+    assert one_subject == many_subject == subject
+    for body in (one_text, one_html):
+        assert one in body
+        assert coming_up not in body and later_month_note not in body  # its show was 11 Oct
+    for body in (many_text, many_html):
+        assert many in body
+        assert past_show in body and next_month_show in body
+        assert body.count(coming_up) == 1 and later_month_note in body
+    # The mark stands with the November show, in the text by its date and in the HTML in
+    # its row (the row of the October show comes first: they are in order of booking).
+    assert f"{next_month_show} ({coming_up})" in many_text
+    assert many_html.index(past_show) < many_html.index(next_month_show)
+    assert many_html.index(next_month_show) < many_html.index(coming_up)
+    if language == "en":
+        for body in (one_text, one_html, many_text, many_html):
+            assert re.search(r"\b1 (tickets|bookings)\b", body) is None
+
+    with _at(datetime(2026, 11, 2, 8, 0, tzinfo=IST)):  # sent late, after the show
+        _subject, late_text, late_html = _built(several_row)
+    assert coming_up not in late_text and coming_up not in late_html
+
+
 def test_report_mail_end_to_end(client: FlaskClient, worker: Celery, inbox) -> None:
     venue = make_venue(name="PVR Select", location="Bengaluru")
     user = make_user(client, "ravi@example.com", language="hi", name="Ravi")
@@ -135,15 +227,15 @@ def test_report_mail_end_to_end(client: FlaskClient, worker: Celery, inbox) -> N
     received = inbox.next()
     message = received.message
     assert message["To"] == "Ravi <ravi@example.com>"
-    assert message["Subject"].startswith("BoxOffice पर आपका महीना: ")
+    assert message["Subject"].endswith(" में BoxOffice पर आपकी बुकिंग")
     html = next(p for p in message.walk() if p.get_content_type() == "text/html").get_content()
     text = next(p for p in message.walk() if p.get_content_type() == "text/plain").get_content()
     for body in (html, text):
         assert "Dunki" in body and "Jawan" in body and "PVR Select" in body
         assert "D4, D5" in body
-        assert "₹600.00" in body  # 3 tickets at 200
+        assert "2 बुकिंग, 3 टिकट, ₹600.00" in body  # 3 tickets at 200
         assert "हिन्दी" in body  # favourite language, in Hindi
-    assert "मनोरंजन रिपोर्ट" in text
+    assert "यह आपकी मासिक रिपोर्ट है" in text
     assert html.count("<tr") >= 6 and "style=" in html
     assert first.code and second.code
     # Its link stops this report and nothing else.

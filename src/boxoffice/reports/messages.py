@@ -165,19 +165,32 @@ def miss_you(row: MailLog) -> EmailMessage:
 def monthly_report(row: MailLog) -> EmailMessage:
     month = monthly.Month.parse(row.period)
     draft = Draft(row, optional=unsubscribe.MONTHLY_REPORT)
+    t = draft.t
     report = monthly.report_for(draft.user.id, month, draft.settings.tz)
     if not report.bookings:
         raise SubjectGone("no confirmed booking left in that month")
-    month_name = draft.t.month(month.first_day)
-    subject = draft.t("Your BoxOffice month: %(month)s", month=month_name)
-    favourite_language = draft.t(
-        LANGUAGES.get(report.favourite_language, report.favourite_language)
+    month_name = t.month(month.first_day)
+    # The report lists what was *booked* in the month; the shows themselves may fall in a
+    # later one, and are named by their own date (marked while they are still to come).
+    subject = t("Your BoxOffice bookings in %(month)s", month=month_name)
+    summary = ", ".join(
+        [
+            t.ngettext("%(num)s booking", "%(num)s bookings", len(report.bookings)),
+            t.ngettext("%(num)s ticket", "%(num)s tickets", report.tickets),
+            money(report.spend),
+        ]
     )
+    now = utcnow()
+    month_end = month.bounds(draft.settings.tz)[1]
+    favourite_language = t(LANGUAGES.get(report.favourite_language, report.favourite_language))
     return draft.finish(
         "monthly_report",
         subject,
         report=report,
         month_name=month_name,
+        summary=summary,
+        shows=[{"booking": b, "upcoming": b.show_starts_at > now} for b in report.bookings],
+        shows_after_month=any(b.show_starts_at >= month_end for b in report.bookings),
         favourite_language_name=favourite_language,
     )
 
