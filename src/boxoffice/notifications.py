@@ -17,6 +17,10 @@ from .reports import outbox
 BOOKING_CONFIRMED = "booking_confirmed"
 BOOKING_CANCELLED = "booking_cancelled"
 PASSWORD_RESET = "password_reset"
+PASSWORD_CHANGED = "password_changed"
+# How a password changed, named in the notice (the first part of its period).
+CHANGED_IN_ACCOUNT = "change"
+CHANGED_BY_RESET = "reset"
 
 
 def booking_confirmed(bookings: Sequence[tuple[int, int]]) -> None:
@@ -32,6 +36,16 @@ def booking_confirmed(bookings: Sequence[tuple[int, int]]) -> None:
 def password_reset(user: User) -> None:
     """Send a link to set a new password (each request its own mail, built when it is sent)."""
     outbox.record_and_kick(PASSWORD_RESET, f"reset:{uuid.uuid4().hex}", user)
+
+
+def password_changed(user_id: int, how: str) -> None:
+    """Tell the person their password changed: when, how, and what to do if it was not them.
+
+    Called in the transaction that stores the new password, so a change that rolls back or
+    loses to another one sends nothing. Each change is its own mail, built when it is sent;
+    the row's ``created_at`` is the moment of the change.
+    """
+    outbox.record_new(PASSWORD_CHANGED, [(f"{how}:{uuid.uuid4().hex}", user_id)])
 
 
 def booking_cancelled(booking_id: int, user: User) -> None:

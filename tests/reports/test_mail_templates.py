@@ -38,6 +38,7 @@ PYTHON_STRINGS = {
     "%(num)s tickets",
     "Export ready: %(venue)s",
     "Set a new BoxOffice password",
+    "Your BoxOffice password was changed",
     *"Mon Tue Wed Thu Fri Sat Sun".split(),
     *"Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(),
     *"January February March April June July August September October November".split(),
@@ -113,6 +114,11 @@ def test_every_kind_renders_and_escapes(app: Flask, language: str) -> None:
             "show_count": 3,
             "file_name": "venue-1.csv",
             "download_url": "u",
+        },
+        "password_changed": {
+            "changed_at": "Fri, 27 Nov 2026, 18:30",
+            "by_reset": False,
+            "forgot_url": "u",
         },
     }
     for kind, context in contexts.items():

@@ -147,6 +147,8 @@ def test_a_link_used_twice_at_the_same_moment_sets_one_password(
     db.session.rollback()  # this test's own session still reads from before the resets
     works = [n for n in range(6) if _signs_in(client, "asha@example.com", f"parallel-secret-{n}")]
     assert works == [winner], (statuses, works)
+    # One password set, one "your password was changed" notice: the losers recorded none.
+    assert len(mail_rows(notifications.PASSWORD_CHANGED)) == 1
 
 
 def test_the_token_shows_nothing_of_the_password_hash(client: FlaskClient) -> None:

@@ -143,21 +143,27 @@ def update_profile(user: User, changes: dict[str, Any]) -> User:
     return user
 
 
-def set_password(user: User, password: str, field: str = "password") -> None:
-    """A new password; every session of the person so far ends (on every device).
+def set_password(user: User, password: str, how: str, field: str = "password") -> None:
+    """A new password; every session of the person so far ends (on every device), and they
+    get a mail saying so (``how``: ``notifications.CHANGED_IN_ACCOUNT`` or ``CHANGED_BY_RESET``).
 
     Stored only if the password is still the one just checked (a reset link, or the current
     password), so of two changes at the same moment exactly one wins; the other is a 409."""
+    user_id = user.id
     checked_hash = user.password_hash  # read now: the transaction below may reload ``user``
     check_password_rules(user.email, password, field)
     password_hash = bcrypt.generate_password_hash(password).decode()
     with write_transaction() as session:
         changed = session.execute(
             update(User)
-            .where(User.id == user.id, User.password_hash == checked_hash)
+            .where(User.id == user_id, User.password_hash == checked_hash)
             .values(password_hash=password_hash)
             .execution_options(synchronize_session=False)
         )
+        if changed.rowcount == 1:  # type: ignore[attr-defined]
+            # Recorded with the new hash, in one commit: no notice for a change that did
+            # not happen, and no change without its notice.
+            notifications.password_changed(user_id, how)
     db.session.expire(user)  # its hash is read again from the database when next needed
     if changed.rowcount != 1:  # type: ignore[attr-defined]
         raise ApiError(409, "password_changed", "The password was changed meanwhile; try again.")
@@ -172,7 +178,7 @@ def change_password(user: User, current: str, new: str) -> None:
         raise _invalid("current_password", "This is not your current password.")
     if current == new:
         raise _invalid("new_password", "Choose a password other than the current one.")
-    set_password(user, new, "new_password")
+    set_password(user, new, notifications.CHANGED_IN_ACCOUNT, "new_password")
 
 
 def request_password_reset(email: str) -> None:
@@ -189,7 +195,7 @@ def reset_password(token: str, password: str) -> User:
     """Set a new password with a reset link's token; ends every session of the person."""
     user = reset.user_for(token)
     try:
-        set_password(user, password)
+        set_password(user, password, notifications.CHANGED_BY_RESET)
     except ApiError as error:
         if error.code != "password_changed":
             raise

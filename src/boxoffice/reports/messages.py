@@ -228,10 +228,26 @@ def password_reset(row: MailLog) -> EmailMessage:
     )
 
 
+def password_changed(row: MailLog) -> EmailMessage:
+    """A security notice; it links only to the page that mails a reset link, never to
+    anything that signs in, so a forwarded or intercepted copy opens no account."""
+    how, _, _ = row.period.partition(":")
+    draft = Draft(row)
+    subject = draft.t("Your BoxOffice password was changed")
+    return draft.finish(
+        "password_changed",
+        subject,
+        changed_at=draft.t.when(row.created_at, draft.settings.tz),  # recorded with the change
+        by_reset=how == notifications.CHANGED_BY_RESET,
+        forgot_url=draft.url("/forgot-password"),
+    )
+
+
 BUILDERS: dict[str, Callable[[MailLog], EmailMessage]] = {
     notifications.BOOKING_CONFIRMED: booking_confirmed,
     notifications.BOOKING_CANCELLED: booking_cancelled,
     notifications.PASSWORD_RESET: password_reset,
+    notifications.PASSWORD_CHANGED: password_changed,
     reminders.SHOW_REMINDER: show_reminder,
     reminders.MISS_YOU: miss_you,
     monthly.MONTHLY_REPORT: monthly_report,
