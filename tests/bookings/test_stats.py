@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
-from bookings.conftest import CAPACITY, book
+import time_machine
+from bookings.conftest import CAPACITY, book, later, soon_show
+from factories import make_show, make_venue
 from flask.testing import FlaskClient
-from support import Account, assert_error
+from support import Account, assert_error, register_and_login
 
 from boxoffice.db_types import utcnow
 
@@ -24,6 +27,7 @@ def test_stats_per_venue_show_and_day(
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert body["totals"] == {"revenue": "900.00", "tickets": 3, "bookings": 2}
+    assert body["upcoming"] == {"revenue": "900.00", "tickets": 3, "bookings": 2, "shows": 1}
     [venue] = body["venues"]
     assert (venue["name"], venue["capacity"]) == ("Hall", CAPACITY)
     [row] = venue["shows"]
@@ -53,3 +57,35 @@ def test_empty_stats(client: FlaskClient, admin: Account):
         "tickets": 0,
         "bookings": 0,
     }
+    assert body["upcoming"] == {"revenue": "0.00", "tickets": 0, "bookings": 0, "shows": 0}
+
+
+def test_upcoming_figures_agree_and_totals_keep_the_past(client: FlaskClient, app):
+    # At 10:00 local time, so the shows below start and end on the same day.
+    tz = app.config["BOXOFFICE"].tz
+    morning = datetime.combine(utcnow().astimezone(tz).date() + timedelta(days=1), time(10), tz)
+    with time_machine.travel(morning, tick=False):
+        # Signed in at that time, so the tokens are valid then.
+        user = register_and_login(client, "asha@example.com")
+        admin = register_and_login(client, "boss@example.com", admin=True)
+        ended = soon_show(minutes=30, title="Kantara", duration_minutes=120)
+        running = soon_show(minutes=60, title="Vikram", duration_minutes=180)
+        coming = make_show(make_venue(name="Hall"), title="Leo", starts_in=timedelta(days=2))
+        far = make_show(make_venue(name="Far Hall"), title="Dune", starts_in=timedelta(days=20))
+        book(client, user, show_id=ended.id, seats=["A1", "A2"])  # 200 each
+        book(client, user, show_id=running.id, seats=["B1"])
+        book(client, user, show_id=coming.id, seats=["A1"])
+        book(client, user, show_id=far.id, seats=["A1", "A2", "A3"])  # beyond the 14 days
+
+        with later(30 + 120 + 1):  # Kantara has ended, Vikram is on
+            body = client.get("/api/admin/stats", headers=admin.headers).get_json()
+
+    assert body["totals"] == {"revenue": "1400.00", "tickets": 7, "bookings": 4}
+    assert body["upcoming"] == {"revenue": "400.00", "tickets": 2, "bookings": 2, "shows": 2}
+    listed = [s for venue in body["venues"] for s in venue["shows"]]
+    assert sorted(s["show_id"] for s in listed) == sorted([coming.id, running.id])
+    # The chart, the upcoming figures and the venues' lists count the same shows.
+    days = body["bookings_per_day"]
+    assert sum(d["bookings"] for d in days) == body["upcoming"]["bookings"]
+    assert sum(d["tickets"] for d in days) == sum(s["booked"] for s in listed) == 2
+    assert sum(Decimal(s["revenue"]) for s in listed) == Decimal(body["upcoming"]["revenue"])

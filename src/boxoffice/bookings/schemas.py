@@ -253,7 +253,21 @@ class StatsTotalsSchema(Schema):
     bookings = fields.Integer()
 
 
+class StatsUpcomingSchema(StatsTotalsSchema):
+    shows = fields.Integer()
+
+
 class StatsSchema(Schema):
     venues = fields.List(fields.Nested(StatsVenueSchema))
     bookings_per_day = fields.List(fields.Nested(StatsDaySchema))
-    totals = fields.Nested(StatsTotalsSchema)
+    upcoming = fields.Nested(
+        StatsUpcomingSchema,
+        metadata={
+            "description": "the shows listed under venues (not ended, next 14 days): the sums "
+            "of bookings_per_day, and of their revenue"
+        },
+    )
+    totals = fields.Nested(
+        StatsTotalsSchema,
+        metadata={"description": "every confirmed booking ever made, past shows included"},
+    )
