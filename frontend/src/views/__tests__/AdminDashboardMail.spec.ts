@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { api } from '@/api'
 import { ApiError } from '@/api/client'
-import type { Mail, MailPage } from '@/api/types'
+import type { AdminStats, Mail, MailPage } from '@/api/types'
 import FailedMail from '@/components/admin/FailedMail.vue'
 import { useNoticesStore } from '@/stores/notices'
 import AdminDashboardView from '@/views/admin/AdminDashboardView.vue'
@@ -132,7 +132,8 @@ describe('AdminDashboardView', () => {
   it('has a Mail section with the failed mails', async () => {
     vi.spyOn(api, 'stats').mockResolvedValue({
       venues: [], bookings_per_day: [], totals: { revenue: '0.00', tickets: 0, bookings: 0 },
-    })
+      upcoming: { revenue: '0.00', tickets: 0, bookings: 0, shows: 0 },
+    } as AdminStats)
     vi.spyOn(api, 'mails').mockResolvedValue(page([failed(7, 'asha@example.com')], 31))
     await mount(AdminDashboardView)
 

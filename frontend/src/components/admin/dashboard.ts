@@ -1,0 +1,25 @@
+import { api } from '@/api'
+import type { AdminStats, Money, StatsShow } from '@/api/types'
+
+/**
+ * GET /api/admin/stats as the dashboard reads it: `upcoming` sums the same shows as the venue
+ * lists and `bookings_per_day` (not ended, next 14 days); `totals` are all time. Declared here
+ * so the dashboard's additions stay beside the dashboard.
+ */
+export interface DashboardStats extends AdminStats {
+  upcoming: { revenue: Money; tickets: number; bookings: number; shows: number }
+}
+
+export const loadDashboardStats = async () => (await api.stats()) as DashboardStats
+
+export type RankedShow = StatsShow & { venue: string }
+export type ShowOrder = 'fullest' | 'soonest'
+
+const byStart = (a: RankedShow, b: RankedShow) => Date.parse(a.starts_at) - Date.parse(b.starts_at) || a.show_id - b.show_id
+
+/** The first `limit` upcoming shows of every venue, fullest (ties: soonest) or soonest first. */
+export function rankShows(venues: AdminStats['venues'], order: ShowOrder, limit: number): RankedShow[] {
+  const shows = venues.flatMap((v) => v.shows.map((s) => ({ ...s, venue: v.name })))
+  const compare = order === 'fullest' ? (a: RankedShow, b: RankedShow) => b.occupancy - a.occupancy || byStart(a, b) : byStart
+  return shows.sort(compare).slice(0, limit)
+}
