@@ -11,7 +11,7 @@ from types import FrameType
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
+from flask.cli import FlaskGroup, ScriptInfo, routes_command, shell_command, with_appcontext
 
 from . import create_app
 from .config import Settings
@@ -192,20 +192,23 @@ def jobs() -> None:
 
 
 def _app_beside_serve() -> Flask:
-    """The app for a job run from a second terminal.
+    """The app for a job, which may run from a second terminal.
 
     Beside a running `boxoffice serve` on its embedded Redis, whose address lives only in
     serve's own environment, the mails are queued there, so that serve's worker sends them
     at once (without a broker they would wait for the outbox sweep). The app that looked
-    this command up was made before that address was known, so the job gets its own."""
-    if not os.environ.get("BOXOFFICE_REDIS_URL"):
+    this command up was made before that address was known: then the job gets its own."""
+    app: Flask = click.get_current_context().ensure_object(ScriptInfo).load_app()
+    settings = app.config["BOXOFFICE"]
+    if settings.redis_url is None:
         from .embedded import running_url
 
-        url = running_url(Settings.from_env().instance_dir)
+        url = running_url(settings.instance_dir)
         if url:
             os.environ["BOXOFFICE_REDIS_URL"] = url
             click.echo(f"Queueing on the Redis of the running `boxoffice serve` ({url}).")
-    return create_app()
+            return create_app()
+    return app
 
 
 @jobs.command("monthly-report")
