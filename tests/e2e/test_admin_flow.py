@@ -124,3 +124,40 @@ def test_normal_user_cannot_open_admin_pages(page: Page, sign_up) -> None:
     page.fill("input[name=password]", "wrong-password")
     page.get_by_role("button", name="Sign in as admin").click()
     expect(page.get_by_role("alert").first).to_be_visible()
+
+
+def test_admin_pages_fit_a_phone(new_context, admin_credentials, shot) -> None:
+    email, password = admin_credentials
+    page = new_context(viewport={"width": 390, "height": 844}).new_page()
+    page.goto("/admin/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.get_by_role("button", name="Sign in as admin").click()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+
+    # Sign out sits beside the brand; the menu keeps to one line below them.
+    brand = page.get_by_role("link", name=re.compile("BoxOffice")).first.bounding_box()
+    sign_out = page.get_by_role("button", name="Sign out").bounding_box()
+    menu = page.get_by_role("navigation", name="Main")
+    links = [menu.get_by_role("link", name=n).bounding_box() for n in ("Dashboard", "Site")]
+    assert brand and sign_out and all(links)
+    assert abs(sign_out["y"] + sign_out["height"] / 2 - (brand["y"] + brand["height"] / 2)) < 8
+    assert links[0]["y"] == links[1]["y"] and links[1]["x"] + links[1]["width"] <= 390  # type: ignore[index]
+    shot(page, "29-admin-dashboard-phone")
+
+    # Every row's buttons are on the screen, without scrolling sideways.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Venues").click()
+    expect(page.get_by_role("heading", name="Venues", exact=True)).to_be_visible()
+    for name in ("Shows", "Delete"):
+        buttons = page.get_by_role("main").get_by_text(name, exact=True)
+        expect(buttons.first).to_be_visible()
+        for box in (b.bounding_box() for b in buttons.all()):
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, (name, box)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "30-admin-venues-phone")
+    page.get_by_role("main").get_by_text("Shows", exact=True).first.click()
+    delete = page.get_by_role("button", name="Delete").first
+    expect(delete).to_be_visible()
+    box = delete.bounding_box()
+    assert box and box["x"] + box["width"] <= 390, box
+    shot(page, "31-admin-shows-phone")
