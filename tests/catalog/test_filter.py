@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import time_machine
@@ -134,6 +135,12 @@ def test_meta_offers_only_languages_of_upcoming_shows(client: FlaskClient):
     assert meta["show_languages"] == ["hi", "ta"]
     # The names stay complete: sign-up and the show form offer every language.
     assert meta["languages"]["bn"] == "Bengali"
+
+
+def test_meta_says_the_cancel_cutoff_in_force(client: FlaskClient, app, settings):
+    # Not the default 60: the page must learn the server's setting, not assume one.
+    app.config["BOXOFFICE"] = replace(settings, cancel_cutoff_minutes=45)
+    assert client.get("/api/meta").get_json()["cancel_cutoff_minutes"] == 45
 
 
 def test_fast_listing_matches_the_documented_schema(client: FlaskClient, app):

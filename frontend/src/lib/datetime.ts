@@ -34,6 +34,13 @@ export const formatTime = (iso: string) => timeFmt.format(wallClock(iso))
 /** "2026-11-26" -> "26 Nov" */
 export const formatDay = (ymd: string) => shortDateFmt.format(new Date(`${ymd}T00:00:00Z`))
 
+/** The moment `minutes` before `iso`, written in the same offset (so shown in the same wall clock). */
+export function minutesBefore(iso: string, minutes: number): string {
+  const offset = isoOffset(iso)
+  if (!offset) return new Date(Date.parse(iso) - minutes * 60_000).toISOString()
+  return `${new Date(wallClock(iso).getTime() - minutes * 60_000).toISOString().slice(0, 19)}${offset}`
+}
+
 export function isPast(iso: string, now = Date.now()): boolean {
   return Date.parse(iso) <= now
 }

@@ -19,6 +19,8 @@ const FALLBACK_LANGUAGES: Record<string, string> = {
 export type CatalogueMeta = Meta & {
   /** Codes of the languages that upcoming shows have: the ones a search can find. */
   show_languages?: string[]
+  /** A booking can be cancelled until this long before its show (BOXOFFICE_CANCEL_CUTOFF_MINUTES). */
+  cancel_cutoff_minutes?: number
 }
 
 export const useMetaStore = defineStore('meta', () => {

@@ -281,6 +281,9 @@ class MetaSchema(Schema):
     locations = fields.List(fields.String())
     tags = fields.List(fields.String())
     timezone = fields.String(metadata={"description": "IANA zone of show times, e.g. Asia/Kolkata"})
+    cancel_cutoff_minutes = fields.Integer(
+        metadata={"description": "A booking can be cancelled until this long before its show"}
+    )
 
 
 class DeletedSchema(Schema):

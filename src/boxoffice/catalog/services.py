@@ -274,4 +274,6 @@ def catalogue_meta() -> dict[str, Any]:
         "tags": sorted(tags),
         # Shows are scheduled in the cinema's local time, whatever the admin's browser says.
         "timezone": current_app.config["BOXOFFICE"].timezone,
+        # Pages before a booking exists (the confirm page) say whether it could be cancelled.
+        "cancel_cutoff_minutes": current_app.config["BOXOFFICE"].cancel_cutoff_minutes,
     }

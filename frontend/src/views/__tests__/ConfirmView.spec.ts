@@ -25,10 +25,11 @@ beforeEach(() => {
 afterEach(() => vi.useRealTimers())
 
 /** The confirm page opened directly (as after a reload): it loads the show and our hold. */
-async function mountConfirm() {
+async function mountConfirm(startsAt = show.starts_at, cutoff?: number) {
   const seats = seatsFromLayout(1, 4, { removed: [], categories: [] }, '200.00')
   Object.assign(seats[1]!, { status: 'held', mine: true })
-  vi.spyOn(api, 'show').mockResolvedValue({ show })
+  vi.spyOn(api, 'show').mockResolvedValue({ show: { ...show, starts_at: startsAt } })
+  vi.spyOn(api, 'meta').mockResolvedValue({ languages: {}, locations: [], tags: [], cancel_cutoff_minutes: cutoff } as never)
   vi.spyOn(api, 'seats').mockResolvedValue({
     show_id: 7, rows: 1, seats_per_row: 4, seats,
     hold: { hold_id: 'h1', expires_at: at(8 * 60_000), seats: ['A2'], total: '200.00' },
@@ -67,5 +68,36 @@ describe('ConfirmView when the show starts while it is open', () => {
     const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime })
     await user.click(confirm)
     expect(book).not.toHaveBeenCalled()
+  })
+})
+
+describe('ConfirmView on cancelling', () => {
+  // 8 pm in Chennai is 14:30 UTC, two and a half hours after NOW.
+  const evening = '2026-11-26T20:00:00+05:30'
+
+  it("says until when the booking could be cancelled, by the server's cutoff, in the show's local time", async () => {
+    await mountConfirm(evening, 45)
+    expect(screen.getByText(/^You can cancel until/)).toHaveTextContent('You can cancel until Thu, 26 Nov, 7:15 pm.')
+    expect(screen.queryByText(/cannot be cancelled/)).toBeNull()
+  })
+
+  it('says it cannot be cancelled once the show is nearer than the cutoff, at that moment', async () => {
+    // 6:17 pm: cancelling closes at 5:32 pm, two minutes after NOW (within the hold's 8).
+    await mountConfirm('2026-11-26T18:17:00+05:30', 45)
+    expect(screen.getByText(/^You can cancel until/)).toHaveTextContent('5:32 pm')
+    await vi.advanceTimersByTimeAsync(2 * 60_000 - 1000)
+    expect(screen.getByText(/^You can cancel until/)).toBeInTheDocument()
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(screen.queryByText(/^You can cancel until/)).toBeNull()
+    expect(
+      screen.getByText('This booking cannot be cancelled: the show starts in less than 45 minutes.'),
+    ).toBeInTheDocument()
+    expect(screen.getByRole('button', { name: /Confirm booking/ })).toBeEnabled() // booking still works
+  })
+
+  it('says nothing about cancelling when the server does not give its cutoff', async () => {
+    await mountConfirm(evening)
+    expect(screen.getByRole('button', { name: /Confirm booking/ })).toBeInTheDocument()
+    expect(screen.queryByText(/cancel/i)).toBeNull()
   })
 })
