@@ -92,14 +92,36 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        # SQLite changes a column (batch mode) by copying its table, dropping the original
+        # and renaming the copy. With foreign keys enforced, the drop deletes every row that
+        # references the table (ON DELETE CASCADE: a booking's seat claims), so they are off
+        # while migrating; SQLite only switches them outside a transaction.
+        sqlite = connection.dialect.name == 'sqlite'
+        if sqlite:
+            connection.connection.driver_connection.execute('PRAGMA foreign_keys=OFF')
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                _check_foreign_keys(connection)
+        finally:
+            if sqlite:
+                connection.rollback()
+                connection.connection.driver_connection.execute('PRAGMA foreign_keys=ON')
+
+
+def _check_foreign_keys(connection):
+    """Fail loudly if a migration left a row pointing at nothing (SQLite, keys off)."""
+    dangling = connection.exec_driver_sql('PRAGMA foreign_key_check').fetchall()
+    connection.commit()
+    if dangling:
+        raise RuntimeError(f'Migrations left rows with broken foreign keys: {dangling[:10]}')
 
 
 if context.is_offline_mode():

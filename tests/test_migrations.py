@@ -38,3 +38,65 @@ def test_the_monthly_report_switch_starts_as_the_one_switch_before_it(app):
             sa.text("SELECT email, monthly_report_enabled FROM users ORDER BY email")
         ).all()
     assert [tuple(row) for row in rows] == [("off@example.com", False), ("on@example.com", True)]
+
+
+def test_bookings_made_before_they_kept_the_end_get_the_end_the_door_used(app):
+    """The end the door computed until now: the booked start plus the show's length, or 150
+    minutes for a deleted show. On SQLite the migration copies the bookings table, which
+    must not take the seat claims that reference it along."""
+    from datetime import UTC, datetime, timedelta
+
+    import sqlalchemy as sa
+    from flask_migrate import downgrade, upgrade
+
+    from boxoffice.bookings.models import Booking, SeatClaim
+
+    start = datetime(2026, 12, 1, 13, 30, 15, 123456)  # naive UTC, as stored
+    db.session.remove()
+    downgrade(revision="8e41c0d7b2a9")
+    try:
+        with db.engine.begin() as connection:
+            tables = sa.MetaData()
+            table = {
+                name: sa.Table(name, tables, autoload_with=connection)
+                for name in ("users", "venues", "shows", "bookings", "seat_claims")
+            }
+            user = connection.execute(
+                table["users"].insert().returning(table["users"].c.id),
+                {"email": "a@example.com", "name": "A", "password_hash": "x", "language": "en",
+                 "is_admin": False, "reminders_enabled": True, "created_at": start},
+            ).scalar_one()  # fmt: skip
+            venue = connection.execute(
+                table["venues"].insert().returning(table["venues"].c.id),
+                {"name": "Hall", "location": "Pune", "rows": 2, "seats_per_row": 2, "layout": {},
+                 "currency": "INR", "created_at": start},
+            ).scalar_one()  # fmt: skip
+            show = connection.execute(
+                table["shows"].insert().returning(table["shows"].c.id),
+                {"venue_id": venue, "title": "Leo", "language": "en", "tags": [],
+                 "duration_minutes": 97, "starts_at": start, "price": 20000, "capacity": 4,
+                 "seats_booked": 1, "created_at": start},
+            ).scalar_one()  # fmt: skip
+            bookings = {}
+            for code, show_id in (("KEPTSHOW", show), ("GONESHOW", None)):
+                bookings[code] = connection.execute(
+                    table["bookings"].insert().returning(table["bookings"].c.id),
+                    {"code": code, "user_id": user, "show_id": show_id, "show_title": "Leo",
+                     "show_starts_at": start, "show_language": "en", "venue_name": "Hall",
+                     "venue_location": "Pune", "seats": ["A1"], "total": 20000,
+                     "status": "confirmed", "booked_at": start},
+                ).scalar_one()  # fmt: skip
+            connection.execute(
+                table["seat_claims"].insert(),
+                {"show_id": show, "seat": "A1", "user_id": user,
+                 "booking_id": bookings["KEPTSHOW"], "price": 20000},
+            )  # fmt: skip
+    finally:
+        upgrade()
+    aware = start.replace(tzinfo=UTC)
+    kept = db.session.get(Booking, bookings["KEPTSHOW"])
+    gone = db.session.get(Booking, bookings["GONESHOW"])
+    assert kept.show_ends_at == aware + timedelta(minutes=97)
+    assert gone.show_ends_at == aware + timedelta(minutes=150)
+    claims = db.session.scalars(sa.select(SeatClaim.booking_id)).all()
+    assert claims == [bookings["KEPTSHOW"]]

@@ -18,7 +18,7 @@ from .auth.services import make_admin, register_user
 from .bookings.models import Booking, SeatClaim
 from .bookings.records import new_code
 from .catalog.layout import capacity_of, seats_of
-from .catalog.models import Show, Venue
+from .catalog.models import Show, Venue, show_end
 from .catalog.services import create_venue
 from .config import Settings
 from .extensions import db
@@ -286,6 +286,7 @@ def _book(
         show=show,
         show_title=facts["title"],
         show_starts_at=facts["starts_at"],
+        show_ends_at=show_end(facts["starts_at"], facts["duration_minutes"]),
         show_language=facts["language"],
         venue_name=venue.name,
         venue_location=venue.location,
@@ -355,6 +356,7 @@ def _facts(show: Show) -> dict[str, Any]:
     return {
         "title": show.title,
         "starts_at": show.starts_at,
+        "duration_minutes": show.duration_minutes,
         "language": show.language,
         "price": show.price,
     }

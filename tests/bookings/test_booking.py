@@ -49,6 +49,7 @@ def test_book_a_hold(client: FlaskClient, show, user: Account):
         "show_id": show.id,
         "title": "Leo",
         "starts_at": booking["show"]["starts_at"],
+        "ends_at": booking["show"]["ends_at"],
         "venue": {"name": "Hall", "location": "Chennai"},
     }
     assert booking["qr_url"] == f"/api/booking/qr?booking_id={booking['booking_id']}"

@@ -17,6 +17,7 @@ def insert_booking(show: Show, user_id: int, seats: list[str]) -> Booking:
         show_id=show.id,
         show_title=show.title,
         show_starts_at=show.starts_at,
+        show_ends_at=show.ends_at,
         show_language=show.language,
         venue_name=show.venue.name,
         venue_location=show.venue.location,

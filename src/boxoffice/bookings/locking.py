@@ -148,6 +148,16 @@ MOVE_COUNTER = (
     # shows stay valid (``catalog.listing_cache``).
     .execution_options(**{COUNTER_ONLY: True})
 )
+# For bookings, which copy the show's start and end as they read them: the counter moves only
+# if an admin has not changed either since (see ``count_booked``).
+MOVE_COUNTER_AS_READ = MOVE_COUNTER.where(
+    SHOWS.starts_at == bindparam("read_starts_at"),
+    SHOWS.duration_minutes == bindparam("read_duration"),
+)
+
+
+class ShowChanged(Exception):
+    """The show's start or length changed after this transaction read it (``count_booked``)."""
 
 
 def read_show(connection: Connection, show_id: int) -> Row[Any]:
@@ -162,17 +172,31 @@ def read_show(connection: Connection, show_id: int) -> Row[Any]:
     return row
 
 
-def count_booked(session: Session, show_id: int, delta: int) -> None:
+def count_booked(session: Session, show_id: int, delta: int, as_read: Any = None) -> None:
     """Move the show's booked-seat counter: the last statement before the commit.
 
     On PostgreSQL this takes the show's row lock, which is then held only for the commit.
     Unlike the other seat-change statements this one runs through the Session: writes to
     ``shows`` must pass its events, which refresh the cached search results
     (``catalog.listing_cache``).
+
+    New bookings pass the show ``as_read`` (``read_show``): they copied its start and end,
+    and an admin who changed those meanwhile (on PostgreSQL the read takes no lock) has
+    already brought the show's committed bookings in step, not these. The counter then does
+    not move and ``ShowChanged`` has ``run_locked`` try again with the show as it now is.
+    Once the counter has moved, the admin's change waits for this commit.
     """
-    moved = session.execute(MOVE_COUNTER, {"target_show": show_id, "delta": delta})
-    if moved.rowcount != 1:  # type: ignore[attr-defined]
-        raise NotFound("Show")
+    params: dict[str, Any] = {"target_show": show_id, "delta": delta}
+    if as_read is None:
+        moved = session.execute(MOVE_COUNTER, params)
+    else:
+        params |= {"read_starts_at": as_read.starts_at, "read_duration": as_read.duration_minutes}
+        moved = session.execute(MOVE_COUNTER_AS_READ, params)
+    if moved.rowcount == 1:  # type: ignore[attr-defined]
+        return
+    if as_read is not None:
+        raise ShowChanged  # or deleted: the next read answers 404 then
+    raise NotFound("Show")
 
 
 # ---- transactions with retries ----------------------------------------------------------
@@ -230,6 +254,8 @@ def run_locked(work: Callable[[Session], T], on_conflict: Callable[[], ApiError]
             if _is_missing_person(error):
                 raise account_gone() from None
             raise on_conflict() from None
+        except ShowChanged:
+            continue  # no back-off: nothing to wait for, the change has committed
         except OperationalError as error:
             if not _is_transient(error):
                 raise

@@ -37,6 +37,9 @@ class Booking(db.Model):  # type: ignore[name-defined]
     )
     show_title: Mapped[str] = mapped_column(String(200))
     show_starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Until then the ticket admits at the door (and its QR code stays on the owner's page).
+    # Kept in step with the show when an admin changes its length (``records.follow_show``).
+    show_ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     show_language: Mapped[str] = mapped_column(String(8))
     venue_name: Mapped[str] = mapped_column(String(120))
     venue_location: Mapped[str] = mapped_column(String(80))

@@ -10,9 +10,11 @@ from decimal import Decimal
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Connection
+from sqlalchemy import Connection, update
 
+from ..catalog.models import Show, show_end
 from ..db_types import utcnow
+from ..extensions import db
 from .cancellation import CONFIRMED
 from .models import Booking
 
@@ -41,6 +43,7 @@ def booking_values(
         "show_id": show.id,
         "show_title": show.title,
         "show_starts_at": show.starts_at,
+        "show_ends_at": show_end(show.starts_at, show.duration_minutes),
         "show_language": show.language,
         "venue_name": show.venue_name,
         "venue_location": show.venue_location,
@@ -63,6 +66,20 @@ def insert_bookings(
     values = [booking_values(person, show, labels, total, now) for person, labels, total in orders]
     ids = connection.scalars(INSERT_BOOKINGS, values).all()
     return [Booking(id=booking_id, **row) for booking_id, row in zip(ids, values, strict=True)]
+
+
+def follow_show(show: Show) -> None:
+    """Give the show's bookings its end again after an admin changed its start or length,
+    inside the admin's transaction (the door and the owner's page read the copy).
+
+    Only bookings made for the show's current start: one cancelled before a reschedule keeps
+    the times it was booked for. A booking whose transaction read the show before this change
+    commits after it is caught by its counter update (``locking.count_booked``)."""
+    db.session.execute(
+        update(Booking)
+        .where(Booking.show_id == show.id, Booking.show_starts_at == show.starts_at)
+        .values(show_ends_at=show.ends_at)
+    )
 
 
 def _cutoff_minutes() -> int:
@@ -92,6 +109,7 @@ def booking_view(booking: Booking, now: datetime | None = None) -> dict[str, Any
             "show_id": booking.show_id,
             "title": booking.show_title,
             "starts_at": booking.show_starts_at,
+            "ends_at": booking.show_ends_at,
             "venue": {"name": booking.venue_name, "location": booking.venue_location},
         },
         "seats": list(booking.seats),

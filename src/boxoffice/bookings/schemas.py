@@ -148,6 +148,9 @@ class BookedShowSchema(Schema):
     show_id = fields.Integer(allow_none=True)
     title = fields.String()
     starts_at = LocalDateTime()
+    ends_at = LocalDateTime(
+        metadata={"description": "when the show ends: the ticket admits at the door until then"}
+    )
     venue = fields.Nested(VenueRefSchema)
 
 

@@ -116,8 +116,8 @@ class Kind:
     # Deletes what ``record`` wrote for orders that lost a seat, given their claim columns.
     drop: Callable[[Connection, list[dict[str, Any]]], None]
     # The last statements of the transaction, for the orders that got all their seats
-    # (with their claim columns).
-    finish: Callable[[Session, int, list[Winner], list[dict[str, Any]]], None]
+    # (with their claim columns), given the show as read.
+    finish: Callable[[Session, Any, list[Winner], list[dict[str, Any]]], None]
     # Whether a person's later order replaces their earlier one of the same batch.
     replaces_own: bool
 
@@ -206,7 +206,7 @@ def _place(
             winners = [winner for index, winner in enumerate(winners) if index not in losers]
         claimed = {label for winner in winners for label in winner.order.labels}
         if winners:
-            kind.finish(session, show_id, winners, columns)
+            kind.finish(session, show, winners, columns)
         freed = sorted({claim.seat for claim in given_up} - claimed)
         changes = [(seat, FREE) for seat in freed] + [(seat, status) for seat in sorted(claimed)]
         events.publish_after_commit(show_id, changes)
@@ -414,19 +414,21 @@ def _drop_bookings(connection: Connection, columns: list[dict[str, Any]]) -> Non
 
 
 def _holds_done(
-    _session: Session, _show_id: int, _winners: list[Winner], _columns: list[dict[str, Any]]
+    _session: Session, _show: Any, _winners: list[Winner], _columns: list[dict[str, Any]]
 ) -> None:
     """Held seats are not counted as sold, and no mail is sent for a hold."""
 
 
 def _bookings_done(
-    session: Session, show_id: int, winners: list[Winner], columns: list[dict[str, Any]]
+    session: Session, show: Any, winners: list[Winner], columns: list[dict[str, Any]]
 ) -> None:
-    """Record each booking's confirmation mail; move the show's counter last."""
+    """Record each booking's confirmation mail; move the show's counter last (if the show's
+    times are still those the bookings copied)."""
     people = [winner.order.user_id for winner in winners]
     ids = [column["booking_id"] for column in columns]
     notifications.booking_confirmed(list(zip(ids, people, strict=True)))
-    count_booked(session, show_id, sum(len(winner.order.labels) for winner in winners))
+    seats = sum(len(winner.order.labels) for winner in winners)
+    count_booked(session, show.id, seats, as_read=show)
 
 
 HOLD = Kind("hold", _record_holds, _drop_holds, _holds_done, replaces_own=True)

@@ -88,7 +88,7 @@ def _book_hold(user_id: int, hold_id: str) -> dict[str, Any]:
         race_pause()
         connection.execute(DELETE_HOLD, {"hold_id": hold_id})
         notifications.booking_confirmed([(booking.id, user_id)])
-        count_booked(session, show_id, len(labels))
+        count_booked(session, show_id, len(labels), as_read=show)
         events.publish_after_commit(show_id, [(seat, BOOKED) for seat in booking.seats])
         return booking_view(booking, now)
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from ..catalog.layout import capacity_of
-from ..catalog.models import Show, Venue
+from ..catalog.models import Show, Venue, show_end
 from ..db_types import utcnow
 from ..extensions import db
 from .cancellation import CONFIRMED
@@ -65,7 +65,7 @@ def admin_stats(tz: ZoneInfo) -> dict[str, Any]:
         .order_by(Show.starts_at, Show.id)
     ).all()
     for show in shows:
-        if show.starts_at + timedelta(minutes=show.duration_minutes) <= now:
+        if show_end(show.starts_at, show.duration_minutes) <= now:
             continue
         upcoming[show.id] = show.starts_at.astimezone(tz).date()
         shows_by_venue[show.venue_id].append(

@@ -29,7 +29,6 @@ REF_PREFIX = "BX:"
 # nobody in yet, so a mix-up at the door cannot use it up.
 DOORS_OPEN = timedelta(hours=2)
 SALT = "boxoffice.ticket"
-DEFAULT_DURATION = timedelta(minutes=150)
 
 
 def _signer() -> Signer:
@@ -103,7 +102,7 @@ def _refusal(booking: Booking) -> str | None:
     if booking.admitted_at is not None:
         return "already_admitted"
     now = utcnow()
-    if booking.show_starts_at + _duration(booking) < now:
+    if booking.show_ends_at < now:
         return "show_over"
     if now < booking.show_starts_at - DOORS_OPEN:
         return "too_early"
@@ -151,11 +150,6 @@ def admit_ref(ref: str) -> dict[str, Any]:
     return {**checked, "reason": "admitted", "booking": {**checked["booking"], "admitted_at": now}}
 
 
-def _duration(booking: Booking) -> timedelta:
-    show = booking.show
-    return timedelta(minutes=show.duration_minutes) if show is not None else DEFAULT_DURATION
-
-
 def booking_calendar(booking: Booking) -> bytes:
     """An iCalendar file with one event for the booked show (also attached to the mail)."""
     calendar = Calendar()
@@ -166,7 +160,7 @@ def booking_calendar(booking: Booking) -> bytes:
     event.add("uid", f"booking-{booking.code}@boxoffice")
     event.add("dtstamp", utcnow())
     event.add("dtstart", booking.show_starts_at)
-    event.add("dtend", booking.show_starts_at + _duration(booking))
+    event.add("dtend", booking.show_ends_at)
     event.add("summary", f"{booking.show_title} — {booking.venue_name}")
     event["location"] = vText(f"{booking.venue_name}, {booking.venue_location}")
     seats = ", ".join(booking.seats)

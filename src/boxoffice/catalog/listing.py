@@ -10,7 +10,7 @@ two), so the schema stays the documentation of the response.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, Row, Select, select
 
 from .layout import cheapest_surcharge
-from .models import Show, Venue
+from .models import Show, Venue, show_end
 
 COLUMNS = (
     Show.id,
@@ -67,7 +67,7 @@ def show_cards(
             {
                 "capacity": row.capacity,
                 "duration_minutes": row.duration_minutes,
-                "ends_at": _local(starts_at + timedelta(minutes=row.duration_minutes), tz),
+                "ends_at": _local(show_end(starts_at, row.duration_minutes), tz),
                 "free_seats": row.capacity - row.seats_booked,
                 "language": row.language,
                 "price": f"{price:.2f}",

@@ -34,6 +34,12 @@ class Venue(db.Model):  # type: ignore[name-defined]
     )
 
 
+def show_end(starts_at: datetime, duration_minutes: int) -> datetime:
+    """When a show ends, in one place: the listings say so, a ticket admits at the door until
+    then, and each booking keeps a copy (``Booking.show_ends_at``)."""
+    return starts_at + timedelta(minutes=duration_minutes)
+
+
 class Show(db.Model):  # type: ignore[name-defined]
     __tablename__ = "shows"
 
@@ -67,4 +73,4 @@ class Show(db.Model):  # type: ignore[name-defined]
 
     @property
     def ends_at(self) -> datetime:
-        return self.starts_at + timedelta(minutes=self.duration_minutes)
+        return show_end(self.starts_at, self.duration_minutes)

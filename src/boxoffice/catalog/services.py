@@ -10,6 +10,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..bookings.cancellation import cancel_active_bookings, count_active_bookings
+from ..bookings.records import follow_show
 from ..database import write_transaction
 from ..db_types import utcnow
 from ..errors import ApiError, Conflict, NotFound
@@ -231,6 +232,9 @@ def update_show(show_id: int, data: dict[str, Any]) -> Show:
                 setattr(show, field, data[field])
         if "tags" in data:
             show.tags = sorted(set(data["tags"]))
+        if "starts_at" in data or "duration_minutes" in data:
+            # Its bookings copy the end: a longer show lets late comers in for longer.
+            follow_show(show)
     return show
 
 
