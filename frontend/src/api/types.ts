@@ -112,6 +112,8 @@ export interface Booking {
     show_id: number
     title: string
     starts_at: IsoDateTime
+    /** When the show ends: the ticket admits at the door until then, late comers included. */
+    ends_at: IsoDateTime
     venue: { name: string; location: string }
   }
   seats: string[]

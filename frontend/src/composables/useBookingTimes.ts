@@ -5,17 +5,31 @@ import { hasPassed, useClockAt } from './useMomentPassed'
 const minutes = (n: number) => `${n} minute${n === 1 ? '' : 's'}`
 
 /**
+ * Whether a booking's ticket can still be used: the door admits it until the show ends, so
+ * someone running late still needs its QR code after the start. After the end it is Past.
+ */
+export function isUsable(booking: Booking, now: number): boolean {
+  return booking.status === 'confirmed' && !hasPassed(booking.show.ends_at, now)
+}
+
+/**
  * What a booking page shows that depends on the time, kept right while the page stays open:
- * the show is upcoming until it starts, and Cancel is offered until the cutoff the server
- * gave (`cancel_until`), both changing at that moment rather than when the page is next loaded.
+ * the ticket is upcoming until the show starts, then started (still usable, its QR code
+ * shown) until it ends; Cancel is offered until the cutoff the server gave (`cancel_until`).
+ * Each changes at its moment rather than when the page is next loaded.
  */
 export function useBookingTimes(booking: () => Booking | null | undefined) {
-  const now = useClockAt(() => [booking()?.cancel_until, booking()?.show.starts_at])
-
-  const upcoming = computed(() => {
+  const now = useClockAt(() => {
     const b = booking()
-    return !!b && b.status === 'confirmed' && !hasPassed(b.show.starts_at, now.value)
+    return [b?.cancel_until, b?.show.starts_at, b?.show.ends_at]
   })
+
+  const usable = computed(() => {
+    const b = booking()
+    return !!b && isUsable(b, now.value)
+  })
+  const upcoming = computed(() => usable.value && !hasPassed(booking()?.show.starts_at, now.value))
+  const started = computed(() => usable.value && !upcoming.value)
   const cancellable = computed(() => {
     const b = booking()
     return !!b && b.status === 'confirmed' && b.can_cancel && !hasPassed(b.cancel_until, now.value)
@@ -28,5 +42,5 @@ export function useBookingTimes(booking: () => Booking | null | undefined) {
     return `Cancellation closed ${minutes(b.cancel_cutoff_minutes)} before the show.`
   })
 
-  return { upcoming, cancellable, cancelClosed }
+  return { usable, upcoming, started, cancellable, cancelClosed }
 }

@@ -12,20 +12,26 @@ import NoticeStack from '@/components/NoticeStack.vue'
 import BookingDoneView from '@/views/BookingDoneView.vue'
 import MyBookingsView from '@/views/MyBookingsView.vue'
 
-// My bookings and one booking's page, left open while the cancel cutoff and the show's start
-// pass: they change at those moments, not when next loaded.
+// My bookings and one booking's page, left open while the cancel cutoff, the show's start and
+// its end pass: they change at those moments, not when next loaded.
 
 const NOW = new Date('2026-11-26T12:00:00Z').getTime()
 const at = (minutes: number) => new Date(NOW + minutes * 60_000).toISOString()
 const MINUTE = 60_000
 
-/** A show starting in `startsIn` minutes; cancelling closes 20 minutes before (not the default 60). */
+/**
+ * A show starting in `startsIn` minutes and lasting 150; cancelling closes 20 minutes before
+ * the start (not the default 60).
+ */
 const booking = (id: number, startsIn: number, patch: Partial<Booking> = {}): Booking => ({
   booking_id: id, code: `CODE000${id}`, show_id: id, seats: ['E6'], total: '250.00', status: 'confirmed',
   booked_at: at(-600), cancelled_at: null, admitted_at: null, can_cancel: true,
   cancel_until: at(startsIn - 20), cancel_cutoff_minutes: 20,
   qr_url: `/api/booking/qr?booking_id=${id}`, ics_url: `/api/booking/ics?booking_id=${id}`,
-  show: { show_id: id, title: `Show ${id}`, starts_at: at(startsIn), venue: { name: 'PVR', location: 'Mumbai' } },
+  show: {
+    show_id: id, title: `Show ${id}`, starts_at: at(startsIn), ends_at: at(startsIn + 150),
+    venue: { name: 'PVR', location: 'Mumbai' },
+  },
   ...patch,
 })
 const tooLate = new ApiError(409, 'cancel_too_late', 'Bookings can be cancelled until 20 minutes before the show.', {
@@ -73,7 +79,7 @@ describe('MyBookingsView left open', () => {
   })
   const section = (name: string) => within(screen.getByRole('region', { name }))
 
-  it("takes the soonest show's Cancel away at its cutoff, and moves it to Past at its start", async () => {
+  it("takes the soonest show's Cancel away at its cutoff, and moves it to Past at its end", async () => {
     await mount('/bookings')
     expect(cancelButtons()).toHaveLength(2)
 
@@ -85,18 +91,30 @@ describe('MyBookingsView left open', () => {
       'Cancellation closed 20 minutes before the show.',
     )
 
-    await vi.advanceTimersByTimeAsync(20 * MINUTE - 1)
+    // Started: still usable (the door admits late comers), so still upcoming, with its code.
+    await vi.advanceTimersByTimeAsync(20 * MINUTE)
+    const started = within(section('Upcoming').getByText('Show 1').closest('article') as HTMLElement)
+    expect(started.getByText('Show started')).toBeInTheDocument()
+    expect(started.getByRole('img', { name: /QR code/ })).toBeInTheDocument()
+    expect(closedNote()).toBeNull()
+
+    await vi.advanceTimersByTimeAsync(150 * MINUTE - 1)
     expect(section('Upcoming').getByText('Show 1')).toBeInTheDocument()
     await vi.advanceTimersByTimeAsync(1)
     expect(section('Upcoming').queryByText('Show 1')).toBeNull()
-    expect(section('Past and cancelled').getByText('Show 1')).toBeInTheDocument()
+    const past = within(section('Past and cancelled').getByText('Show 1').closest('article') as HTMLElement)
+    expect(past.getByText('Past')).toBeInTheDocument()
+    expect(past.queryByRole('img')).toBeNull()
     expect(section('Upcoming').getByText('Show 2')).toBeInTheDocument()
-    expect(closedNote()).toBeNull()
   })
 
-  it('moves a show to Past when the tab comes back after its start (timers run late after sleep)', async () => {
+  it('moves a show to Past when the tab comes back after its end (timers run late after sleep)', async () => {
     await mount('/bookings')
-    vi.setSystemTime(NOW + 91 * MINUTE) // no timer has fired yet
+    vi.setSystemTime(NOW + 91 * MINUTE) // started, and no timer has fired yet
+    document.dispatchEvent(new Event('visibilitychange'))
+    await nextTick()
+    expect(section('Upcoming').getByText('Show 1')).toBeInTheDocument()
+    vi.setSystemTime(NOW + 241 * MINUTE) // ended
     document.dispatchEvent(new Event('visibilitychange'))
     await nextTick()
     expect(section('Past and cancelled').getByText('Show 1')).toBeInTheDocument()
@@ -105,7 +123,7 @@ describe('MyBookingsView left open', () => {
 
   it('keeps one timer per moment to wait for, and none once the page is gone', async () => {
     const view = await mount('/bookings')
-    // The list's for the next start, and each card's for its own next moment.
+    // The list's for the next end, and each card's for its own next moment.
     expect(vi.getTimerCount()).toBe(3)
     view.unmount()
     expect(vi.getTimerCount()).toBe(0)
@@ -126,7 +144,7 @@ describe('MyBookingsView left open', () => {
 describe('BookingDoneView left open', () => {
   const soon = booking(1, 90)
 
-  it('takes Cancel away at the cutoff and the QR code and calendar link at the start', async () => {
+  it('takes Cancel away at the cutoff, the calendar link at the start and the QR code at the end', async () => {
     vi.spyOn(api, 'booking').mockResolvedValue({ booking: soon })
     await mount('/bookings/1')
     expect(vi.getTimerCount()).toBe(1)
@@ -139,9 +157,18 @@ describe('BookingDoneView left open', () => {
     expect(screen.getByRole('img', { name: /QR e-ticket/ })).toBeInTheDocument()
 
     await vi.advanceTimersByTimeAsync(20 * MINUTE)
-    expect(screen.queryByRole('img', { name: /QR e-ticket/ })).toBeNull()
+    // Someone running late still has the code to show at the door.
+    expect(screen.getByRole('img', { name: /QR e-ticket/ })).toBeInTheDocument()
+    expect(screen.getByRole('status')).toHaveTextContent(/^The show has started\. .* until it ends at/)
     expect(screen.queryByRole('link', { name: 'Add to calendar' })).toBeNull()
     expect(closedNote()).toBeNull()
+    expect(vi.getTimerCount()).toBe(1)
+
+    await vi.advanceTimersByTimeAsync(150 * MINUTE - 1)
+    expect(screen.getByRole('img', { name: /QR e-ticket/ })).toBeInTheDocument()
+    await vi.advanceTimersByTimeAsync(1)
+    expect(screen.queryByRole('img', { name: /QR e-ticket/ })).toBeNull()
+    expect(screen.queryByRole('status')).toBeNull()
     expect(vi.getTimerCount()).toBe(0)
   })
 
