@@ -1,8 +1,7 @@
 import { computed } from 'vue'
 import type { Booking } from '@/api/types'
+import { plural } from '@/lib/plural'
 import { hasPassed, useClockAt } from './useMomentPassed'
-
-const minutes = (n: number) => `${n} minute${n === 1 ? '' : 's'}`
 
 /**
  * Whether a booking's ticket can still be used: the door admits it until the show ends, so
@@ -39,7 +38,7 @@ export function useBookingTimes(booking: () => Booking | null | undefined) {
   const cancelClosed = computed(() => {
     const b = booking()
     if (!b || !upcoming.value || b.admitted_at || cancellable.value) return null
-    return `Cancellation closed ${minutes(b.cancel_cutoff_minutes)} before the show.`
+    return `Cancellation closed ${plural(b.cancel_cutoff_minutes, 'minute')} before the show.`
   })
 
   return { usable, upcoming, started, cancellable, cancelClosed }

@@ -31,6 +31,11 @@ export function validatePassword(password: string, email = ''): string | null {
   return null
 }
 
+/** The second typing of a new password (sign-up, change, reset). */
+export function validateRepeat(password: string, repeat: string): string | null {
+  return repeat === password ? null : 'Passwords do not match.'
+}
+
 /** Collect non-null messages into the same shape as a 422's details. */
 export function collect(checks: Record<string, string | null>): FieldErrors {
   const out: FieldErrors = {}

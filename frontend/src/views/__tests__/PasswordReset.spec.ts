@@ -47,7 +47,7 @@ describe('ResetPasswordView', () => {
     await user.type(screen.getByLabelText(/^New password(?! again)/), 'new-secret-2')
     await user.type(screen.getByLabelText(/^New password again/), 'new-secret-3')
     await user.click(screen.getByRole('button', { name: 'Set the password' }))
-    expect(screen.getByText('The two passwords differ.')).toBeInTheDocument()
+    expect(screen.getByText('Passwords do not match.')).toBeInTheDocument()
     expect(reset).not.toHaveBeenCalled()
     await user.clear(screen.getByLabelText(/^New password again/))
     await user.type(screen.getByLabelText(/^New password again/), 'new-secret-2')
