@@ -102,8 +102,39 @@ def test_profile_and_guest_redirect(page: Page, sign_up, shot) -> None:
     expect(page.get_by_label("Reminders")).to_be_checked()
 
 
-def test_phone_sized_screens(new_context, bookable_show, shot) -> None:
+def test_seats_clicked_signed_out_are_picked_after_signing_up(
+    page: Page, bookable_show, unique, shot
+) -> None:
+    show = f"/shows/{bookable_show['show_id']}"
+    page.goto(show)
+    seat = page.locator('.seat-map [data-status="free"]').nth(3).get_attribute("data-seat")
+    page.locator(f'[data-seat="{seat}"]').click()
+    expect(page).to_have_url(re.compile(r"/signin\?next="))
+    toast = page.get_by_role("status").filter(has_text="Sign in to choose your seats.")
+    expect(toast).to_be_visible()
+
+    # On to sign-up instead: the sign-in prompt is left behind with the sign-in page.
+    page.get_by_role("link", name="Create an account").click()
+    expect(page.get_by_role("heading", name="Create your account")).to_be_visible()
+    # Counted at once, not awaited: left alone, the toast would go by itself a little later.
+    assert toast.count() == 0
+    page.fill("input[name=name]", "Kavya")
+    page.fill("input[name=email]", f"{unique('kavya')}@example.com")
+    page.fill("input[name=password]", "correct-horse-42")
+    page.fill("input[name=confirm]", "correct-horse-42")
+    page.get_by_role("button", name="Create account").click()
+
+    # Back on the map with the seat picked and held.
+    expect(page).to_have_url(re.compile(re.escape(show) + "$"))
+    expect(page.locator(f'[data-seat="{seat}"]')).to_have_attribute("data-status", "mine")
+    expect(page.get_by_test_id("countdown")).to_be_visible()
+    expect(page.get_by_role("button", name="Continue")).to_be_enabled()
+    shot(page, "13-seat-picked-after-sign-up")
+
+
+def test_phone_sized_screens(new_context, api_sign_up, bookable_show, shot) -> None:
     context = new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    api_sign_up(context)
     page = context.new_page()
     page.goto("/")
     expect(page.locator(".show-card").first).to_be_visible()
@@ -111,9 +142,45 @@ def test_phone_sized_screens(new_context, bookable_show, shot) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "11-phone-home")
     page.goto(f"/shows/{bookable_show['show_id']}")
-    expect(page.locator(".seat-map")).to_be_visible()
+    expect(page.get_by_text("Live seat updates")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    # The map is wider than the phone: it says so, and the row letters stay in view at both
+    # edges wherever it is scrolled to.
+    expect(page.get_by_text("Swipe sideways for more seats")).to_be_visible()
+    scroller = page.locator(".seat-scroll")
+    box = scroller.bounding_box()
+    assert box is not None
+    for end in ("0", "el.scrollWidth"):
+        scroller.evaluate(f"el => {{ el.scrollLeft = {end} }}")
+        for letter in (page.locator(".row-letter").first, page.locator(".row-letter").nth(1)):
+            at = letter.bounding_box()
+            assert at is not None
+            inside = box["x"] <= at["x"] and at["x"] + at["width"] <= box["x"] + box["width"]
+            assert inside, (end, at)
+    page.get_by_role("button", name="Show seats on the left").click()
+    expect(page.get_by_role("button", name="Show seats on the right")).to_be_enabled()
     shot(page, "12-phone-seat-map")
+
+    # With seats picked the panel is one line (count, total, Continue) over the map ...
+    free = page.locator('.seat-map [data-status="free"]')
+    first, second = free.nth(0).get_attribute("data-seat"), free.nth(1).get_attribute("data-seat")
+    page.locator(f'[data-seat="{first}"]').tap()
+    page.locator(f'[data-seat="{second}"]').tap()
+    expect(page.get_by_test_id("countdown")).to_be_visible()
+    panel = page.get_by_label("Your selection")
+    toggle = panel.get_by_role("button", name=re.compile("2 seats"))
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(panel.get_by_role("button", name="Continue")).to_be_enabled()
+    expect(panel.get_by_text(str(first), exact=True)).to_be_hidden()
+    height = panel.bounding_box()
+    assert height is not None and height["height"] < 844 * 0.18, height
+    shot(page, "14-phone-seats-picked", full_page=False)
+    # ... that opens to list the seats.
+    toggle.click()
+    expect(panel.get_by_text(str(first), exact=True)).to_be_visible()
+    expect(panel.get_by_role("button", name=f"Remove seat {second}")).to_be_visible()
+    shot(page, "15-phone-seats-listed", full_page=False)
 
 
 def test_seat_map_works_with_the_keyboard(new_context, api_sign_up, bookable_show) -> None:

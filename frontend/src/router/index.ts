@@ -108,6 +108,13 @@ export function installUnauthorizedRedirect(router: Router): void {
   })
 }
 
+/** Toasts of pages left behind go away (a query change, such as a search, stays on the page). */
+export function installNoticeClearing(router: Router): void {
+  router.afterEach((to, from, failure) => {
+    if (!failure && to.path !== from.path) useNoticesStore().navigated()
+  })
+}
+
 export function createAppRouter(): Router {
   const router = createRouter({
     history: createWebHistory(),
@@ -119,5 +126,6 @@ export function createAppRouter(): Router {
     document.title = to.meta.title ? `${to.meta.title} · BoxOffice` : 'BoxOffice'
   })
   installUnauthorizedRedirect(router)
+  installNoticeClearing(router)
   return router
 }

@@ -94,6 +94,18 @@ export const useSeatsStore = defineStore('seats', () => {
     }
   }
 
+  /** Re-read the seats' statuses only, keeping the selection and hold being sent. */
+  async function reloadSeats(): Promise<void> {
+    const id = showId.value
+    if (id === null) return
+    try {
+      const m = await api.seats(id)
+      if (showId.value === id) map.value = m
+    } catch (e) {
+      notices.error(e)
+    }
+  }
+
   function toggle(label: string): void {
     const seat = seatIndex.value.get(label)
     if (!seat) return
@@ -107,6 +119,24 @@ export const useSeatsStore = defineStore('seats', () => {
       }
       selected.value = [...selected.value, label]
     }
+    void syncHold()
+  }
+
+  /**
+   * Picks again the seats chosen before signing in: those still free join the selection (up
+   * to the limit), and the person is told which ones went to someone else meanwhile.
+   */
+  function restore(labels: string[]): void {
+    const lost = labels.filter((l) => seatIndex.value.get(l)?.status !== 'free' && !selected.value.includes(l))
+    const free = labels.filter((l) => seatIndex.value.get(l)?.status === 'free' && !selected.value.includes(l))
+    const room = Math.max(0, MAX_SEATS - selected.value.length)
+    if (lost.length) {
+      const names = lost.join(', ')
+      notices.info(lost.length === 1 ? `Seat ${names} was taken meanwhile.` : `Seats ${names} were taken meanwhile.`)
+    }
+    if (free.length > room) notices.info(`You can pick up to ${MAX_SEATS} seats at a time.`)
+    if (free.length === 0 || room === 0) return
+    selected.value = [...selected.value, ...free.slice(0, room)]
     void syncHold()
   }
 
@@ -162,9 +192,10 @@ export const useSeatsStore = defineStore('seats', () => {
     } catch (e) {
       if (e instanceof ApiError && e.code === 'seat_taken') {
         const taken = Array.isArray(e.details.seats) ? (e.details.seats as string[]) : []
-        for (const l of taken) if (seatIndex.value.get(l)?.status === 'free') setStatus(l, 'held')
         selected.value = selected.value.filter((s) => !taken.includes(s))
         notices.push('error', e.message)
+        // The 409 does not say whether a lost seat is held or already booked: the map does.
+        await reloadSeats()
         // Keep what is still available: hold the rest (or release) on the next loop turn.
         dirty = true
       } else {
@@ -245,6 +276,6 @@ export const useSeatsStore = defineStore('seats', () => {
   return {
     showId, show, map, selected, hold, loading, loadError, syncing,
     selectedSeats, total, inSync, bookedByMe,
-    displayStatus, load, refresh, toggle, suggest, syncHold, settled, applyEvent, expire, book, abandon, reset,
+    displayStatus, load, refresh, toggle, restore, suggest, syncHold, settled, applyEvent, expire, book, abandon, reset,
   }
 })

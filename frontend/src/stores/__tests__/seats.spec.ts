@@ -59,18 +59,80 @@ describe('seats store', () => {
     expect(store.map!.seats.find((s) => s.seat === 'A1')!.status).toBe('free')
   })
 
-  it('on seat_taken drops the taken seat, marks it, and holds the rest', async () => {
+  it('on seat_taken drops the taken seat, shows it as the server has it, and holds the rest', async () => {
     const store = await loaded()
     const holdSpy = vi
       .spyOn(api, 'hold')
       .mockRejectedValueOnce(new ApiError(409, 'seat_taken', 'Seat A2 is no longer available.', { seats: ['A2'] }))
       .mockImplementation(async (_id, seats) => hold(seats))
+    // Lost to a booking, not a hold: only the server knows which.
+    const now = seatMap()
+    now.seats.find((s) => s.seat === 'A2')!.status = 'booked'
+    const seats = vi.spyOn(api, 'seats').mockResolvedValue(now)
     store.selected = ['A1', 'A2']
     await store.syncHold()
+    expect(seats).toHaveBeenCalledTimes(2) // the load, then after the 409
     expect(holdSpy).toHaveBeenLastCalledWith(7, ['A1'])
     expect(store.selected).toEqual(['A1'])
-    expect(store.map!.seats.find((s) => s.seat === 'A2')!.status).toBe('held')
+    const status = (l: string) => store.displayStatus(store.map!.seats.find((s) => s.seat === l)!)
+    expect(status('A2')).toBe('booked')
+    expect(status('A1')).toBe('mine')
+    expect(store.inSync).toBe(true)
     expect(useNoticesStore().items.map((n) => n.text)).toContain('Seat A2 is no longer available.')
+  })
+
+  it('on seat_taken keeps the earlier hold and the picks not yet sent', async () => {
+    const store = await loaded(seatMap(hold(['A1'], 5)))
+    const now = seatMap(hold(['A1'], 5))
+    now.seats.find((s) => s.seat === 'A2')!.status = 'held'
+    vi.spyOn(api, 'seats').mockResolvedValue(now)
+    const holdSpy = vi
+      .spyOn(api, 'hold')
+      .mockRejectedValueOnce(new ApiError(409, 'seat_taken', 'Seat A2 is no longer available.', { seats: ['A2'] }))
+      .mockImplementation(async (_id, seats) => hold(seats, 6))
+    store.toggle('A2')
+    store.toggle('A3') // picked while the first request is out
+    await store.syncHold()
+    expect(holdSpy.mock.calls.map((c) => c[1])).toEqual([['A1', 'A2'], ['A1', 'A3']])
+    expect(store.selected).toEqual(['A1', 'A3'])
+    expect(store.hold?.hold_id).toBe(6)
+    const status = (l: string) => store.displayStatus(store.map!.seats.find((s) => s.seat === l)!)
+    expect([status('A1'), status('A2'), status('A3')]).toEqual(['mine', 'held', 'mine'])
+  })
+
+  it('picks again the remembered seats that are still free and names the others', async () => {
+    const map = seatMap()
+    map.seats.find((s) => s.seat === 'A2')!.status = 'booked'
+    const store = await loaded(map)
+    const holdSpy = vi.spyOn(api, 'hold').mockImplementation(async (_id, seats) => hold(seats))
+    store.restore(['B1', 'A2', 'B2'])
+    await store.settled()
+    expect(holdSpy).toHaveBeenCalledTimes(1)
+    expect(holdSpy).toHaveBeenLastCalledWith(7, ['B1', 'B2'])
+    expect(store.selected).toEqual(['B1', 'B2'])
+    expect(store.inSync).toBe(true)
+    expect(useNoticesStore().items.map((n) => n.text)).toEqual(['Seat A2 was taken meanwhile.'])
+  })
+
+  it('adds remembered seats to the hold it already has, without naming its own seats as taken', async () => {
+    const map = seatMap(hold(['A1'], 2))
+    const store = await loaded(map)
+    const holdSpy = vi.spyOn(api, 'hold').mockImplementation(async (_id, seats) => hold(seats))
+    store.restore(['A1', 'A3'])
+    await store.settled()
+    expect(holdSpy).toHaveBeenLastCalledWith(7, ['A1', 'A3'])
+    expect(useNoticesStore().items).toEqual([])
+  })
+
+  it('holds nothing when every remembered seat is gone', async () => {
+    const map = seatMap()
+    for (const l of ['A1', 'A2']) map.seats.find((s) => s.seat === l)!.status = 'held'
+    const store = await loaded(map)
+    const holdSpy = vi.spyOn(api, 'hold')
+    store.restore(['A1', 'A2'])
+    expect(holdSpy).not.toHaveBeenCalled()
+    expect(store.selected).toEqual([])
+    expect(useNoticesStore().items.map((n) => n.text)).toEqual(['Seats A1, A2 were taken meanwhile.'])
   })
 
   it('does not pick seats that are not free', async () => {

@@ -1,13 +1,15 @@
 import { render, screen, within } from '@testing-library/vue'
 import { flushPromises } from '@vue/test-utils'
 import { createPinia } from 'pinia'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import userEvent from '@testing-library/user-event'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { h } from 'vue'
 import { createMemoryHistory, createRouter, RouterView } from 'vue-router'
 import { api } from '@/api'
 import type { SeatMapResponse, Show, User } from '@/api/types'
 import { seatsFromLayout } from '@/lib/layout'
 import { useAuthStore } from '@/stores/auth'
+import { useNoticesStore } from '@/stores/notices'
 import ShowView from '@/views/ShowView.vue'
 
 const show = {
@@ -24,7 +26,7 @@ function seatMap(
   return { show_id: 7, rows: 2, seats_per_row: 4, seats, hold }
 }
 
-async function mountShow(map: SeatMapResponse, startsAt = show.starts_at) {
+async function mountShow(map: SeatMapResponse, startsAt = show.starts_at, signedIn = true) {
   vi.spyOn(api, 'show').mockResolvedValue({ show: { ...show, starts_at: startsAt } })
   vi.spyOn(api, 'seats').mockResolvedValue(map)
   const stub = { render: () => h('div') }
@@ -37,11 +39,14 @@ async function mountShow(map: SeatMapResponse, startsAt = show.starts_at) {
   })
   await router.push('/shows/7')
   const pinia = createPinia()
-  useAuthStore(pinia).user = { email: 'asha@example.com', name: 'Asha' } as User
+  if (signedIn) useAuthStore(pinia).user = ASHA
   render({ render: () => h(RouterView) }, { global: { plugins: [pinia, router] } })
   await flushPromises()
   expect(screen.getByRole('group', { name: 'Seats for Dune' })).toBeInTheDocument()
+  return { router, pinia }
 }
+
+const ASHA = { email: 'asha@example.com', name: 'Asha' } as User
 
 const seat = (label: string) => document.querySelector<HTMLElement>(`[data-seat="${label}"]`)!
 
@@ -85,5 +90,48 @@ describe('ShowView when the show starts while it is open', () => {
     expect(proceed).toBeDisabled()
     expect(screen.getByText('This show has already started; seats can no longer be booked.')).toHaveAttribute('role', 'status')
     expect(screen.getByRole('button', { name: 'Suggest' })).toBeDisabled()
+  })
+})
+
+describe('ShowView signed out', () => {
+  beforeEach(() => sessionStorage.clear())
+  const hold = (seats: string[]) => ({ hold_id: 3, expires_at: '2099-01-01T12:00:00Z', seats, total: '400.00' })
+
+  /** Clicks seats signed out, then signs in (as the sign-in page would) and comes back. */
+  async function signInAfterClicking(labels: string[], mapOnReturn: SeatMapResponse) {
+    const { router, pinia } = await mountShow(seatMap(), show.starts_at, false)
+    const holdSpy = vi.spyOn(api, 'hold').mockImplementation(async (_id, seats) => hold(seats))
+    for (const [i, label] of labels.entries()) {
+      await userEvent.click(seat(label))
+      await flushPromises()
+      expect(router.currentRoute.value).toMatchObject({ name: 'signin', query: { next: '/shows/7' } })
+      if (i === labels.length - 1) break
+      await router.push('/shows/7') // back without signing in, to click another seat
+      await flushPromises()
+    }
+    expect(holdSpy).not.toHaveBeenCalled()
+    useAuthStore(pinia).user = ASHA
+    vi.mocked(api.seats).mockResolvedValue(mapOnReturn)
+    await router.replace('/shows/7')
+    await flushPromises()
+    return { holdSpy, notices: useNoticesStore(pinia) }
+  }
+
+  it('picks the seats clicked before signing in once back', async () => {
+    const { holdSpy, notices } = await signInAfterClicking(['A2', 'B3'], seatMap())
+    expect(holdSpy).toHaveBeenCalledTimes(1)
+    expect(holdSpy).toHaveBeenCalledWith(7, ['A2', 'B3'])
+    expect(seat('A2')).toHaveAttribute('data-status', 'mine')
+    expect(seat('B3')).toHaveAttribute('data-status', 'mine')
+    expect(screen.getByRole('button', { name: 'Continue' })).toBeEnabled()
+    expect(notices.items.map((n) => n.text)).not.toContain('Seat A2 was taken meanwhile.')
+  })
+
+  it('says which of them were taken meanwhile and picks the rest', async () => {
+    const { holdSpy, notices } = await signInAfterClicking(['A2', 'B3'], seatMap({ A2: { status: 'booked' } }))
+    expect(holdSpy).toHaveBeenCalledWith(7, ['B3'])
+    expect(seat('A2')).toHaveAttribute('data-status', 'booked')
+    expect(seat('B3')).toHaveAttribute('data-status', 'mine')
+    expect(notices.items.map((n) => n.text)).toContain('Seat A2 was taken meanwhile.')
   })
 })
