@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
 from collections.abc import Iterator
 from datetime import timedelta
-from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
 from factories import make_show, make_venue
-from gunicorn.config import Config
 from live_server import LiveServer, live_server
 
 from boxoffice.config import Settings
-from boxoffice.gunicorn_config import error_response, post_fork, streams_for
+from boxoffice.gunicorn_config import error_response, stream_limit, streams_for
 
 pytestmark = pytest.mark.slow
 
@@ -89,23 +86,23 @@ def test_streams_never_take_every_thread_of_a_worker(threads: int, streams: int)
     assert streams_for(threads) == streams
 
 
-def test_each_worker_learns_its_stream_limit_unless_it_is_set(monkeypatch: pytest.MonkeyPatch):
-    config = Config()
-    config.set("threads", 16)  # the Procfile's
-    worker = SimpleNamespace(cfg=config)
-    monkeypatch.delenv("BOXOFFICE_SSE_MAX_STREAMS", raising=False)
-    post_fork(None, worker)
-    assert os.environ["BOXOFFICE_SSE_MAX_STREAMS"] == "12"
-    monkeypatch.setenv("BOXOFFICE_SSE_MAX_STREAMS", "3")
-    post_fork(None, worker)
-    assert os.environ["BOXOFFICE_SSE_MAX_STREAMS"] == "3"
+def test_each_worker_learns_its_stream_limit_unless_it_is_set():
+    procfile_threads = 16
+    environ: dict[str, str] = {}
+    stream_limit(environ, procfile_threads)
+    assert environ["BOXOFFICE_SSE_MAX_STREAMS"] == "12"
+    chosen = {"BOXOFFICE_SSE_MAX_STREAMS": "3"}
+    stream_limit(chosen, procfile_threads)
+    assert chosen["BOXOFFICE_SSE_MAX_STREAMS"] == "3"
 
 
 def test_a_worker_of_the_test_server_refuses_streams_beyond_its_limit(server: LiveServer):
     """The module's server has 2 threads per worker: no thread may go to a stream."""
     with server.app.app_context():
         show_id = make_show(make_venue(), starts_in=timedelta(days=1)).id
-    with server.client() as http:
-        refused = http.get("/api/show/events", params={"show_id": show_id})
-    assert refused.status_code == 503
-    assert refused.json()["error"]["code"] == "too_many_streams"
+    # As a stream, so that a stream wrongly let through fails the test instead of holding it.
+    with server.client() as http, http.stream(
+        "GET", "/api/show/events", params={"show_id": show_id}
+    ) as refused:
+        assert refused.status_code == 503
+        assert json.loads(refused.read())["error"]["code"] == "too_many_streams"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+from collections.abc import MutableMapping
 from typing import Any
 
 from gunicorn import util
@@ -66,7 +67,12 @@ def streams_for(threads: int) -> int:
     return max(0, min(threads - 2, threads * 3 // 4))
 
 
-def post_fork(_server: Any, worker: Any) -> None:
-    """gunicorn hook, in each new worker before it loads the app. An explicit
+def stream_limit(environ: MutableMapping[str, str], threads: int) -> None:
+    """Set the stream limit for a worker with ``threads``; an explicit
     BOXOFFICE_SSE_MAX_STREAMS still wins."""
-    os.environ.setdefault("BOXOFFICE_SSE_MAX_STREAMS", str(streams_for(worker.cfg.threads)))
+    environ.setdefault("BOXOFFICE_SSE_MAX_STREAMS", str(streams_for(threads)))
+
+
+def post_fork(_server: Any, worker: Any) -> None:
+    """gunicorn hook, in each new worker before it loads the app."""
+    stream_limit(os.environ, worker.cfg.threads)
