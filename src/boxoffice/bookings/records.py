@@ -82,14 +82,15 @@ def follow_show(show: Show) -> None:
     )
 
 
-def _cutoff_minutes() -> int:
+def cancel_cutoff_minutes() -> int:
+    """How long before its show a booking can still be cancelled (configured)."""
     minutes: int = current_app.config["BOXOFFICE"].cancel_cutoff_minutes
     return minutes
 
 
 def cancel_until(booking: Booking) -> datetime:
     """The moment cancelling closes: the cutoff before the show's start."""
-    return booking.show_starts_at - timedelta(minutes=_cutoff_minutes())
+    return booking.show_starts_at - timedelta(minutes=cancel_cutoff_minutes())
 
 
 def can_cancel(booking: Booking, now: datetime | None = None) -> bool:
@@ -121,7 +122,7 @@ def booking_view(booking: Booking, now: datetime | None = None) -> dict[str, Any
         "can_cancel": can_cancel(booking, now),
         # A page left open can take its Cancel button away at this moment, and say why.
         "cancel_until": cancel_until(booking),
-        "cancel_cutoff_minutes": _cutoff_minutes(),
+        "cancel_cutoff_minutes": cancel_cutoff_minutes(),
         "qr_url": f"/api/booking/qr?booking_id={booking.id}",
         "ics_url": f"/api/booking/ics?booking_id={booking.id}",
     }

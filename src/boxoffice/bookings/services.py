@@ -13,7 +13,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
@@ -26,7 +25,7 @@ from .cancellation import CANCELLED, release_booking
 from .holds import CLAIMS, CLAIMS_TABLE, check_open, seats_for, taken_now
 from .locking import count_booked, race_pause, read_show, run_locked
 from .models import Booking, Hold
-from .records import booking_view, can_cancel, insert_bookings
+from .records import booking_view, can_cancel, cancel_cutoff_minutes, insert_bookings
 from .seatmap import BOOKED, FREE
 
 __all__ = ["book", "booking_view", "cancel_booking", "get_booking", "list_bookings"]
@@ -147,7 +146,7 @@ def cancel_booking(user_id: int, booking_id: int) -> dict[str, Any]:
         if booking.admitted_at is not None:
             raise Conflict("already_admitted", "This ticket was used at the door already.")
         if not can_cancel(booking, now):
-            cutoff = current_app.config["BOXOFFICE"].cancel_cutoff_minutes
+            cutoff = cancel_cutoff_minutes()
             raise Conflict(
                 "cancel_too_late",
                 f"Bookings can be cancelled until {cutoff} minutes before the show.",

@@ -10,7 +10,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..bookings.cancellation import cancel_active_bookings, count_active_bookings
-from ..bookings.records import follow_show
+from ..bookings.records import cancel_cutoff_minutes, follow_show
 from ..database import write_transaction
 from ..db_types import utcnow
 from ..errors import ApiError, Conflict, NotFound
@@ -279,5 +279,5 @@ def catalogue_meta() -> dict[str, Any]:
         # Shows are scheduled in the cinema's local time, whatever the admin's browser says.
         "timezone": current_app.config["BOXOFFICE"].timezone,
         # Pages before a booking exists (the confirm page) say whether it could be cancelled.
-        "cancel_cutoff_minutes": current_app.config["BOXOFFICE"].cancel_cutoff_minutes,
+        "cancel_cutoff_minutes": cancel_cutoff_minutes(),
     }
