@@ -24,6 +24,10 @@ export interface Meta {
   tags: string[]
   /** IANA zone the server schedules in (BOXOFFICE_TIMEZONE), e.g. "Asia/Kolkata"; optional. */
   timezone?: string
+  /** Codes of the languages that upcoming shows have: the ones a search can find. */
+  show_languages?: string[]
+  /** A booking can be cancelled until this long before its show (BOXOFFICE_CANCEL_CUTOFF_MINUTES). */
+  cancel_cutoff_minutes?: number
 }
 
 export interface VenueRef {

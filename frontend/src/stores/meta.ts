@@ -15,16 +15,8 @@ const FALLBACK_LANGUAGES: Record<string, string> = {
   mr: 'Marathi',
 }
 
-/** /api/meta as the store keeps it: `Meta` and the fields added to it since. */
-export type CatalogueMeta = Meta & {
-  /** Codes of the languages that upcoming shows have: the ones a search can find. */
-  show_languages?: string[]
-  /** A booking can be cancelled until this long before its show (BOXOFFICE_CANCEL_CUTOFF_MINUTES). */
-  cancel_cutoff_minutes?: number
-}
-
 export const useMetaStore = defineStore('meta', () => {
-  const meta = ref<CatalogueMeta>({ languages: FALLBACK_LANGUAGES, locations: [], tags: [] })
+  const meta = ref<Meta>({ languages: FALLBACK_LANGUAGES, locations: [], tags: [] })
   const loaded = ref(false)
   let pending: Promise<void> | null = null
 
@@ -32,7 +24,7 @@ export const useMetaStore = defineStore('meta', () => {
     if (loaded.value) return Promise.resolve()
     pending ??= api
       .meta()
-      .then((m: CatalogueMeta) => {
+      .then((m: Meta) => {
         meta.value = { ...m, languages: { ...FALLBACK_LANGUAGES, ...m.languages } }
         loaded.value = true
       })
