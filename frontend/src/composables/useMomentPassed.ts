@@ -1,4 +1,5 @@
 import { computed, onBeforeUnmount, ref, watch, type ComputedRef, type Ref } from 'vue'
+import { isPast } from '@/lib/datetime'
 
 // setTimeout takes a signed 32-bit delay (about 24.8 days); a longer one fires at once.
 const MAX_DELAY_MS = 2 ** 31 - 1
@@ -8,7 +9,7 @@ export type Moment = string | null | undefined
 
 /** Whether a moment is at or before `now`; a missing or unreadable one has not passed. */
 export function hasPassed(moment: Moment, now: number): boolean {
-  return !!moment && Date.parse(moment) <= now
+  return !!moment && isPast(moment, now)
 }
 
 /**
