@@ -8,7 +8,7 @@ so parallel workers never see each other's rows or keys.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -124,6 +124,27 @@ def app(settings: Settings) -> Iterator[Flask]:
         _empty_database()
         db.engine.dispose()
     redis.Redis.from_url(settings.redis_url or "").flushdb()
+
+
+@pytest.fixture
+def second_app() -> Iterator[Callable[[Settings], Flask]]:
+    """Builds another app on the test's database (say, with Redis unreachable).
+
+    Each has its own connection pool and Celery app; both are closed when the test ends,
+    so no open connection is left for the garbage collector to find in a later test.
+    """
+    built: list[Flask] = []
+
+    def build(settings: Settings) -> Flask:
+        built.append(create_app(settings))
+        return built[-1]
+
+    yield build
+    for other in built:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        other.extensions["celery"].close()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import redis
 from flask import Flask
 from sqlalchemy import func, select
 
-from boxoffice import create_app
 from boxoffice.auth.models import User
 from boxoffice.catalog.models import Show, Venue
 from boxoffice.config import Settings
@@ -97,13 +96,11 @@ def test_create_admin_promotes_existing_account(app: Flask):
     assert db.session.scalar(select(User).where(User.email == "x@example.com")).is_admin
 
 
-def test_commands_and_search_work_without_redis(app: Flask, settings):
+def test_commands_and_search_work_without_redis(app: Flask, settings, second_app):
     """A newcomer's ``boxoffice seed-demo`` runs before any Redis exists."""
     from dataclasses import replace
 
-    from boxoffice import create_app
-
-    no_redis = create_app(replace(settings, redis_url=None))
+    no_redis = second_app(replace(settings, redis_url=None))
     result = no_redis.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     search = no_redis.test_client().get("/api/filter", query_string={"q": "a"})
@@ -125,7 +122,7 @@ def test_help_lists_our_commands_and_not_the_development_server(settings):
     assert "run" not in listed
 
 
-def test_jobs_beside_a_running_server_queue_on_its_embedded_redis(settings, tmp_path):
+def test_jobs_beside_a_running_server_queue_on_its_embedded_redis(settings, tmp_path, second_app):
     """`boxoffice jobs ...` from a second terminal finds the Redis that `boxoffice serve`
     started (its address is in no environment but serve's), so serve's worker sends at once."""
     from click.testing import CliRunner
@@ -143,7 +140,7 @@ def test_jobs_beside_a_running_server_queue_on_its_embedded_redis(settings, tmp_
     unset_redis = {**env, "BOXOFFICE_REDIS_URL": None}
     assert runner.invoke(main, ["db", "upgrade"], env=unset_redis).exit_code == 0
     # Someone who signed up a week ago and never booked: due a "we miss you" mail.
-    with create_app(Settings.from_env(env)).app_context():
+    with second_app(Settings.from_env(env)).app_context():
         week_ago = utcnow() - timedelta(days=7)
         db.session.add(
             User(email="new@example.com", name="New", password_hash="!", created_at=week_ago)

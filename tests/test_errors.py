@@ -13,7 +13,6 @@ from gunicorn.http.unreader import IterUnreader
 from openapi_spec_validator import validate
 from support import Account, assert_error
 
-from boxoffice import create_app
 from boxoffice.config import Settings
 
 
@@ -50,9 +49,9 @@ def test_options_of_an_unknown_api_path_is_still_404(client: FlaskClient):
     assert_error(client.options("/api/does-not-exist"), 404, "not_found")
 
 
-def test_a_cors_preflight_gets_the_204_with_its_cors_headers(settings: Settings):
+def test_a_cors_preflight_gets_the_204_with_its_cors_headers(settings: Settings, second_app):
     origin = "https://tickets.example.com"
-    app = create_app(replace(settings, cors_origins=(origin,)))
+    app = second_app(replace(settings, cors_origins=(origin,)))
     preflight = {
         "Origin": origin,
         "Access-Control-Request-Method": "POST",

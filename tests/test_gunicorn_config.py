@@ -101,8 +101,9 @@ def test_a_worker_of_the_test_server_refuses_streams_beyond_its_limit(server: Li
     with server.app.app_context():
         show_id = make_show(make_venue(), starts_in=timedelta(days=1)).id
     # As a stream, so that a stream wrongly let through fails the test instead of holding it.
-    with server.client() as http, http.stream(
-        "GET", "/api/show/events", params={"show_id": show_id}
-    ) as refused:
+    with (
+        server.client() as http,
+        http.stream("GET", "/api/show/events", params={"show_id": show_id}) as refused,
+    ):
         assert refused.status_code == 503
         assert json.loads(refused.read())["error"]["code"] == "too_many_streams"

@@ -22,7 +22,6 @@ from flask_jwt_extended import create_access_token
 from live_server import free_port, live_server
 from support import assert_error
 
-from boxoffice import create_app
 from boxoffice.auth.models import User
 from boxoffice.bookings import events
 from boxoffice.config import Settings
@@ -272,7 +271,7 @@ def test_without_redis_the_stream_route_answers_as_before(app: Flask, caplog):
 
 @pytest.mark.slow
 def test_the_cap_per_client_holds_across_processes_over_http(
-    base_settings: Settings, tmp_path: Path
+    base_settings: Settings, tmp_path: Path, second_app
 ):
     """Real HTTP to gunicorn, and a second app in this process: one count in Redis."""
     with live_server(
@@ -289,7 +288,7 @@ def test_the_cap_per_client_holds_across_processes_over_http(
         counter = redis.Redis.from_url(base_settings.redis_url or "", decode_responses=True)
         counter.delete(events.CLIENT_STREAMS.format(address="127.0.0.1"))
         settings = server.app.config["BOXOFFICE"]
-        here = create_app(replace(settings, ratelimit_enabled=True, sse_streams_per_client=2))
+        here = second_app(replace(settings, ratelimit_enabled=True, sse_streams_per_client=2))
         query = {"show_id": show_id}
 
         with server.client() as browser:
@@ -309,8 +308,6 @@ def test_the_cap_per_client_holds_across_processes_over_http(
                 assert again.status_code == 200
             local.close()
             _wait_until(lambda: _open_streams(counter) == 0)
-        with here.app_context():
-            db.engine.dispose()
 
 
 def _wait_until(condition: Callable[[], bool], seconds: float = 10) -> None:

@@ -11,7 +11,6 @@ from factories import make_show
 from flask.testing import FlaskClient
 from support import Account
 
-from boxoffice import create_app
 from boxoffice.bookings.holds import purge_expired_holds
 from boxoffice.extensions import db
 
@@ -146,17 +145,15 @@ def test_a_price_change_shows_at_once(client: FlaskClient, show, admin: Account)
     assert price() == "250.00"
 
 
-def test_maps_and_search_work_while_redis_is_unreachable(settings, client: FlaskClient, show):
+def test_maps_and_search_work_while_redis_is_unreachable(
+    settings, client: FlaskClient, show, second_app
+):
     """The caches step aside: the answer comes from the database, only slower."""
     expected = client.get("/api/show/seats", query_string={"show_id": show.id}).get_json()
-    broken = create_app(replace(settings, redis_url="redis://127.0.0.1:1/0"))
+    broken = second_app(replace(settings, redis_url="redis://127.0.0.1:1/0"))
     with broken.test_client() as other:
         seats = other.get("/api/show/seats", query_string={"show_id": show.id})
         assert seats.status_code == 200 and seats.get_json() == expected
         found = other.get("/api/filter", query_string={"q": show.title})
         assert found.status_code == 200
         assert [card["show_id"] for card in found.get_json()["shows"]] == [show.id]
-    with broken.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    broken.extensions["celery"].close()

@@ -20,16 +20,10 @@ def test_health_without_a_worker(client: FlaskClient) -> None:
     assert body["db"] == "ok" and body["redis"] == "ok"
 
 
-def test_health_with_redis_down(settings, client: FlaskClient) -> None:
+def test_health_with_redis_down(settings, client: FlaskClient, second_app) -> None:
     from dataclasses import replace
 
-    from boxoffice import create_app
-    from boxoffice.extensions import db
-
-    broken = create_app(replace(settings, redis_url="redis://127.0.0.1:1/0"))
+    broken = second_app(replace(settings, redis_url="redis://127.0.0.1:1/0"))
     body = broken.test_client().get("/api/health").get_json()
     assert body["redis"] == "down" and body["worker"] == "down"
     assert body["status"] == "degraded"
-    with broken.app_context():
-        db.engine.dispose()  # its own pool: leave no connection for the garbage collector
-    broken.extensions["celery"].close()

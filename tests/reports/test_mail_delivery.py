@@ -15,7 +15,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 from reports_support import book, drain, mail_rows, make_user
 
-from boxoffice import create_app
 from boxoffice.config import Settings
 from boxoffice.db_types import utcnow
 from boxoffice.extensions import db
@@ -82,20 +81,17 @@ def test_mail_whose_task_was_lost_is_requeued_by_the_sweep(
 
 
 def test_booking_commits_even_when_the_broker_is_down(
-    settings: Settings, client: FlaskClient, show
+    settings: Settings, client: FlaskClient, show, second_app
 ) -> None:
     user = make_user(client, "asha@example.com")
     # A second app on the same database whose Redis is unreachable.
-    broken = create_app(replace(settings, redis_url="redis://127.0.0.1:1/0"))
+    broken = second_app(replace(settings, redis_url="redis://127.0.0.1:1/0"))
     with broken.app_context():
         user = db.session.get(type(user), user.id)
         booking = book(user, db.session.merge(show), ["C3"])
         assert booking.status == "confirmed"
         (row,) = mail_rows()
         assert row.status == "queued"  # recorded; the sweep will queue it
-        db.session.remove()
-        db.engine.dispose()
-        broken.extensions["celery"].close()
 
 
 def test_without_smtp_mail_goes_to_the_outbox_folder(app: Flask, client: FlaskClient) -> None:
