@@ -7,11 +7,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from factories import make_show
+from flask import Flask
 from flask.testing import FlaskClient
 from flask_jwt_extended import create_access_token
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
-from support import PASSWORD, Account, assert_error
+from support import PASSWORD, Account, assert_error, register_and_login
 
+from boxoffice.auth import devices
 from boxoffice.auth.models import User
 from boxoffice.bookings.models import Booking, Hold, SeatClaim
 from boxoffice.extensions import db
@@ -205,27 +208,73 @@ def test_profile_update_validation(client: FlaskClient, user: Account):
     assert set(error["details"]) == {"language", "name"}
 
 
-def test_failed_logins_are_rate_limited_per_account(client: FlaskClient, user: Account):
+def _guess(browser: FlaskClient, email: str, address: str = "127.0.0.1", path: str = "/api/login"):
+    body = {"email": email, "password": "wrong-pass-1"}
+    return browser.post(path, json=body, environ_base={"REMOTE_ADDR": address})
+
+
+def _sign_in(browser: FlaskClient, email: str, address: str = "127.0.0.1"):
+    body = {"email": email, "password": PASSWORD}
+    return browser.post("/api/login", json=body, environ_base={"REMOTE_ADDR": address})
+
+
+def test_failed_logins_are_rate_limited_per_account(app: Flask, user: Account):
+    stranger = app.test_client()  # has never signed in to the account
     for _ in range(10):
-        bad = client.post("/api/login", json={"email": user.email, "password": "wrong-pass-1"})
-        assert bad.status_code == 401
-    blocked = client.post("/api/login", json={"email": user.email, "password": PASSWORD})
-    assert_error(blocked, 429, "rate_limited")
+        assert _guess(stranger, user.email).status_code == 401
+    assert_error(_sign_in(stranger, user.email), 429, "rate_limited")
 
 
-def test_rate_limit_per_account_holds_across_addresses(client: FlaskClient, user: Account):
+def test_rate_limit_per_account_holds_across_addresses(app: Flask, user: Account):
+    stranger = app.test_client()
     for number in range(10):
-        client.post(
-            "/api/login",
-            json={"email": user.email, "password": "wrong-pass-1"},
-            environ_base={"REMOTE_ADDR": f"10.0.0.{number}"},
-        )
-    response = client.post(
-        "/api/login",
-        json={"email": user.email, "password": PASSWORD},
-        environ_base={"REMOTE_ADDR": "10.0.1.1"},
-    )
-    assert_error(response, 429, "rate_limited")
+        assert _guess(stranger, user.email, f"10.0.0.{number}").status_code == 401
+    assert_error(_sign_in(app.test_client(), user.email, "10.0.1.1"), 429, "rate_limited")
+
+
+def test_strangers_guessing_cannot_lock_a_person_out_of_their_own_browser(
+    app: Flask, client: FlaskClient, user: Account
+):
+    """``client`` signed in to the account before (the fixture did): a known device."""
+    attacker = app.test_client()
+    register_and_login(attacker, "mallory@example.com")  # known, but for her own account
+    for number in range(10):
+        assert _guess(attacker, user.email, f"10.0.0.{number}").status_code == 401
+    assert_error(_sign_in(attacker, user.email, "10.0.1.1"), 429, "rate_limited")
+    # The person's own browser gets in, even from the attacker's address.
+    assert _sign_in(client, user.email, "10.0.0.1").status_code == 200
+    # A device cookie with a forged signature counts for nothing.
+    genuine = client.get_cookie(devices.COOKIE, path="/api")
+    assert genuine is not None
+    payload, signature = genuine.value.rsplit(".", 1)
+    forged = f"{payload}.{'B' if signature[0] != 'B' else 'C'}{signature[1:]}"
+    attacker.set_cookie(devices.COOKIE, forged, path="/api")
+    assert_error(_sign_in(attacker, user.email, "10.0.2.2"), 429, "rate_limited")
+
+
+def test_guesses_from_a_known_device_meet_a_limit_of_their_own(
+    app: Flask, client: FlaskClient, user: Account
+):
+    for number in range(10):
+        assert _guess(client, user.email, f"10.0.0.{number}").status_code == 401
+    assert_error(_sign_in(client, user.email, "10.0.1.1"), 429, "rate_limited")
+    # They were not counted against the account: another browser may still try.
+    assert _sign_in(app.test_client(), user.email).status_code == 200
+
+
+def test_the_device_cookie_is_httponly_strict_and_names_no_address(
+    app: Flask, client: FlaskClient, user: Account
+):
+    response = _sign_in(client, user.email)
+    (cookie,) = [
+        header
+        for header in response.headers.getlist("Set-Cookie")
+        if header.startswith(f"{devices.COOKIE}=")
+    ]
+    assert "HttpOnly" in cookie and "Path=/api" in cookie and "SameSite=Strict" in cookie
+    value = cookie.split(";")[0].split("=", 1)[1]
+    reader = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=devices.SALT)
+    assert reader.loads(value)["accounts"] == [devices.account_digest(user.email)]
 
 
 def test_successful_logins_are_not_counted(client: FlaskClient, user: Account):
@@ -234,12 +283,12 @@ def test_successful_logins_are_not_counted(client: FlaskClient, user: Account):
         assert ok.status_code == 200
 
 
-def test_user_and_admin_sign_ins_share_the_failed_attempts(client: FlaskClient, user: Account):
+def test_user_and_admin_sign_ins_share_the_failed_attempts(app: Flask, user: Account):
+    stranger = app.test_client()
     for path in ["/api/login", "/api/admin/login"] * 5:
-        bad = client.post(path, json={"email": user.email, "password": "wrong-pass-1"})
-        assert bad.status_code == 401
+        assert _guess(stranger, user.email, path=path).status_code == 401
     for path in ("/api/login", "/api/admin/login"):
-        blocked = client.post(path, json={"email": user.email, "password": PASSWORD})
+        blocked = stranger.post(path, json={"email": user.email, "password": PASSWORD})
         assert_error(blocked, 429, "rate_limited")
 
 

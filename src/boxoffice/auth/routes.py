@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from flask import current_app, jsonify, request
@@ -19,7 +18,7 @@ from ..celery_app import BROKER_UNREACHABLE
 from ..errors import ApiError
 from ..extensions import limiter
 from ..schemas import MessageSchema
-from . import services, tasks
+from . import devices, services, tasks
 from .guards import caller, caller_id, login_required
 from .schemas import (
     LoginResultSchema,
@@ -41,16 +40,38 @@ def _login_limit() -> str:
     return str(current_app.config["BOXOFFICE"].login_rate_limit)
 
 
-def _login_account_key() -> str:
-    """The account a sign-in or reset is for, as a rate-limit key: a digest of the address
-    (any text, lone surrogates too, makes a valid key; no address is kept in Redis). A body
-    without an address is keyed by the client address, so it shares no one's bucket."""
+def _requested_email() -> str | None:
     body = request.get_json(silent=True)
     email = body.get("email") if isinstance(body, dict) else None
-    if not isinstance(email, str):
+    return email if isinstance(email, str) else None
+
+
+def _login_account_key() -> str:
+    """The account a sign-in or reset is for, as a rate-limit key: a digest of the address
+    (no address is kept in Redis). A body without an address is keyed by the client
+    address, so it shares no one's bucket."""
+    email = _requested_email()
+    if email is None:
         return f"login-no-account:{get_remote_address()}"
-    normalised = email.strip().lower()[:254].encode("utf-8", "surrogatepass")
-    return f"login-account:{hashlib.sha256(normalised).hexdigest()}"
+    return f"login-account:{devices.account_digest(email)}"
+
+
+def _known_device() -> str | None:
+    """This browser's device id if it signed in to the requested account before."""
+    email = _requested_email()
+    return None if email is None else devices.trusted_device(devices.account_digest(email))
+
+
+def _device_key() -> str:
+    return f"login-device:{_known_device()}"
+
+
+def _from_known_device() -> bool:
+    return _known_device() is not None
+
+
+def _from_unknown_device() -> bool:
+    return _known_device() is None
 
 
 def _caller_key() -> str:
@@ -79,15 +100,31 @@ def _signed_in(user: Any) -> ResponseReturnValue:
     # The cookie lives as long as the token in it, not the library's default of a year.
     lifetime = current_app.config["JWT_ACCESS_TOKEN_EXPIRES"]
     set_access_cookies(response, token, max_age=int(lifetime.total_seconds()))
+    devices.remember(response, user.email)
     return response
 
 
 # Failed sign-ins are limited per client address and per account, so that neither one
 # address guessing many passwords nor many addresses guessing one account get far. The user
-# and admin sign-ins share the limits: two doors must not double the guesses.
-_limit_per_ip = limiter.shared_limit(_login_limit, scope="login", deduct_when=_failed)
+# and admin sign-ins share the limits: two doors must not double the guesses. A browser
+# that signed in to the account before is counted on its own instead (``devices``), so
+# that nobody can lock a person out of their account by guessing wrong on purpose.
+_limit_per_ip = limiter.shared_limit(
+    _login_limit, scope="login", deduct_when=_failed, exempt_when=_from_known_device
+)
 _limit_per_account = limiter.shared_limit(
-    _login_limit, scope="login-account", key_func=_login_account_key, deduct_when=_failed
+    _login_limit,
+    scope="login-account",
+    key_func=_login_account_key,
+    deduct_when=_failed,
+    exempt_when=_from_known_device,
+)
+_limit_per_known_device = limiter.shared_limit(
+    _login_limit,
+    scope="login-device",
+    key_func=_device_key,
+    deduct_when=_failed,
+    exempt_when=_from_unknown_device,
 )
 # Sign-ups per client address: each one costs a bcrypt hash, and "email_taken" answers
 # whether an address has an account. Mistakes the form shows (422) are not counted.
@@ -117,6 +154,7 @@ def register(data: dict[str, Any]) -> dict[str, Any]:
 @blp.route("/login", methods=["POST"])
 @_limit_per_ip
 @_limit_per_account
+@_limit_per_known_device
 @blp.arguments(LoginSchema)
 @blp.response(200, LoginResultSchema)
 def login(data: dict[str, Any]) -> ResponseReturnValue:
@@ -127,6 +165,7 @@ def login(data: dict[str, Any]) -> ResponseReturnValue:
 @blp.route("/admin/login", methods=["POST"])
 @_limit_per_ip
 @_limit_per_account
+@_limit_per_known_device
 @blp.arguments(LoginSchema)
 @blp.response(200, LoginResultSchema)
 def admin_login(data: dict[str, Any]) -> ResponseReturnValue:
