@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from support import Account, assert_error
 
+from boxoffice.bookings.holds import MAX_HELD_SHOWS
 from boxoffice.bookings.models import Hold, SeatClaim
 from boxoffice.bookings.tasks import purge_expired_holds
 from boxoffice.db_types import utcnow
@@ -172,3 +173,26 @@ class TestRateLimit:
             assert hold(client, user, show.id, [seat]).status_code == 201
         assert_error(hold(client, user, show.id, ["A4"]), 429, "rate_limited")
         assert hold(client, other_user, show.id, ["B1"]).status_code == 201
+
+
+def test_one_person_holds_seats_of_at_most_five_shows_at_once(
+    client: FlaskClient, user: Account, other_user: Account
+):
+    shows = [soon_show(minutes=600 + n) for n in range(MAX_HELD_SHOWS + 1)]
+    *held, sixth = shows
+    for show in held:
+        assert hold(client, user, show.id, ["A1"]).status_code == 201
+    error = assert_error(hold(client, user, sixth.id, ["A1"]), 409, "too_many_holds")
+    assert error["details"]["show_ids"] == sorted(show.id for show in held)
+    assert "8 min" in error["message"]
+    assert seat_status(client, sixth.id)["A1"] == "free"  # nothing was held
+    # Changing the seats of a show already held is not a new show; others are not limited.
+    assert hold(client, user, held[0].id, ["A2"]).status_code == 201
+    assert hold(client, other_user, sixth.id, ["A1"]).status_code == 201
+    # Booking one of the held shows frees a place.
+    first = hold(client, user, held[1].id, ["A3"]).get_json()
+    assert book(client, user, hold_id=first["hold_id"]).status_code == 201
+    assert hold(client, user, sixth.id, ["A2"]).status_code == 201
+    # Once the holds have ended the limit no longer applies, without any job running.
+    with later(9):
+        assert hold(client, user, shows[1].id, ["A4"]).status_code == 201

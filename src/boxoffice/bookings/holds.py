@@ -12,6 +12,7 @@ bookings with them.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -151,6 +152,41 @@ def taken_now(show_id: int, user_id: int, labels: Sequence[str]) -> Conflict:
 
 
 # ---- holds ------------------------------------------------------------------------------
+
+# Shows one person may hold seats of at once: enough to compare a few showtimes side by
+# side, too few for one account to keep the seats of a whole programme from everybody by
+# holding and renewing (a hold lasts minutes, and can be renewed for as long as one likes).
+MAX_HELD_SHOWS = 5
+_HOLDS = Hold.__table__.c
+HELD_ELSEWHERE = (
+    select(_HOLDS.show_id, _HOLDS.expires_at)
+    .where(
+        _HOLDS.user_id == bindparam("user_id"),
+        _HOLDS.show_id != bindparam("show_id"),
+        _HOLDS.expires_at > bindparam("now"),
+    )
+    .order_by(_HOLDS.expires_at)
+)
+
+
+def check_hold_allowance(user_id: int, show_id: int) -> None:
+    """409 ``too_many_holds`` when the person holds seats of ``MAX_HELD_SHOWS`` other shows.
+
+    Read before the hold's own transaction: two holds the same person sends at the same
+    moment may both pass, which bends a limit against hoarding by a seat or two but never
+    lets a seat be sold twice (the claims decide that)."""
+    now = utcnow()
+    params = {"user_id": user_id, "show_id": show_id, "now": now}
+    elsewhere = db.session.execute(HELD_ELSEWHERE, params).all()
+    if len(elsewhere) < MAX_HELD_SHOWS:
+        return
+    minutes = max(1, math.ceil((elsewhere[0].expires_at - now).total_seconds() / 60))
+    raise Conflict(
+        "too_many_holds",
+        f"You are holding seats for {len(elsewhere)} other shows. Book or leave one of them"
+        f" first; the first of those holds ends by itself in {minutes} min.",
+        {"show_ids": sorted(row.show_id for row in elsewhere)},
+    )
 
 
 def release_hold(user_id: int, hold_id: str) -> list[str]:
