@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, jsonify, request
@@ -109,23 +110,17 @@ def _signed_in(user: Any) -> ResponseReturnValue:
 # and admin sign-ins share the limits: two doors must not double the guesses. A browser
 # that signed in to the account before is counted on its own instead (``devices``), so
 # that nobody can lock a person out of their account by guessing wrong on purpose.
-_limit_per_ip = limiter.shared_limit(
-    _login_limit, scope="login", deduct_when=_failed, exempt_when=_from_known_device
-)
-_limit_per_account = limiter.shared_limit(
-    _login_limit,
-    scope="login-account",
-    key_func=_login_account_key,
-    deduct_when=_failed,
-    exempt_when=_from_known_device,
-)
-_limit_per_known_device = limiter.shared_limit(
-    _login_limit,
-    scope="login-device",
-    key_func=_device_key,
-    deduct_when=_failed,
-    exempt_when=_from_unknown_device,
-)
+def _failed_sign_ins(
+    scope: str, exempt_when: Callable[[], bool], key_func: Callable[[], str] = get_remote_address
+) -> Any:
+    return limiter.shared_limit(
+        _login_limit, scope=scope, key_func=key_func, deduct_when=_failed, exempt_when=exempt_when
+    )
+
+
+_limit_per_ip = _failed_sign_ins("login", _from_known_device)
+_limit_per_account = _failed_sign_ins("login-account", _from_known_device, _login_account_key)
+_limit_per_known_device = _failed_sign_ins("login-device", _from_unknown_device, _device_key)
 # Sign-ups per client address: each one costs a bcrypt hash, and "email_taken" answers
 # whether an address has an account. Mistakes the form shows (422) are not counted.
 _limit_sign_ups = limiter.limit(_register_limit, deduct_when=_not_a_form_mistake)
