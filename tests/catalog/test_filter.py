@@ -220,6 +220,20 @@ def test_a_failed_write_does_not_touch_the_cache(client: FlaskClient, admin, app
     assert store.get(GENERATION_KEY) == before
 
 
+def test_a_cached_search_leaves_redis_when_its_minute_ends(client: FlaskClient, app):
+    """The key holds the minute, so nobody can ask for it later: it is not kept longer."""
+    import redis
+
+    from boxoffice.catalog.listing_cache import ENTRY_PREFIX
+
+    make_show(title="Leo")
+    store = redis.Redis.from_url(app.config["BOXOFFICE"].redis_url)
+    with time_machine.travel(datetime(2031, 5, 1, 12, 0, 45, tzinfo=UTC), tick=False):
+        assert client.get("/api/filter", query_string={"q": "Leo"}).status_code == 200
+    (key,) = store.keys(ENTRY_PREFIX + "[0-9]*")
+    assert 0 < store.pttl(key) <= 15_000
+
+
 def _page(client: FlaskClient, **query) -> tuple[list[int], str | None]:
     response = client.get("/api/filter", query_string=query)
     assert response.status_code == 200, response.get_json()

@@ -36,7 +36,6 @@ CATALOGUE_KEY = "boxoffice:catalogue:generation"
 # An execution option: this write to ``shows`` moves booked-seat counters and nothing else.
 COUNTER_ONLY = "boxoffice_counter_only"
 ENTRY_PREFIX = "boxoffice:listing:"
-ENTRY_SECONDS = 600
 # Session info: which generations the current transaction's writes will bump.
 _DIRTY = "boxoffice_listing_dirty"
 _TABLES = {Show.__tablename__, Venue.__tablename__}
@@ -48,12 +47,16 @@ def cached_json(filters: dict[str, Any], compute: Callable[[], Any]) -> str:
         return json.dumps(compute(), separators=(",", ":"))
     try:
         canonical = json.dumps(filters, sort_keys=True, default=str)
-        suffix = f"{int(time.time() // 60)}:{canonical}"
-        key, body = cache.lookup([GENERATION_KEY], ENTRY_PREFIX, suffix)
+        now = time.time()
+        minute = int(now // 60)
+        key, body = cache.lookup([GENERATION_KEY], ENTRY_PREFIX, f"{minute}:{canonical}")
         if body is not None:
             return body
         body = json.dumps(compute(), separators=(",", ":"))
-        cache.store(key, body, ENTRY_SECONDS)
+        # No one asks for this key after its minute: it goes from Redis with it, so every
+        # different search (each anonymous visitor may send their own) costs memory for at
+        # most a minute.
+        cache.store(key, body, (minute + 1) * 60 - now)
         return body
     except redis.exceptions.RedisError as error:
         # Search keeps working without Redis, only slower.
