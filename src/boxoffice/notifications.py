@@ -21,6 +21,8 @@ PASSWORD_CHANGED = "password_changed"
 # How a password changed, named in the notice (the first part of its period).
 CHANGED_IN_ACCOUNT = "change"
 CHANGED_BY_RESET = "reset"
+# Set with `boxoffice create-admin` on an existing account, which also makes it an admin.
+CHANGED_BY_OPERATOR = "admin"  # a short word: it starts the mail row's 40-character period
 
 
 def booking_confirmed(bookings: Sequence[tuple[int, int]]) -> None:

@@ -118,6 +118,7 @@ def test_every_kind_renders_and_escapes(app: Flask, language: str) -> None:
         "password_changed": {
             "changed_at": "Fri, 27 Nov 2026, 18:30",
             "by_reset": False,
+            "by_operator": True,
             "forgot_url": "u",
         },
     }

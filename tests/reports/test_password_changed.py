@@ -94,6 +94,32 @@ def test_a_reset_password_is_told_by_mail_in_the_persons_language(
     assert [row.status for row in mail_rows(notifications.PASSWORD_CHANGED)] == ["sent"]
 
 
+def test_a_password_set_with_create_admin_ends_sessions_and_is_told_by_mail(
+    app: Flask, client: FlaskClient, worker: Celery, inbox
+) -> None:
+    account = register_and_login(client, "asha@example.com")
+    result = app.test_cli_runner().invoke(
+        args=["create-admin", "--email", "asha@example.com", "--password", NEW_PASSWORD]
+    )
+    assert result.exit_code == 0 and "Promoted" in result.output
+    assert_error(client.get("/api/me", headers=account.headers), 401, "token_revoked")
+    text, html = _parts(inbox.next().message)
+    for body in (text, html):
+        assert "set by the operator of this BoxOffice site" in body
+        assert "in the account settings" not in body and "reset link" not in body
+    # Promoting with the password the account already has changes no password.
+    again = app.test_cli_runner().invoke(
+        args=["create-admin", "--email", "asha@example.com", "--password", NEW_PASSWORD]
+    )
+    assert again.exit_code == 0
+    drain(worker)
+    assert [row.status for row in mail_rows(notifications.PASSWORD_CHANGED)] == ["sent"]
+    signed_in = client.post(
+        "/api/admin/login", json={"email": "asha@example.com", "password": NEW_PASSWORD}
+    )
+    assert signed_in.status_code == 200
+
+
 @pytest.mark.parametrize(
     ("current", "new"),
     [

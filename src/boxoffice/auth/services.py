@@ -208,9 +208,10 @@ def make_admin(email: str, name: str, password: str) -> tuple[User, bool]:
     existing = find_user_by_email(email)
     if existing is not None:
         check_password_rules(email, password)
-        password_hash = bcrypt.generate_password_hash(password).decode()
         with write_transaction():
             existing.is_admin = True
-            existing.password_hash = password_hash
+        if not bcrypt.check_password_hash(existing.password_hash, password):
+            # A new password like any other: every session ends and the person is told.
+            set_password(existing, password, notifications.CHANGED_BY_OPERATOR)
         return existing, False
     return register_user(email, name, password, is_admin=True), True

@@ -239,6 +239,7 @@ def password_changed(row: MailLog) -> EmailMessage:
         subject,
         changed_at=draft.t.when(row.created_at, draft.settings.tz),  # recorded with the change
         by_reset=how == notifications.CHANGED_BY_RESET,
+        by_operator=how == notifications.CHANGED_BY_OPERATOR,
         forgot_url=draft.url("/forgot-password"),
     )
 
