@@ -25,5 +25,13 @@ export function seatAriaLabel(seat: Seat, status: DisplayStatus, currency = 'INR
   return `Seat ${seat.seat}, ${seat.category}, ${formatMoney(seat.price, currency)}, ${STATUS_TEXT[status]}`
 }
 
+/**
+ * A seat in the admin layout editor: pressing it removes the seat (the gap left says 'Restore
+ * seat …'). Its price there is the category's surcharge, and it has no booking status.
+ */
+export function editableSeatAriaLabel(seat: Seat, currency = 'INR'): string {
+  return `Remove seat ${seat.seat}, ${seat.category}, +${formatMoney(seat.price, currency)}`
+}
+
 /** Up to 6 category palettes (CSS classes cat-0..cat-5), assigned in layout order. */
 export const categoryClass = (index: number) => `cat-${index % 6}`

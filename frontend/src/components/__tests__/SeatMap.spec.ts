@@ -127,6 +127,14 @@ describe('SeatMap', () => {
     expect(emitted('restore')).toEqual([['B3']])
   })
 
+  it('in editable mode names what pressing a seat does, with its surcharge and no booking status', () => {
+    const list = seatsFromLayout(3, 5, { removed: ['B3'], categories: [{ name: 'Premium', rows: ['C'], surcharge: '100.00' }] })
+    render(SeatMap, { props: { rows: 3, seatsPerRow: 5, seats: list, editable: true } })
+    expect(screen.getByRole('button', { name: 'Remove seat A1, Standard, +₹0' })).toBeInTheDocument()
+    expect(screen.getByRole('button', { name: 'Remove seat C2, Premium, +₹100' })).toBeInTheDocument()
+    expect(seat('A1')).not.toHaveAttribute('aria-pressed')
+  })
+
   it('lets the layout editor remove and restore seats with the keyboard alone', async () => {
     // The editor keeps the layout; the map shows it and reports clicks (as LayoutPreview).
     const Editor = defineComponent(() => {
