@@ -27,6 +27,12 @@ def test_secret_key_is_generated_once_and_private(tmp_path: Path):
     assert mode == 0o600
 
 
+def test_a_new_instance_dir_is_readable_by_its_owner_only(tmp_path: Path):
+    instance = tmp_path / "deep" / "instance"
+    Settings.from_env({"BOXOFFICE_INSTANCE_DIR": str(instance)})
+    assert stat.S_IMODE(instance.stat().st_mode) == 0o700
+
+
 def test_production_requires_a_secret_key(tmp_path: Path):
     with pytest.raises(ConfigError, match="SECRET_KEY"):
         Settings.from_env({"BOXOFFICE_INSTANCE_DIR": str(tmp_path), "BOXOFFICE_ENV": "production"})

@@ -147,7 +147,9 @@ class Settings:
             load_dotenv(override=False)
             environ = dict(os.environ)
         instance_dir = Path(_env("INSTANCE_DIR", environ) or "instance").resolve()
-        instance_dir.mkdir(parents=True, exist_ok=True)
+        # Only its owner may read it: the database with password hashes, the secret key,
+        # mails with tickets, exports.
+        instance_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         env_name = (_env("ENV", environ) or "development").lower()
         if env_name not in {"development", "production"}:
             raise ConfigError(f"{PREFIX}ENV must be development or production, not {env_name!r}")
