@@ -7,12 +7,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from factories import make_show, make_venue
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from support import Account, assert_error
 
 from boxoffice.bookings.models import Booking, SeatClaim
 from boxoffice.catalog.models import Show
+from boxoffice.db_types import utcnow
 from boxoffice.extensions import db
 from boxoffice.reports.models import MailLog
 
@@ -120,6 +121,32 @@ def test_get_show_and_list_by_venue(client: FlaskClient):
     assert [s["show_id"] for s in listed] == [show.id]
     assert len(client.get("/api/show/get").get_json()["shows"]) == 2
     assert_error(client.get("/api/show/get", query_string={"show_id": 9999}), 404)
+
+
+def test_the_show_list_comes_a_page_at_a_time_in_start_order(client: FlaskClient):
+    venue = make_venue()
+    # Made out of order on purpose; the last one is already over.
+    shows = [make_show(venue, starts_in=timedelta(hours=h)) for h in (30, 5, 50, 10, 70)]
+    db.session.execute(
+        update(Show).where(Show.id == shows[-1].id).values(starts_at=utcnow() - timedelta(days=3))
+    )
+    db.session.commit()
+    make_show(make_venue(name="Elsewhere"))
+    expected = [show.id for show in sorted(shows, key=lambda show: (show.starts_at, show.id))]
+
+    def page(**query) -> tuple[list[int], str | None]:
+        response = client.get("/api/show/get", query_string={"venue_id": venue.id, **query})
+        assert response.status_code == 200, response.get_json()
+        body = response.get_json()
+        return [show["show_id"] for show in body["shows"]], body["next"]
+
+    first, after = page(limit=2)
+    second, after_second = page(limit=2, after=after)
+    third, last = page(limit=2, after=after_second)
+    assert first + second + third == expected and last is None
+    assert page() == (expected, None)  # a page holds 100 by default
+    for bad in ({"limit": 0}, {"limit": 201}, {"after": "not-a-cursor"}):
+        assert_error(client.get("/api/show/get", query_string=bad), 422)
 
 
 def test_update_show(client: FlaskClient, admin: Account):

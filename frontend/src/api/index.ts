@@ -25,6 +25,18 @@ import type {
 export { ApiError, setUnauthorizedHandler } from './client'
 export type * from './types'
 
+/** Every show (of one venue), past ones too: the server gives them a page at a time. */
+async function allShows(venueId?: number): Promise<{ shows: Show[] }> {
+  const shows: Show[] = []
+  let after: string | null = null
+  do {
+    const page: ShowPage = await get<ShowPage>('/api/show/get', { venue_id: venueId, after, limit: 200 })
+    shows.push(...page.shows)
+    after = page.next
+  } while (after)
+  return { shows }
+}
+
 export interface Credentials {
   email: string
   password: string
@@ -66,7 +78,7 @@ export const api = {
   filter: (filter: ShowFilter, signal?: AbortSignal) =>
     get<ShowPage>('/api/filter', { ...filter }, { signal }),
   show: (showId: number) => get<{ show: Show }>('/api/show/get', { show_id: showId }),
-  shows: (venueId?: number) => get<{ shows: Show[] }>('/api/show/get', { venue_id: venueId }),
+  shows: allShows,
   createShow: (data: ShowInput) => post<{ show: Show }>('/api/show/create', data),
   updateShow: (showId: number, data: Partial<ShowInput>) =>
     post<{ show: Show }>('/api/show/update', { show_id: showId, ...data }),

@@ -15,7 +15,9 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, and_, or_
 
@@ -25,6 +27,8 @@ from .models import Show
 # Far above any real cursor (about 50 characters), far below a URL's limits.
 MAX_LENGTH = 100
 _ID = re.compile(r"[1-9][0-9]{0,9}")
+# Anything with ``starts_at`` and ``id``: a Show, or a row of its columns.
+Row = TypeVar("Row", bound=Any)
 
 
 def encode(starts_at: datetime, show_id: int) -> str:
@@ -52,6 +56,13 @@ def decode(cursor: str) -> tuple[datetime, int]:
     ):
         raise ValueError("not a cursor")
     return starts_at, int(show_id)
+
+
+def split(rows: Sequence[Row], limit: int) -> tuple[list[Row], str | None]:
+    """The page in ``rows`` (queried with one row more than ``limit``, which says whether
+    another page follows) and the cursor of the next page, or None on the last."""
+    page = list(rows[:limit])
+    return page, encode(page[-1].starts_at, page[-1].id) if len(rows) > limit else None
 
 
 def after(position: tuple[datetime, int]) -> ColumnElement[bool]:

@@ -95,10 +95,11 @@ def delete_venue(data: dict[str, Any]) -> dict[str, Any]:
 @blp.arguments(ShowQuerySchema, location="query")
 @blp.response(200, ShowGetSchema)
 def get_show(query: dict[str, Any]) -> dict[str, Any]:
-    """One show by ``show_id``, else every show (optionally of one venue)."""
+    """One show by ``show_id``, else a page of every show (optionally of one venue), past
+    ones too, in order of start time; ``next`` is the ``after`` of the following page."""
     if "show_id" in query:
         return {"show": services.get_show(query["show_id"])}
-    return {"shows": services.list_shows(query.get("venue_id"))}
+    return services.list_shows(query.get("venue_id"), query["limit"], query.get("after"))
 
 
 @blp.route("/show/create", methods=["POST"])

@@ -215,7 +215,32 @@ class ShowDeleteSchema(RequestSchema):
     force = StrictBoolean(load_default=False)
 
 
-class ShowQuerySchema(Schema):
+class PageCursor(fields.String):
+    """A page's ``next``, read back as the position it names (``catalog.paging``)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return paging.decode(text)  # checks the length before decoding anything
+        except ValueError:
+            raise ValidationError(
+                "This is not a page of these results; start again from the first page."
+            ) from None
+
+
+class PageQuerySchema(Schema):
+    """One page of a list ordered by start time: at most ``limit`` shows after ``after``."""
+
+    limit = QueryInteger(load_default=100, validate=validate.Range(min=1, max=200))
+    after = PageCursor(
+        metadata={
+            "description": "The `next` of the previous page: the page after it",
+            "maxLength": paging.MAX_LENGTH,
+        },
+    )
+
+
+class ShowQuerySchema(PageQuerySchema):
     show_id = query_id_field()
     venue_id = query_id_field()
 
@@ -232,27 +257,13 @@ class ShowListSchema(Schema):
     )
 
 
-class PageCursor(fields.String):
-    """A page's ``next``, read back as the position it names (``catalog.paging``)."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
-        text = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            return paging.decode(text)  # checks the length before decoding anything
-        except ValueError:
-            raise ValidationError(
-                "This is not a page of these results; start again from the first page."
-            ) from None
-
-
-class ShowGetSchema(Schema):
-    """``show`` when a show_id was given, else ``shows``."""
+class ShowGetSchema(ShowListSchema):
+    """``show`` when a show_id was given, else a page of ``shows`` and the ``next`` one."""
 
     show = fields.Nested(ShowSchema)
-    shows = fields.List(fields.Nested(ShowSchema))
 
 
-class FilterQuerySchema(Schema):
+class FilterQuerySchema(PageQuerySchema):
     q = fields.String(validate=validate.Length(max=200))
     location = fields.String(validate=validate.Length(max=80))
     language = fields.String(validate=validate.OneOf(list(LANGUAGES)))
@@ -260,13 +271,6 @@ class FilterQuerySchema(Schema):
     min_rating = QueryNumber(validate=validate.Range(min=0, max=10))
     date = fields.Date(format="%Y-%m-%d", validate=SANE_DATE)
     venue_id = query_id_field()
-    limit = QueryInteger(load_default=100, validate=validate.Range(min=1, max=200))
-    after = PageCursor(
-        metadata={
-            "description": "The `next` of the previous page: the page after it",
-            "maxLength": paging.MAX_LENGTH,
-        },
-    )
 
 
 class MetaSchema(Schema):

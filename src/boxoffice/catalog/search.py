@@ -60,7 +60,5 @@ def search_shows(filters: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
     if venue_id := filters.get("venue_id"):
         query = query.where(Show.venue_id == venue_id)
     connection = db.session.connection()
-    rows = list(connection.execute(query))
-    page, more = rows[:limit], len(rows) > limit
-    cursor = paging.encode(page[-1].starts_at, page[-1].id) if more else None
+    page, cursor = paging.split(connection.execute(query).all(), limit)
     return {"shows": show_cards(connection, page, tz), "next": cursor}

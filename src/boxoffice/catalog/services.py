@@ -16,6 +16,7 @@ from ..db_types import utcnow
 from ..errors import ApiError, Conflict, NotFound
 from ..extensions import db
 from ..languages import LANGUAGES
+from . import paging
 from .layout import LayoutError, capacity_of, normalise_layout
 from .models import Show, Venue
 
@@ -253,11 +254,18 @@ def delete_show(show_id: int, force: bool) -> int:
     return cancelled
 
 
-def list_shows(venue_id: int | None) -> list[Show]:
-    query = select(Show).order_by(Show.starts_at)
+def list_shows(
+    venue_id: int | None, limit: int, after: tuple[datetime, int] | None
+) -> dict[str, Any]:
+    """A page of shows in order of start time, and the cursor of the next page (or None)."""
+    # One row more than the page says whether there is a next page.
+    query = select(Show).order_by(Show.starts_at, Show.id).limit(limit + 1)
     if venue_id is not None:
         query = query.where(Show.venue_id == venue_id)
-    return list(db.session.scalars(query))
+    if after is not None:
+        query = query.where(paging.after(after))
+    page, cursor = paging.split(db.session.scalars(query).all(), limit)
+    return {"shows": page, "next": cursor}
 
 
 def catalogue_meta() -> dict[str, Any]:

@@ -31,6 +31,19 @@ describe('request', () => {
     expect(init!.method).toBe('GET')
   })
 
+  it('reads every page of a venue\'s shows', async () => {
+    const show = (id: number) => ({ show_id: id })
+    fetchMock
+      .mockResolvedValueOnce(jsonResponse(200, { shows: [show(1), show(2)], next: 'Mg' }))
+      .mockResolvedValueOnce(jsonResponse(200, { shows: [show(3)], next: null }))
+    const { shows } = await api.shows(7)
+    expect(shows.map((s) => s.show_id)).toEqual([1, 2, 3])
+    expect(fetchMock.mock.calls.map(([url]) => url)).toEqual([
+      '/api/show/get?venue_id=7&limit=200',
+      '/api/show/get?venue_id=7&after=Mg&limit=200',
+    ])
+  })
+
   it('sends a JSON body and the CSRF header from the csrf_access_token cookie on POST', async () => {
     document.cookie = 'csrf_access_token=abc%20123; path=/'
     fetchMock.mockResolvedValue(jsonResponse(201, { hold_id: 1, expires_at: '2026-11-26T18:30:00+05:30', seats: ['C7'], total: '350.00' }))
