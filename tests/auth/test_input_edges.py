@@ -274,3 +274,54 @@ def test_bodies_without_an_address_share_no_one_s_rate_limit(client: FlaskClient
             environ_base={"REMOTE_ADDR": f"10.1.0.{number}"},
         )
         assert_error(response, 422, "validation_failed")
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        pytest.param("meera@ＥＸＡＭＰＬＥ.com", id="fullwidth-domain"),
+        pytest.param("meera@exam\u00adple.com", id="soft-hyphen-in-domain"),
+    ],
+)
+def test_one_mailbox_is_one_account_whatever_the_domain_spelling(
+    client: FlaskClient, spelling: str
+):
+    """Mail systems map a domain to its one IDNA form: these reach meera@example.com."""
+    assert client.post("/api/register", json=VALID).status_code == 201
+    again = {**VALID, "email": spelling}
+    assert_error(client.post("/api/register", json=again), 409, "email_taken")
+    login = client.post("/api/login", json={"email": spelling, "password": VALID["password"]})
+    assert login.status_code == 200, login.get_json()
+    assert login.get_json()["user"]["email"] == "meera@example.com"
+    assert _user_count() == 1
+
+
+def test_an_international_domain_is_stored_in_its_ascii_form(client: FlaskClient):
+    unicode_form = {**VALID, "email": "meera@bücher.example"}
+    response = client.post("/api/register", json=unicode_form)
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["user"]["email"] == "meera@xn--bcher-kva.example"
+    ascii_form = {**VALID, "email": "Meera@XN--BCHER-KVA.example"}
+    assert_error(client.post("/api/register", json=ascii_form), 409, "email_taken")
+    for spelling in ("meera@BÜCHER.example", "meera@xn--bcher-kva.example"):
+        login = client.post("/api/login", json={"email": spelling, "password": VALID["password"]})
+        assert login.status_code == 200, (spelling, login.get_json())
+
+
+def test_a_domain_with_no_idna_form_is_refused_not_a_crash(client: FlaskClient):
+    body = {**VALID, "email": "meera@exa\u200emple.com"}  # a direction mark: not in any domain
+    error = assert_error(client.post("/api/register", json=body), 422, "validation_failed")
+    assert "email" in error["details"]
+    assert _user_count() == 0
+
+
+def test_accounts_stored_before_domains_were_normalised_still_sign_in(app: object):
+    """Rows written with the Unicode form of a domain are found by either spelling."""
+    user = register_user("meera@example.com", "Meera", VALID["password"])
+    with db.session.begin():
+        db.session.get(User, user.id).email = "meera@bücher.example"  # type: ignore[union-attr]
+    assert authenticate("meera@bücher.example", VALID["password"]).id == user.id
+    assert authenticate("meera@BÜCHER.example", VALID["password"]).id == user.id
+    with pytest.raises(ApiError) as taken:
+        register_user("meera@xn--bcher-kva.example", "Meera", VALID["password"])
+    assert taken.value.code == "email_taken"

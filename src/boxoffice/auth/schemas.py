@@ -73,9 +73,46 @@ def _name_field(**kwargs: Any) -> fields.String:
     return fields.String(validate=[validate.Length(min=1, max=NAME_MAX), check_text], **kwargs)
 
 
+# Letters that IDNA 2003 (Python's codec) maps to others ("ß" to "ss") while IDNA 2008, what
+# mail systems use now, keeps them: a domain with one is left as it is written.
+_IDNA_DEVIATIONS = frozenset("\u00df\u03c2\u200c\u200d")
+
+
+def normalise_email(email: str) -> str:
+    """The one stored spelling of an address: stripped, lower case, and an international
+    domain in its IDNA (ASCII) form, which is where the mail goes. "ＥＸＡＭＰＬＥ.com" or
+    "exam\u00adple.com" reach example.com, so they must not make a second account.
+
+    ValueError when a non-ASCII domain has no IDNA form (no mail could reach it)."""
+    email = email.strip().lower()
+    local, at, domain = email.rpartition("@")
+    if not at or domain.isascii() or not _IDNA_DEVIATIONS.isdisjoint(domain):
+        return email
+    try:
+        return f"{local}@{domain.encode('idna').decode('ascii').lower()}"
+    except UnicodeError:
+        raise ValueError(f"no IDNA form: {domain!r}") from None
+
+
+def unicode_spelling(email: str) -> str | None:
+    """The address with its IDNA domain written back in Unicode, if that differs: accounts
+    made before domains were normalised were stored that way."""
+    local, at, domain = email.rpartition("@")
+    if not at or "xn--" not in domain:
+        return None
+    try:
+        spelled = domain.encode("ascii").decode("idna")
+    except UnicodeError:
+        return None
+    return f"{local}@{spelled}" if spelled != domain else None
+
+
 def _strip_email(data: Any) -> Any:
     if isinstance(data, dict) and isinstance(data.get("email"), str):
-        return {**data, "email": data["email"].strip().lower()}
+        try:
+            return {**data, "email": normalise_email(data["email"])}
+        except (ValueError, UnicodeError):
+            raise ValidationError(["Not a valid email address."], "email") from None
     return data
 
 

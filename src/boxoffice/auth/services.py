@@ -15,7 +15,14 @@ from ..languages import LANGUAGES
 from ..schemas import text_problem, utf8_length
 from . import reset
 from .models import User
-from .schemas import NAME_MAX, PASSWORD_MIN, password_problem, weak_password
+from .schemas import (
+    NAME_MAX,
+    PASSWORD_MIN,
+    normalise_email,
+    password_problem,
+    unicode_spelling,
+    weak_password,
+)
 from .tokens import end_all_sessions
 
 # Checked instead of a password bcrypt cannot take; the result is never used.
@@ -66,18 +73,28 @@ def clean_name(name: str) -> str:
 
 
 def find_user_by_email(email: str) -> User | None:
-    email = email.strip().lower()
     # No account can have such an address (registration validates it), and PostgreSQL
     # refuses NUL in text while the driver refuses lone surrogates: answer "no such user".
     if "\x00" in email or utf8_length(email) is None:
         return None
-    return db.session.scalar(select(User).where(User.email == email))
+    try:
+        email = normalise_email(email)
+    except ValueError:
+        return None
+    user = db.session.scalar(select(User).where(User.email == email))
+    older = unicode_spelling(email)
+    if user is None and older is not None:
+        user = db.session.scalar(select(User).where(User.email == older))
+    return user
 
 
 def register_user(
     email: str, name: str, password: str, language: str = "en", is_admin: bool = False
 ) -> User:
-    email = email.strip().lower()
+    try:
+        email = normalise_email(email)
+    except ValueError:
+        raise _invalid("email", "Not a valid email address.") from None
     name = clean_name(name)
     check_password_rules(email, password)
     if language not in LANGUAGES:
