@@ -59,6 +59,14 @@ export function venueToDraft(v: VenueInput): VenueDraft {
   }
 }
 
+function outsideRows(category: string, rows: string[], venueRows: number): string {
+  const letters = rowLetters(venueRows)
+  const has = letters.length === 0 ? '' : letters.length === 1 ? ' (it has row A only)' : ` (it has rows A–${letters[letters.length - 1]})`
+  return rows.length === 1
+    ? `Row ${rows[0]} of ${category} is not in this venue${has}.`
+    : `Rows ${rows.join(', ')} of ${category} are not in this venue${has}.`
+}
+
 export function validateDraft(d: VenueDraft): FieldErrors {
   const errors: FieldErrors = {}
   const add = (field: string, message: string) => (errors[field] ??= []).push(message)
@@ -73,11 +81,14 @@ export function validateDraft(d: VenueDraft): FieldErrors {
   for (const c of d.categories) {
     if (!c.name.trim()) add('layout', 'Every price category needs a name.')
     if (!/^\d+(\.\d{1,2})?$/.test(c.surcharge.trim() || '0')) add('layout', `Surcharge of ${c.name || 'a category'} must be an amount like 100.00.`)
+    const outside: string[] = []
     for (const r of splitRows(c.rows)) {
-      if (!valid.has(r)) add('layout', `Row ${r} of ${c.name || 'a category'} is not in this venue.`)
-      if (seen.has(r)) add('layout', `Row ${r} is in more than one category.`)
+      if (!valid.has(r)) outside.push(r)
+      else if (seen.has(r)) add('layout', `Row ${r} is in more than one category.`)
       seen.add(r)
     }
+    // One sentence for all of a category's missing rows (shrinking a hall drops several).
+    if (outside.length) add('layout', outsideRows(c.name || 'a category', outside, d.rows))
   }
   const removed = draftLayout(d).removed.length
   if (removed >= d.rows * d.seats_per_row) add('layout', 'A venue needs at least one seat.')

@@ -106,7 +106,13 @@ describe('venue form', () => {
     const d = { ...emptyDraft(), name: 'Hall', location: 'Chennai', rows: 5, seats_per_row: 4, removed: ['A1', 'J9'] }
     expect(draftLayout(d).removed).toEqual(['A1'])
     // The default Premium rows H–J do not exist in a 5-row hall.
-    expect(validateDraft(d).layout?.[0]).toMatch(/Row H/)
+    expect(validateDraft(d).layout).toEqual(['Rows H, I, J of Premium are not in this venue (it has rows A–E).'])
+    expect(validateDraft({ ...d, categories: [{ name: 'Gold', rows: 'E, F', surcharge: '80' }] }).layout).toEqual([
+      'Row F of Gold is not in this venue (it has rows A–E).',
+    ])
+    expect(validateDraft({ ...d, categories: [{ name: 'Gold', rows: 'A, A', surcharge: '80' }] }).layout).toEqual([
+      'Row A is in more than one category.',
+    ])
     d.categories = [{ name: 'Gold', rows: 'D, E', surcharge: '80' }]
     expect(validateDraft(d)).toEqual({})
     expect(validateDraft({ ...d, rows: 27, name: '' })).toMatchObject({ rows: expect.any(Array), name: expect.any(Array) })
