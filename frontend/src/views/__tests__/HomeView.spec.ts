@@ -101,4 +101,33 @@ describe('HomeView search', () => {
       { location: 'Chennai', limit: 100, after: 'page-2' },
     ])
   })
+
+  it('takes a show off the list when it starts while the page stays open', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true })
+    const at = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString()
+    const card = (id: number, title: string, startsAt: string): Show => ({
+      show_id: id, venue_id: 1, venue: { venue_id: 1, name: 'Sathyam', location: 'Chennai' }, title,
+      starts_at: startsAt, ends_at: at(300), price: '200.00', price_from: '200.00', language: 'ta',
+      rating: null, tags: [], duration_minutes: 150, capacity: 100, free_seats: 40,
+    })
+    vi.spyOn(api, 'filter').mockResolvedValue({ shows: [card(1, 'Jailer', at(2)), card(2, 'Leo', at(90))], next: null })
+    vi.spyOn(api, 'meta').mockResolvedValue({ languages: {}, locations: [], tags: [] } as never)
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [
+        { path: '/shows/:id', name: 'show', component: { template: '<div />' } },
+        { path: '/:any(.*)*', component: { template: '<div />' } },
+      ],
+    })
+    await router.push('/')
+    render(HomeView, { global: { plugins: [createPinia(), router] } })
+    expect(await screen.findByText('2 shows found')).toBeTruthy()
+    expect(screen.getByText('Jailer')).toBeTruthy()
+
+    await vi.advanceTimersByTimeAsync(2 * 60_000 + 1000)
+    expect(await screen.findByText('1 show found')).toBeTruthy()
+    expect(screen.queryByText('Jailer')).toBeNull()
+    expect(screen.getByText('Leo')).toBeTruthy()
+    vi.useRealTimers()
+  })
 })
