@@ -30,4 +30,11 @@ describe('SelectionSummary', () => {
     expect(screen.getByRole('heading', { name: 'Your seats' })).toBeInTheDocument()
     expect(screen.getByRole('button', { name: 'Continue' })).toBeInTheDocument()
   })
+
+  it('says booking has closed once the show started instead of inviting a pick', () => {
+    render(SelectionSummary, { props: { seats: [], total: '0.00', hold: null, busy: false, ready: false, closed: true } })
+    expect(screen.getByText('Booking has closed for this show.')).toBeInTheDocument()
+    expect(screen.queryByText(/Pick seats on the map/)).toBeNull()
+    expect(screen.getByRole('button', { name: 'Continue' })).toBeDisabled()
+  })
 })

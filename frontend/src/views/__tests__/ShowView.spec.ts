@@ -91,6 +91,16 @@ describe('ShowView when the show starts while it is open', () => {
     expect(screen.getByText('This show has already started; seats can no longer be booked.')).toHaveAttribute('role', 'status')
     expect(screen.getByRole('button', { name: 'Suggest' })).toBeDisabled()
   })
+
+  it('no longer invites a pick in the empty panel once the show started', async () => {
+    vi.useFakeTimers()
+    vi.setSystemTime(NOW)
+    await mountShow(seatMap(), new Date(NOW + 60_000).toISOString())
+    expect(screen.getByText(/Pick seats on the map/)).toBeInTheDocument()
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(screen.queryByText(/Pick seats on the map/)).toBeNull()
+    expect(screen.getByText('Booking has closed for this show.')).toBeInTheDocument()
+  })
 })
 
 describe('ShowView signed out', () => {
