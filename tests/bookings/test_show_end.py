@@ -248,3 +248,49 @@ def test_an_admin_change_committed_during_a_booking_reaches_it(
     starts_at, ends_at = _times(response.get_json()["booking"])
     assert ends_at - starts_at == timedelta(minutes=150)
     assert reads == [120, 150]
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize("change", ["moved", "reseated"])
+def test_a_booking_never_keeps_seats_of_a_venue_its_show_left_meanwhile(
+    client: FlaskClient, show: Show, user: Account, monkeypatch: pytest.MonkeyPatch, change: str
+):
+    """PostgreSQL, for real: the booking reads the show and its venue without a lock; an
+    admin moves the show to another venue (or cuts its venue's rows) and commits before
+    the booking writes. The booking must not copy the old venue or keep a seat that is gone:
+    it is made again from a new read, which refuses E8 as not a seat any more."""
+    other = make_venue(name="Annexe", location="Madurai", rows=2, seats_per_row=4)
+    real = seat_orders.read_show
+    reads: list[str] = []  # the venue and its rows, as each try read them
+
+    def read_then_change(connection: Any, show_id: int) -> Any:
+        row = real(connection, show_id)
+        reads.append(f"{row.venue_name} {row.rows}")
+        if len(reads) == 1:
+            with db.engine.begin() as admin:
+                if change == "moved":
+                    admin.execute(
+                        sa.text("UPDATE shows SET venue_id = :v, capacity = 8 WHERE id = :id"),
+                        {"v": other.id, "id": show_id},
+                    )
+                else:
+                    venue_id = admin.scalar(
+                        sa.text("SELECT venue_id FROM shows WHERE id = :id"), {"id": show_id}
+                    )
+                    admin.execute(
+                        sa.text("UPDATE venues SET rows = 2, layout = '{}' WHERE id = :v"),
+                        {"v": venue_id},
+                    )
+                    admin.execute(
+                        sa.text("UPDATE shows SET capacity = 16 WHERE id = :id"), {"id": show_id}
+                    )
+        return row
+
+    monkeypatch.setattr(seat_orders, "read_show", read_then_change)
+    response = book(client, user, show_id=show.id, seats=["E8"])
+    assert response.status_code == 422, response.get_json()
+    assert response.get_json()["error"]["details"]["unknown"] == ["E8"]
+    assert reads == ["Hall 5", "Annexe 2" if change == "moved" else "Hall 2"]
+    assert db.session.scalar(sa.select(sa.func.count(Booking.id))) == 0
+    db.session.expire_all()
+    assert db.session.get(Show, show.id).seats_booked == 0

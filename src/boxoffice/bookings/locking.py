@@ -108,6 +108,7 @@ def race_pause() -> None:
 SHOWS, VENUES = Show.__table__.c, Venue.__table__.c
 SHOW_COLUMNS = (
     SHOWS.id,
+    SHOWS.venue_id,
     SHOWS.title,
     SHOWS.language,
     SHOWS.starts_at,
@@ -148,16 +149,20 @@ MOVE_COUNTER = (
     # shows stay valid (``catalog.listing_cache``).
     .execution_options(**{COUNTER_ONLY: True})
 )
-# For bookings, which copy the show's start and end as they read them: the counter moves only
-# if an admin has not changed either since (see ``count_booked``).
+# For bookings, which copy the show's start, end and venue as they read them and check their
+# seats against that venue's seating: the counter moves only if an admin has changed none of
+# these since (see ``count_booked``). A new seating changes the capacity of upcoming shows.
 MOVE_COUNTER_AS_READ = MOVE_COUNTER.where(
     SHOWS.starts_at == bindparam("read_starts_at"),
     SHOWS.duration_minutes == bindparam("read_duration"),
+    SHOWS.venue_id == bindparam("read_venue"),
+    SHOWS.capacity == bindparam("read_capacity"),
 )
 
 
 class ShowChanged(Exception):
-    """The show's start or length changed after this transaction read it (``count_booked``)."""
+    """The show's start, length, venue or seating changed after this transaction read it
+    (``count_booked``)."""
 
 
 def read_show(connection: Connection, show_id: int) -> Row[Any]:
@@ -180,9 +185,10 @@ def count_booked(session: Session, show_id: int, delta: int, as_read: Any = None
     ``shows`` must pass its events, which refresh the cached search results
     (``catalog.listing_cache``).
 
-    New bookings pass the show ``as_read`` (``read_show``): they copied its start and end,
-    and an admin who changed those meanwhile (on PostgreSQL the read takes no lock) has
-    already brought the show's committed bookings in step, not these. The counter then does
+    New bookings pass the show ``as_read`` (``read_show``): they copied its start, end and
+    venue and checked their seats against its seating, and an admin who changed those
+    meanwhile (on PostgreSQL the read takes no lock) has already brought the show's
+    committed bookings in step, not these. The counter then does
     not move and ``ShowChanged`` has ``run_locked`` try again with the show as it now is.
     Once the counter has moved, the admin's change waits for this commit.
     """
@@ -190,7 +196,12 @@ def count_booked(session: Session, show_id: int, delta: int, as_read: Any = None
     if as_read is None:
         moved = session.execute(MOVE_COUNTER, params)
     else:
-        params |= {"read_starts_at": as_read.starts_at, "read_duration": as_read.duration_minutes}
+        params |= {
+            "read_starts_at": as_read.starts_at,
+            "read_duration": as_read.duration_minutes,
+            "read_venue": as_read.venue_id,
+            "read_capacity": as_read.capacity,
+        }
         moved = session.execute(MOVE_COUNTER_AS_READ, params)
     if moved.rowcount == 1:  # type: ignore[attr-defined]
         return
