@@ -83,4 +83,12 @@ describe('PasswordChange', () => {
     expect(await screen.findByText('This is not your current password.')).toBeInTheDocument()
     expect(screen.getByLabelText(/^Current password/)).toHaveAttribute('aria-invalid', 'true')
   })
+
+  it("names the account for password managers in a hidden username field", () => {
+    mount()
+    const username = document.querySelector<HTMLInputElement>('input[autocomplete="username"]')!
+    expect(username.value).toBe('asha@example.com')
+    expect(username).not.toBeVisible()
+    expect(username.closest('form')).toBe(screen.getByLabelText(/^New password/).closest('form'))
+  })
 })
