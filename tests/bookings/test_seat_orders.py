@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from typing import Any
 
-from bookings.conftest import hold, seat_status
+import pytest
+import sqlalchemy as sa
+from bookings.conftest import book, hold, seat_status
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from support import Account
@@ -320,3 +323,45 @@ def test_the_claim_rules_on_every_kind_of_claim(show, user: Account, other_user:
         rows = holds.claims_among(db.session.connection(), show.id, set(labels), {caller}, now)
         assert {row.seat for row in rows if holds.is_taken_from(row, caller)} == taken == in_sql
         assert {row.seat for row in rows if holds.is_reusable_by(row, caller, labels)} == reusable
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize("kind", ["hold", "book"])
+def test_a_hold_booked_behind_the_read_keeps_its_seats(
+    client: FlaskClient, show: Show, user: Account, monkeypatch: pytest.MonkeyPatch, kind: str
+):
+    """PostgreSQL, for real: a person's hold of A1 is booked (its claim becomes a booked
+    one, in another transaction) after a new hold or booking of theirs on the show read
+    the claims and before it clears their old hold. The new order must not delete the now
+    booked claim and take A1 again: the seat would be booked and free (or held) at once,
+    and sold to the next person."""
+    first = book(client, user, show_id=show.id, seats=["B1"]).get_json()["booking"]
+    assert hold(client, user, show.id, ["A1"]).status_code == 201
+    real = seat_orders.claims_among
+
+    def read_then_book_the_hold(connection: Any, *args: Any) -> Any:
+        claims = real(connection, *args)
+        with db.engine.begin() as other:
+            other.execute(
+                sa.text(
+                    "UPDATE seat_claims SET booking_id = :booking, hold_id = NULL,"
+                    " expires_at = NULL WHERE show_id = :show AND seat = 'A1'"
+                ),
+                {"booking": first["booking_id"], "show": show.id},
+            )
+        return claims
+
+    monkeypatch.setattr(seat_orders, "claims_among", read_then_book_the_hold)
+    body = {"show_id": show.id, "seats": ["A1"]}
+    if kind == "hold":
+        response = hold(client, user, show.id, ["A1"])
+    else:
+        response = book(client, user, **body)
+    assert response.status_code == 409, response.get_json()
+    assert response.get_json()["error"]["details"]["seats"] == ["A1"]
+    db.session.expire_all()
+    claims = db.session.scalars(select(SeatClaim).where(SeatClaim.show_id == show.id)).all()
+    assert sorted((claim.seat, claim.booking_id) for claim in claims) == [
+        ("A1", first["booking_id"]),
+        ("B1", first["booking_id"]),
+    ]

@@ -69,7 +69,11 @@ MAX_BATCH = 32
 _GROUPS = "boxoffice_seat_orders"
 
 INSERT_HOLD = Hold.__table__.insert()
-DELETE_CLAIMS = CLAIMS_TABLE.delete().where(CLAIMS.id.in_(bindparam("ids", expanding=True)))
+# Only claims still held: on PostgreSQL a hold read as such may have been booked since (its
+# claims turned into booked ones), and a booked seat's claim is never reusable.
+DELETE_CLAIMS = CLAIMS_TABLE.delete().where(
+    CLAIMS.id.in_(bindparam("ids", expanding=True)), CLAIMS.booking_id.is_(None)
+)
 _HOLDS = Hold.__table__.c
 DELETE_HOLDS = Hold.__table__.delete().where(
     _HOLDS.show_id == bindparam("target_show"),
