@@ -24,7 +24,8 @@ const fmt = (options: Intl.DateTimeFormatOptions) =>
   new Intl.DateTimeFormat('en-IN', { ...options, timeZone: 'UTC' })
 
 const dateTimeFmt = fmt({ weekday: 'short', day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' })
-const dateFmt = fmt({ weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' })
+// A day long past or far ahead ('member since 26 Nov 2026'): its weekday says nothing.
+const dateFmt = fmt({ day: 'numeric', month: 'short', year: 'numeric' })
 const timeFmt = fmt({ hour: 'numeric', minute: '2-digit' })
 const shortDateFmt = fmt({ day: 'numeric', month: 'short' })
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Show } from '@/api/types'
-import { formatDateTime, fromLocalInput, isoOffset, toLocalInput, wallClock, zoneOffset } from '@/lib/datetime'
+import { formatDate, formatDateTime, fromLocalInput, isoOffset, toLocalInput, wallClock, zoneOffset } from '@/lib/datetime'
 import { buildGrid, rowLetters, seatsFromLayout } from '@/lib/layout'
 import { formatMoney, fromMinor, sumMoney, toMinor } from '@/lib/money'
 import { safeNext } from '@/lib/nav'
@@ -27,6 +27,9 @@ describe('datetime', () => {
     expect(formatDateTime('2026-11-26T18:30:00+05:30')).toMatch(/6:30\s?pm/i)
     expect(isoOffset('2026-11-26T18:30:00+05:30')).toBe('+05:30')
     expect(isoOffset('2026-11-26T18:30:00Z')).toBe('+00:00')
+  })
+  it('writes a date with its year and without a weekday', () => {
+    expect(formatDate('2026-11-26T23:30:00+05:30')).toBe('26 Nov 2026')
   })
   it('finds the offset of a named zone, with DST', () => {
     expect(zoneOffset('Asia/Kolkata', '2026-11-26T18:30')).toBe('+05:30')
