@@ -232,6 +232,23 @@ def test_rate_limit_per_account_holds_across_addresses(app: Flask, user: Account
     assert_error(_sign_in(app.test_client(), user.email, "10.0.1.1"), 429, "rate_limited")
 
 
+def test_spellings_of_one_address_share_the_account_limit(app: Flask, user: Account):
+    """Every spelling that signs in to the account counts against it: spellings do not
+    multiply the guesses."""
+    local, domain = user.email.split("@")
+    full_width = "".join(chr(ord(c) + 0xFEE0) if c.isalpha() else c for c in domain)
+    spellings = [
+        f" {local}@{domain.upper()} ",
+        f"{local}@{full_width}",
+        f"{local}@{domain[:2]}\u00ad{domain[2:]}",  # a soft hyphen
+    ]
+    stranger = app.test_client()
+    for number in range(10):
+        email = spellings[number % len(spellings)]
+        assert _guess(stranger, email, f"10.0.0.{number}").status_code == 401
+    assert_error(_sign_in(app.test_client(), user.email, "10.0.1.1"), 429, "rate_limited")
+
+
 def test_strangers_guessing_cannot_lock_a_person_out_of_their_own_browser(
     app: Flask, client: FlaskClient, user: Account
 ):

@@ -24,6 +24,8 @@ from typing import Any
 from flask import Response, current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from .schemas import normalise_email
+
 COOKIE = "boxoffice_device"
 COOKIE_PATH = "/api"
 SALT = "boxoffice-known-device"
@@ -33,10 +35,15 @@ MAX_ACCOUNTS = 5
 
 
 def account_digest(email: str) -> str:
-    """The account an address names, as it is keyed in rate limits and device cookies.
-    Any text (lone surrogates too) gives a digest."""
-    normalised = email.strip().lower()[:254].encode("utf-8", "surrogatepass")
-    return hashlib.sha256(normalised).hexdigest()
+    """The account an address names, as it is keyed in rate limits and device cookies: every
+    spelling that signs in to one account ("ＥＸＡＭＰＬＥ.com" for example.com) gives
+    one digest, so spellings cannot multiply the guesses. Any text (lone surrogates too)
+    gives a digest."""
+    try:
+        spelling = normalise_email(email)
+    except ValueError:  # no account has such an address
+        spelling = email.strip().lower()
+    return hashlib.sha256(spelling[:254].encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _serializer() -> URLSafeTimedSerializer:
