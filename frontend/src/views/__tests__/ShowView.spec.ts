@@ -61,6 +61,27 @@ describe('ShowView', () => {
     expect(within(legend).getByText('Booked by you')).toBeInTheDocument()
   })
 
+  it('keeps the keyboard focus on Suggest while the suggested seats are being held', async () => {
+    await mountShow(seatMap())
+    vi.spyOn(api, 'suggest').mockResolvedValue({ seats: ['A2', 'A3'] })
+    let answer: (h: Awaited<ReturnType<typeof api.hold>>) => void = () => undefined
+    vi.spyOn(api, 'hold').mockImplementation(() => new Promise((resolve) => (answer = resolve)))
+    const suggest = screen.getByRole('button', { name: 'Suggest' })
+    suggest.focus()
+    await userEvent.keyboard('{Enter}')
+    await flushPromises()
+    // Busy, not disabled: a disabled button would have dropped the focus to the page.
+    expect(suggest).toHaveAttribute('aria-disabled', 'true')
+    expect(suggest).toBeEnabled()
+    expect(suggest).toHaveFocus()
+    await userEvent.keyboard('{Enter}') // ignored while busy
+    expect(api.suggest).toHaveBeenCalledTimes(1)
+    answer({ hold_id: 'h1', expires_at: '2099-01-01T12:00:00Z', seats: ['A2', 'A3'], total: '400.00' })
+    await flushPromises()
+    expect(suggest).not.toHaveAttribute('aria-disabled')
+    expect(suggest).toHaveFocus()
+  })
+
   it('has no "booked by you" without a booking of yours', async () => {
     await mountShow(seatMap({ A3: { status: 'booked' } }))
     expect(screen.queryByTestId('booked-by-you')).toBeNull()
