@@ -129,6 +129,14 @@ describe('MyBookingsView left open', () => {
     expect(vi.getTimerCount()).toBe(0)
   })
 
+  it('leaves the keyboard focus at the top of the list once a booking is cancelled, not on the page', async () => {
+    vi.spyOn(api, 'cancelBooking').mockResolvedValue({ booking: { ...soon, status: 'cancelled', can_cancel: false } })
+    await mount('/bookings')
+    await clickCancel()
+    expect(section('Past and cancelled').getByText('Show 1')).toBeInTheDocument()
+    expect(screen.getByRole('heading', { name: 'Upcoming' })).toHaveFocus()
+  })
+
   it("shows the server's refusal when its clock says too late, and the booking as it now is", async () => {
     vi.spyOn(api, 'cancelBooking').mockRejectedValue(tooLate)
     const reread = vi.spyOn(api, 'booking').mockResolvedValue({ booking: { ...soon, can_cancel: false } })
