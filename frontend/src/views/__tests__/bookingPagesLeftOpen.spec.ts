@@ -152,6 +152,15 @@ describe('MyBookingsView left open', () => {
 describe('BookingDoneView left open', () => {
   const soon = booking(1, 90)
 
+  it('puts the focus on the booking heading once it is cancelled, not on the page', async () => {
+    vi.spyOn(api, 'booking').mockResolvedValue({ booking: soon })
+    vi.spyOn(api, 'cancelBooking').mockResolvedValue({ booking: { ...soon, status: 'cancelled', can_cancel: false } })
+    await mount('/bookings/1')
+    await clickCancel()
+    expect(screen.getByRole('heading', { name: 'Show 1' })).toHaveFocus()
+    expect(cancelButtons()).toHaveLength(0)
+  })
+
   it('takes Cancel away at the cutoff, the calendar link at the start and the QR code at the end', async () => {
     vi.spyOn(api, 'booking').mockResolvedValue({ booking: soon })
     await mount('/bookings/1')
