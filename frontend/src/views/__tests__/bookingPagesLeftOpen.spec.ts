@@ -137,6 +137,24 @@ describe('MyBookingsView left open', () => {
     expect(screen.getByRole('heading', { name: 'Upcoming' })).toHaveFocus()
   })
 
+  it('keeps the bookings shown when the next page fails, and offers to try again', async () => {
+    vi.spyOn(api, 'bookings')
+      .mockResolvedValueOnce({ bookings: [later, soon], total: 3 })
+      .mockRejectedValueOnce(new ApiError(503, 'busy', 'The server is busy.'))
+      .mockResolvedValueOnce({ bookings: [booking(3, -5000, { status: 'cancelled' })], total: 3 })
+    await mount('/bookings')
+    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime })
+    await user.click(screen.getByRole('button', { name: 'Show older bookings (1 more)' }))
+    await flushPromises()
+    expect(screen.getByRole('alert')).toHaveTextContent('The server is busy.')
+    expect(section('Upcoming').getByText('Show 1')).toBeInTheDocument()
+    await user.click(screen.getByRole('button', { name: 'Try again' }))
+    await flushPromises()
+    expect(screen.queryByRole('alert')).toBeNull()
+    expect(section('Past and cancelled').getByText('Show 3')).toBeInTheDocument()
+    expect(screen.queryByRole('button', { name: /Show older bookings|Try again/ })).toBeNull()
+  })
+
   it("shows the server's refusal when its clock says too late, and the booking as it now is", async () => {
     vi.spyOn(api, 'cancelBooking').mockRejectedValue(tooLate)
     const reread = vi.spyOn(api, 'booking').mockResolvedValue({ booking: { ...soon, can_cancel: false } })
