@@ -14,6 +14,8 @@ export function useSeatEvents(
   onReconnect: () => void,
 ) {
   const connected = ref(false)
+  /** The stream was lost or refused and is being tried again (the map works meanwhile). */
+  const interrupted = ref(false)
   let source: EventSource | null = null
   let lostConnection = false
   let retry: ReturnType<typeof setTimeout> | null = null
@@ -33,6 +35,7 @@ export function useSeatEvents(
     source = es
     es.onopen = () => {
       connected.value = true
+      interrupted.value = false
       if (lostConnection) onReconnect()
       lostConnection = false
     }
@@ -45,6 +48,7 @@ export function useSeatEvents(
     }
     es.onerror = () => {
       connected.value = false
+      interrupted.value = true
       lostConnection = true
       // The browser gives up for good on HTTP errors (CLOSED); try again ourselves later.
       if (es.readyState === EventSource.CLOSED && source === es) {
@@ -56,5 +60,5 @@ export function useSeatEvents(
   watch(showId, (id) => (id === null ? close() : open(id)), { immediate: true })
   onBeforeUnmount(close)
 
-  return { connected }
+  return { connected, interrupted }
 }
