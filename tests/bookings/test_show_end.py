@@ -19,6 +19,7 @@ from support import Account
 from boxoffice.bookings import locking, seat_orders, services, tickets
 from boxoffice.bookings.models import Booking
 from boxoffice.catalog.models import Show
+from boxoffice.db_types import utcnow
 from boxoffice.extensions import db
 from boxoffice.reports.models import MailLog
 
@@ -251,17 +252,20 @@ def test_an_admin_change_committed_during_a_booking_reaches_it(
 
 
 @pytest.mark.postgres_only
-@pytest.mark.parametrize("change", ["moved", "reseated"])
+@pytest.mark.parametrize("change", ["moved", "reseated", "same_capacity"])
 def test_a_booking_never_keeps_seats_of_a_venue_its_show_left_meanwhile(
     client: FlaskClient, show: Show, user: Account, monkeypatch: pytest.MonkeyPatch, change: str
 ):
     """PostgreSQL, for real: the booking reads the show and its venue without a lock; an
-    admin moves the show to another venue (or cuts its venue's rows) and commits before
-    the booking writes. The booking must not copy the old venue or keep a seat that is gone:
-    it is made again from a new read, which refuses E8 as not a seat any more."""
+    admin moves the show to another venue (or changes its venue's seating, even to as many
+    seats in another shape) and commits before the booking writes. The booking must not
+    copy the old venue or keep a seat that is gone: it is made again from a new read, which
+    refuses E8 as not a seat any more. The admin's statements are those of
+    ``catalog.services`` (``test_a_new_seating_counts_up_the_seating_version`` checks them)."""
     other = make_venue(name="Annexe", location="Madurai", rows=2, seats_per_row=4)
     real = seat_orders.read_show
     reads: list[str] = []  # the venue and its rows, as each try read them
+    new_seating = {"reseated": (2, 8), "same_capacity": (7, 5)}  # 35 seats, as now
 
     def read_then_change(connection: Any, show_id: int) -> Any:
         row = real(connection, show_id)
@@ -270,19 +274,30 @@ def test_a_booking_never_keeps_seats_of_a_venue_its_show_left_meanwhile(
             with db.engine.begin() as admin:
                 if change == "moved":
                     admin.execute(
-                        sa.text("UPDATE shows SET venue_id = :v, capacity = 8 WHERE id = :id"),
+                        sa.text(
+                            "UPDATE shows SET venue_id = :v, capacity = 8,"
+                            " seating_version = seating_version + 1 WHERE id = :id"
+                        ),
                         {"v": other.id, "id": show_id},
                     )
                 else:
+                    rows, per_row = new_seating[change]
                     venue_id = admin.scalar(
                         sa.text("SELECT venue_id FROM shows WHERE id = :id"), {"id": show_id}
                     )
                     admin.execute(
-                        sa.text("UPDATE venues SET rows = 2, layout = '{}' WHERE id = :v"),
-                        {"v": venue_id},
+                        sa.text(
+                            "UPDATE venues SET rows = :r, seats_per_row = :s, layout = '{}'"
+                            " WHERE id = :v"
+                        ),
+                        {"r": rows, "s": per_row, "v": venue_id},
                     )
                     admin.execute(
-                        sa.text("UPDATE shows SET capacity = 16 WHERE id = :id"), {"id": show_id}
+                        sa.text(
+                            "UPDATE shows SET capacity = :c,"
+                            " seating_version = seating_version + 1 WHERE id = :id"
+                        ),
+                        {"c": rows * per_row, "id": show_id},
                     )
         return row
 
@@ -290,7 +305,36 @@ def test_a_booking_never_keeps_seats_of_a_venue_its_show_left_meanwhile(
     response = book(client, user, show_id=show.id, seats=["E8"])
     assert response.status_code == 422, response.get_json()
     assert response.get_json()["error"]["details"]["unknown"] == ["E8"]
-    assert reads == ["Hall 5", "Annexe 2" if change == "moved" else "Hall 2"]
+    expected = {"moved": "Annexe 2", "reseated": "Hall 2", "same_capacity": "Hall 7"}
+    assert reads == ["Hall 5", expected[change]]
     assert db.session.scalar(sa.select(sa.func.count(Booking.id))) == 0
     db.session.expire_all()
     assert db.session.get(Show, show.id).seats_booked == 0
+
+
+def test_a_new_seating_counts_up_the_seating_version(show: Show):
+    """What a booking that read the old seating checks before it commits (see above)."""
+    from boxoffice.catalog import services as catalog
+
+    started = make_show(show.venue, starts_in=timedelta(minutes=30))
+    db.session.execute(
+        sa.update(Show)
+        .where(Show.id == started.id)
+        .values(starts_at=utcnow() - timedelta(minutes=10))
+    )
+    db.session.commit()
+    other = make_venue(name="Annexe", location="Madurai", rows=2, seats_per_row=4)
+    moving = make_show(show.venue, starts_in=timedelta(days=5))
+
+    def versions() -> tuple[int, int, int]:
+        db.session.expire_all()
+        return tuple(db.session.get(Show, s.id).seating_version for s in (show, started, moving))
+
+    assert versions() == (0, 0, 0)
+    catalog.update_venue(show.venue_id, {"name": "Renamed"})  # not the seating
+    assert versions() == (0, 0, 0)
+    # As many seats as before, in another shape: the seats are not the same ones.
+    catalog.update_venue(show.venue_id, {"rows": 7, "seats_per_row": 5, "layout": {}})
+    assert versions() == (1, 0, 1)  # a show that has started keeps the seating it had
+    catalog.update_show(moving.id, {"venue_id": other.id})
+    assert versions() == (1, 0, 2)

@@ -115,6 +115,7 @@ SHOW_COLUMNS = (
     SHOWS.duration_minutes,
     SHOWS.price,
     SHOWS.capacity,
+    SHOWS.seating_version,
     VENUES.name.label("venue_name"),
     VENUES.location.label("venue_location"),
     VENUES.rows,
@@ -151,12 +152,13 @@ MOVE_COUNTER = (
 )
 # For bookings, which copy the show's start, end and venue as they read them and check their
 # seats against that venue's seating: the counter moves only if an admin has changed none of
-# these since (see ``count_booked``). A new seating changes the capacity of upcoming shows.
+# these since (see ``count_booked``). A new seating, or a move to another venue, counts up
+# the seating version of the upcoming shows.
 MOVE_COUNTER_AS_READ = MOVE_COUNTER.where(
     SHOWS.starts_at == bindparam("read_starts_at"),
     SHOWS.duration_minutes == bindparam("read_duration"),
     SHOWS.venue_id == bindparam("read_venue"),
-    SHOWS.capacity == bindparam("read_capacity"),
+    SHOWS.seating_version == bindparam("read_seating"),
 )
 
 
@@ -200,7 +202,7 @@ def count_booked(session: Session, show_id: int, delta: int, as_read: Any = None
             "read_starts_at": as_read.starts_at,
             "read_duration": as_read.duration_minutes,
             "read_venue": as_read.venue_id,
-            "read_capacity": as_read.capacity,
+            "read_seating": as_read.seating_version,
         }
         moved = session.execute(MOVE_COUNTER_AS_READ, params)
     if moved.rowcount == 1:  # type: ignore[attr-defined]

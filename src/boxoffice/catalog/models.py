@@ -55,6 +55,10 @@ class Show(db.Model):  # type: ignore[name-defined]
     # Copied from the venue layout when the show is created or the layout changes, so that
     # the free-seat count is one indexed row read and the database can guard it.
     capacity: Mapped[int] = mapped_column(Integer)
+    # One more each time the seating changes (a new venue, or its layout): a booking that
+    # checked its seats against the seating it read commits only if this is still as read.
+    # The capacity alone does not tell: a seat moved elsewhere leaves it as it was.
+    seating_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     seats_booked: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -133,6 +133,7 @@ def _change_seating(venue: Venue, data: dict[str, Any]) -> None:
     for show in upcoming:
         if show.starts_at > now:
             show.capacity = capacity
+            show.seating_version += 1
 
 
 def delete_venue(venue_id: int, force: bool) -> int:
@@ -220,6 +221,7 @@ def update_show(show_id: int, data: dict[str, Any]) -> Show:
             venue = get_venue(data["venue_id"], lock=True)
             show.venue = venue
             show.capacity = capacity_of(venue.rows, venue.seats_per_row, venue.layout)
+            show.seating_version += 1
         if "starts_at" in data or "duration_minutes" in data or "venue_id" in data:
             starts_at = data.get("starts_at", show.starts_at)
             if starts_at != show.starts_at and has_bookings:
