@@ -145,7 +145,13 @@ def start_server(environment: dict[str, str], workers: int, threads: int, log: P
     process = subprocess.Popen(
         command,
         cwd=ROOT,
-        env={**os.environ, **environment, "PYTHONPATH": str(ROOT)},
+        # This checkout's code, also when another checkout is the one installed (to run
+        # the bench of an older commit side by side with the same virtualenv).
+        env={
+            **os.environ,
+            **environment,
+            "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
+        },
         stdout=output,
         stderr=subprocess.STDOUT,
         start_new_session=True,
