@@ -13,9 +13,10 @@ bookings with them.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any, Protocol
 
 from sqlalchemy import Connection, Row, and_, bindparam, delete, or_, select
@@ -159,9 +160,9 @@ def taken_now(show_id: int, user_id: int, labels: Sequence[str]) -> Conflict:
 MAX_HELD_SHOWS = 5
 _HOLDS = Hold.__table__.c
 HELD_ELSEWHERE = (
-    select(_HOLDS.show_id, _HOLDS.expires_at)
+    select(_HOLDS.user_id, _HOLDS.show_id, _HOLDS.expires_at)
     .where(
-        _HOLDS.user_id == bindparam("user_id"),
+        _HOLDS.user_id.in_(bindparam("users", expanding=True)),
         _HOLDS.show_id != bindparam("show_id"),
         _HOLDS.expires_at > bindparam("now"),
     )
@@ -169,23 +170,33 @@ HELD_ELSEWHERE = (
 )
 
 
-def check_hold_allowance(user_id: int, show_id: int) -> None:
-    """409 ``too_many_holds`` when the person holds seats of ``MAX_HELD_SHOWS`` other shows.
+def over_hold_limit(
+    connection: Connection, show_id: int, people: set[int], now: datetime
+) -> dict[int, Callable[[], ApiError]]:
+    """For each of ``people`` who holds seats of ``MAX_HELD_SHOWS`` other shows, the 409
+    ``too_many_holds`` that refuses their new hold here.
 
-    Read before the hold's own transaction: two holds the same person sends at the same
-    moment may both pass, which bends a limit against hoarding by a seat or two but never
-    lets a seat be sold twice (the claims decide that)."""
-    now = utcnow()
-    params = {"user_id": user_id, "show_id": show_id, "now": now}
-    elsewhere = db.session.execute(HELD_ELSEWHERE, params).all()
-    if len(elsewhere) < MAX_HELD_SHOWS:
-        return
-    minutes = max(1, math.ceil((elsewhere[0].expires_at - now).total_seconds() / 60))
-    raise Conflict(
+    Read in the hold's transaction without a lock: holds the same person sends to two
+    shows at the same moment may both pass, which bends a limit against hoarding by a hold
+    but never lets a seat be sold twice (the claims decide that)."""
+    held: dict[int, list[Any]] = {}
+    params = {"users": sorted(people), "show_id": show_id, "now": now}
+    for row in connection.execute(HELD_ELSEWHERE, params):
+        held.setdefault(row.user_id, []).append(row)
+    return {
+        person: partial(_too_many_holds, rows, now)
+        for person, rows in held.items()
+        if len(rows) >= MAX_HELD_SHOWS
+    }
+
+
+def _too_many_holds(held: list[Any], now: datetime) -> ApiError:
+    minutes = max(1, math.ceil((held[0].expires_at - now).total_seconds() / 60))
+    return Conflict(
         "too_many_holds",
-        f"You are holding seats for {len(elsewhere)} other shows. Book or leave one of them"
+        f"You are holding seats for {len(held)} other shows. Book or leave one of them"
         f" first; the first of those holds ends by itself in {minutes} min.",
-        {"show_ids": sorted(row.show_id for row in elsewhere)},
+        {"show_ids": sorted(row.show_id for row in held)},
     )
 
 

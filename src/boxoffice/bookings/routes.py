@@ -129,7 +129,6 @@ def hold(data: dict[str, Any]) -> dict[str, Any]:
     """Hold 1-10 seats for a few minutes, all or nothing; replaces your previous hold here.
 
     409 ``too_many_holds`` while you hold seats of five other shows."""
-    holds.check_hold_allowance(caller_id(), data["show_id"])
     return seat_orders.hold_seats(caller_id(), data["show_id"], data["seats"])
 
 

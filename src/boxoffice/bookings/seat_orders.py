@@ -9,9 +9,11 @@ decided on its own, as if the orders of a batch had come one after the other:
    people asking, with what the database says each claim is (booked, held, expired).
 2. Orders are decided in order of arrival. An order is refused with 409 when a seat is
    booked, held by someone else, or promised to an earlier order of the batch; with 422
-   when a seat does not exist. A person's new hold or booking replaces their hold on the
-   show: the seats of their old hold are free for anyone after them, and a hold replaces
-   the same person's hold from earlier in the batch (which is then never written).
+   when a seat does not exist; a hold with 409 when its person already holds seats of five
+   other shows (``holds.over_hold_limit``, read in the same transaction). A person's new
+   hold or booking replaces their hold on the show: the seats of their old hold are free
+   for anyone after them, and a hold replaces the same person's hold from earlier in the
+   batch (which is then never written).
 3. For the winners, in bulk: their old holds and expired holds on their seats are cleared;
    the new holds, or the bookings and their confirmation mails, are inserted; then the
    claims, ``ON CONFLICT DO NOTHING``; for bookings the show's counter moves once, last
@@ -54,6 +56,7 @@ from .holds import (
     insert_skipping_taken,
     is_reusable_by,
     is_taken_from,
+    over_hold_limit,
     price_of,
     seat_taken,
     seats_for,
@@ -124,6 +127,9 @@ class Kind:
     finish: Callable[[Session, Any, list[Winner], list[dict[str, Any]]], None]
     # Whether a person's later order replaces their earlier one of the same batch.
     replaces_own: bool
+    # The refusal, by person, of those whose orders of this kind are over a limit, read in
+    # the batch's transaction before anything is decided.
+    limits: Callable[[Connection, int, set[int], datetime], dict[int, Callable[[], ApiError]]]
 
 
 def hold_seats(user_id: int, show_id: int, labels: list[str]) -> dict[str, Any]:
@@ -195,8 +201,10 @@ def _place(
     show = read_show(connection, show_id)
     check_open(show, now)
     labels = {label for order in orders for label in order.labels}
-    claims = claims_among(connection, show_id, labels, {order.user_id for order in orders}, now)
-    outcomes, winners, replaced = _decide(kind, show, claims, orders)
+    people = {order.user_id for order in orders}
+    claims = claims_among(connection, show_id, labels, people, now)
+    refusals = kind.limits(connection, show_id, people, now)
+    outcomes, winners, replaced = _decide(kind, show, claims, orders, refusals)
     again: set[int] = set()
     if winners:
         given_up = _clear_reusable(connection, show_id, claims, winners)
@@ -257,7 +265,11 @@ def _to_try_again(
 
 
 def _decide(
-    kind: Kind, show: Any, claims: Sequence[Any], orders: list[SeatOrder]
+    kind: Kind,
+    show: Any,
+    claims: Sequence[Any],
+    orders: list[SeatOrder],
+    refusals: dict[int, Callable[[], ApiError]],
 ) -> tuple[list[Outcome | None], list[Winner], list[Winner]]:
     """Refusals by position (``None`` for winners), the winners, and the replaced holds."""
     early = not debug_race().disable_lock  # the control runs rely on the constraint alone
@@ -270,6 +282,8 @@ def _decide(
         person = order.user_id
         try:
             seats = seats_for(show, order.labels)
+            if person in refusals:
+                raise refusals[person]()
             taken = {
                 label
                 for label in order.labels
@@ -435,5 +449,10 @@ def _bookings_done(
     count_booked(session, show.id, seats, as_read=show)
 
 
-HOLD = Kind("hold", _record_holds, _drop_holds, _holds_done, replaces_own=True)
-BOOK = Kind("book", _record_bookings, _drop_bookings, _bookings_done, replaces_own=False)
+def _no_limits(*_: Any) -> dict[int, Callable[[], ApiError]]:
+    """Booking seats directly keeps no hold: nothing to limit beyond the seats themselves."""
+    return {}
+
+
+HOLD = Kind("hold", _record_holds, _drop_holds, _holds_done, True, over_hold_limit)
+BOOK = Kind("book", _record_bookings, _drop_bookings, _bookings_done, False, _no_limits)
