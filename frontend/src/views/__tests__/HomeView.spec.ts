@@ -7,18 +7,27 @@ import { api, ApiError } from '@/api'
 import type { Show } from '@/api/types'
 import HomeView from '@/views/HomeView.vue'
 
+/** The home page at ``path``, with a route to a show's page for the result links. */
+async function renderHome(path: string) {
+  vi.spyOn(api, 'meta').mockResolvedValue({ languages: {}, locations: [], tags: [] } as never)
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/shows/:id', name: 'show', component: { template: '<div />' } },
+      { path: '/:any(.*)*', component: { template: '<div />' } },
+    ],
+  })
+  await router.push(path)
+  render(HomeView, { global: { plugins: [createPinia(), router] } })
+  return router
+}
+
 describe('HomeView search', () => {
   it('sends one search when typing settles, not one per keystroke', async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true })
     const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime })
     const filter = vi.spyOn(api, 'filter').mockResolvedValue({ shows: [], next: null })
-    vi.spyOn(api, 'meta').mockResolvedValue({ languages: {}, locations: [], tags: [] } as never)
-    const router = createRouter({
-      history: createMemoryHistory(),
-      routes: [{ path: '/:any(.*)*', component: { template: '<div />' } }],
-    })
-    await router.push('/')
-    render(HomeView, { global: { plugins: [createPinia(), router] } })
+    await renderHome('/')
     await waitFor(() => expect(filter).toHaveBeenCalledTimes(1)) // the first page
     await user.type(screen.getByLabelText('Search movie titles'), 'jawan')
     await waitFor(() => expect(filter).toHaveBeenCalledTimes(2))
@@ -31,13 +40,7 @@ describe('HomeView search', () => {
 
   it('searches again when a link or back/forward changes the address', async () => {
     const filter = vi.spyOn(api, 'filter').mockResolvedValue({ shows: [], next: null })
-    vi.spyOn(api, 'meta').mockResolvedValue({ languages: {}, locations: [], tags: [] } as never)
-    const router = createRouter({
-      history: createMemoryHistory(),
-      routes: [{ path: '/:any(.*)*', component: { template: '<div />' } }],
-    })
-    await router.push('/?q=leo&location=Delhi')
-    render(HomeView, { global: { plugins: [createPinia(), router] } })
+    const router = await renderHome('/?q=leo&location=Delhi')
     await waitFor(() => expect(filter).toHaveBeenCalledTimes(1))
     expect(filter.mock.calls[0]?.[0]).toMatchObject({ q: 'leo', location: 'Delhi' })
 
@@ -65,16 +68,7 @@ describe('HomeView search', () => {
       .mockResolvedValueOnce({ shows: [card(1, 'Jailer'), card(2, 'Leo')], next: 'page-2' })
       .mockRejectedValueOnce(new ApiError(503, 'busy', 'The server is busy.'))
       .mockResolvedValueOnce({ shows: [card(3, 'Jawan')], next: null })
-    vi.spyOn(api, 'meta').mockResolvedValue({ languages: {}, locations: [], tags: [] } as never)
-    const router = createRouter({
-      history: createMemoryHistory(),
-      routes: [
-        { path: '/shows/:id', name: 'show', component: { template: '<div />' } },
-        { path: '/:any(.*)*', component: { template: '<div />' } },
-      ],
-    })
-    await router.push('/?location=Chennai')
-    render(HomeView, { global: { plugins: [createPinia(), router] } })
+    await renderHome('/?location=Chennai')
     const user = userEvent.setup()
     expect(await screen.findByText('2+ shows found')).toBeTruthy()
 
@@ -111,16 +105,7 @@ describe('HomeView search', () => {
       rating: null, tags: [], duration_minutes: 150, capacity: 100, free_seats: 40,
     })
     vi.spyOn(api, 'filter').mockResolvedValue({ shows: [card(1, 'Jailer', at(2)), card(2, 'Leo', at(90))], next: null })
-    vi.spyOn(api, 'meta').mockResolvedValue({ languages: {}, locations: [], tags: [] } as never)
-    const router = createRouter({
-      history: createMemoryHistory(),
-      routes: [
-        { path: '/shows/:id', name: 'show', component: { template: '<div />' } },
-        { path: '/:any(.*)*', component: { template: '<div />' } },
-      ],
-    })
-    await router.push('/')
-    render(HomeView, { global: { plugins: [createPinia(), router] } })
+    await renderHome('/')
     expect(await screen.findByText('2 shows found')).toBeTruthy()
     expect(screen.getByText('Jailer')).toBeTruthy()
 
