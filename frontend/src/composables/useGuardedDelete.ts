@@ -5,12 +5,10 @@ import { useNoticesStore } from '@/stores/notices'
 /**
  * Delete after a confirmation. When the server refuses because people hold bookings
  * (409 `conflictCode`), ask again, explicitly, before deleting with `force` (which cancels them).
- * `askToForce` words that second question, e.g. from the conflict's details.
+ * `askToForce` words that second question, e.g. from the conflict's details; without it (or
+ * when it returns null) the question repeats the server's message.
  */
-export function useGuardedDelete(
-  conflictCode: string,
-  askToForce: (e: ApiError) => string = (e) => `${e.message}\n\nDelete anyway and cancel those bookings?`,
-) {
+export function useGuardedDelete(conflictCode: string, askToForce: (e: ApiError) => string | null = () => null) {
   const notices = useNoticesStore()
   const deleting = ref<number | null>(null)
 
@@ -22,7 +20,8 @@ export function useGuardedDelete(
         await remove(false)
       } catch (e) {
         if (!(e instanceof ApiError && e.code === conflictCode)) throw e
-        if (!window.confirm(askToForce(e))) return false
+        const question = askToForce(e) ?? `${e.message}\n\nDelete anyway and cancel those bookings?`
+        if (!window.confirm(question)) return false
         await remove(true)
       }
       return true
