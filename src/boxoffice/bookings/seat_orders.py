@@ -128,7 +128,8 @@ class Kind:
     # Whether a person's later order replaces their earlier one of the same batch.
     replaces_own: bool
     # The refusal, by person, of those whose orders of this kind are over a limit, read in
-    # the batch's transaction before anything is decided.
+    # the batch's transaction before anything is decided. A factory: each refused order gets
+    # an exception of its own, raised in its own request's thread.
     limits: Callable[[Connection, int, set[int], datetime], dict[int, Callable[[], ApiError]]]
 
 
@@ -441,7 +442,7 @@ def _bookings_done(
     session: Session, show: Any, winners: list[Winner], columns: list[dict[str, Any]]
 ) -> None:
     """Record each booking's confirmation mail; move the show's counter last (if the show's
-    times are still those the bookings copied)."""
+    start, length, venue and seating are still those the bookings read)."""
     people = [winner.order.user_id for winner in winners]
     ids = [column["booking_id"] for column in columns]
     notifications.booking_confirmed(list(zip(ids, people, strict=True)))
