@@ -279,6 +279,50 @@ def test_guesses_from_a_known_device_meet_a_limit_of_their_own(
     assert _sign_in(app.test_client(), user.email).status_code == 200
 
 
+def _guesses_count_against_the_account(app: Flask, browser: FlaskClient, email: str) -> bool:
+    """Whether ``browser``'s wrong guesses fill the account's bucket (a stranger's do; a
+    known device's do not)."""
+    for number in range(10):
+        assert _guess(browser, email, f"10.0.0.{number}").status_code == 401
+    return _sign_in(app.test_client(), email, "10.0.1.1").status_code == 429
+
+
+def test_a_new_password_ends_the_trust_of_devices_that_signed_in_before_it(
+    app: Flask, client: FlaskClient, user: Account
+):
+    """A password is changed because someone else may have it: their browser must not keep a
+    guess budget of its own. ``client`` signed in before the change, elsewhere."""
+    elsewhere = app.test_client()
+    assert _sign_in(elsewhere, user.email, "10.0.3.3").status_code == 200
+    body = {"current_password": PASSWORD, "new_password": "a-new-secret-42"}
+    changed = elsewhere.post("/api/me/password", json=body, headers=user.headers)
+    assert changed.status_code == 200, changed.get_json()
+
+    assert _guesses_count_against_the_account(app, client, user.email)
+
+
+def test_the_browser_that_set_the_new_password_stays_known(
+    app: Flask, client: FlaskClient, user: Account
+):
+    body = {"current_password": PASSWORD, "new_password": "a-new-secret-42"}
+    changed = client.post("/api/me/password", json=body, headers=user.headers)
+    assert changed.status_code == 200, changed.get_json()
+
+    assert not _guesses_count_against_the_account(app, client, user.email)
+
+
+def test_a_device_cookie_of_the_older_kind_counts_for_nothing(
+    app: Flask, client: FlaskClient, user: Account
+):
+    """Cookies that named accounts without the time of their sign-in (the first kind) are
+    read as naming none."""
+    writer = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=devices.SALT)
+    older = {"device": "a-device", "accounts": [devices.account_digest(user.email)]}
+    client.set_cookie(devices.COOKIE, writer.dumps(older), path="/api")
+
+    assert _guesses_count_against_the_account(app, client, user.email)
+
+
 def test_the_device_cookie_is_httponly_strict_and_names_no_address(
     app: Flask, client: FlaskClient, user: Account
 ):
@@ -291,7 +335,9 @@ def test_the_device_cookie_is_httponly_strict_and_names_no_address(
     assert "HttpOnly" in cookie and "Path=/api" in cookie and "SameSite=Strict" in cookie
     value = cookie.split(";")[0].split("=", 1)[1]
     reader = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=devices.SALT)
-    assert reader.loads(value)["accounts"] == [devices.account_digest(user.email)]
+    ((digest, signed_in_ms),) = reader.loads(value)["accounts"]
+    assert digest == devices.account_digest(user.email)
+    assert abs(signed_in_ms / 1000 - datetime.now(UTC).timestamp()) < 60
 
 
 def test_successful_logins_are_not_counted(client: FlaskClient, user: Account):

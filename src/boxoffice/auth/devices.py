@@ -12,18 +12,26 @@ for nothing.
 
 The cookie is httpOnly and sent only to the sign-in paths. It names accounts by a digest of
 the address (no address is stored in the browser), and remembers the last few accounts
-signed in to from the browser.
+signed in to from the browser, each with the time of its sign-in.
+
+A new password (changed, reset, or set by the operator) also ends the trust of every device
+that signed in before it: a password is changed because someone else may have it, and their
+browser must not keep a guess budget of its own for the account. The time of the change is
+kept in Redis per account digest for as long as a cookie lives; a device whose sign-in is
+older is a stranger again until it signs in with the new password.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from typing import Any
 
 from flask import Response, current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from ..redis_client import get_redis
 from .schemas import normalise_email
 
 COOKIE = "boxoffice_device"
@@ -32,6 +40,8 @@ SALT = "boxoffice-known-device"
 LIFETIME_SECONDS = 180 * 24 * 3600
 # Accounts one browser is trusted for (a shared family computer).
 MAX_ACCOUNTS = 5
+# account digest -> when (ms since the epoch) its devices stopped being trusted.
+FORGOTTEN_PREFIX = "boxoffice:devices-forgotten:"
 
 
 def account_digest(email: str) -> str:
@@ -50,7 +60,12 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
 
 
+def _now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
 def _read() -> dict[str, Any] | None:
+    """The cookie's payload: ``device`` and ``accounts``, a list of [digest, signed-in ms]."""
     raw = request.cookies.get(COOKIE)
     if not raw:
         return None
@@ -63,23 +78,45 @@ def _read() -> dict[str, Any] | None:
     accounts = payload.get("accounts")
     if not isinstance(accounts, list):
         return None
+    # Entries that are not [digest, time] (an older cookie) are dropped: that browser is
+    # known again at its next sign-in.
+    payload["accounts"] = [
+        entry
+        for entry in accounts
+        if isinstance(entry, list)
+        and len(entry) == 2
+        and isinstance(entry[0], str)
+        and isinstance(entry[1], int)
+    ]
     return payload
 
 
 def trusted_device(digest: str) -> str | None:
-    """This browser's device id when it has signed in to the account before, else None."""
+    """This browser's device id when it has signed in to the account since its password was
+    last set, else None."""
     payload = _read()
-    if payload is None or digest not in payload["accounts"]:
+    if payload is None:
+        return None
+    signed_in = next((since for account, since in payload["accounts"] if account == digest), None)
+    if signed_in is None:
+        return None
+    forgotten = get_redis().get(FORGOTTEN_PREFIX + digest)
+    if forgotten is not None and int(forgotten) >= signed_in:
         return None
     return str(payload["device"])
+
+
+def forget_devices(email: str) -> None:
+    """The account's password was set anew: no device that signed in before is trusted."""
+    get_redis().set(FORGOTTEN_PREFIX + account_digest(email), _now_ms(), ex=LIFETIME_SECONDS)
 
 
 def remember(response: Response, email: str) -> None:
     """After a successful sign-in: trust this browser for the account from now on."""
     payload = _read() or {"device": secrets.token_urlsafe(16), "accounts": []}
     digest = account_digest(email)
-    others = [account for account in payload["accounts"] if account != digest]
-    payload["accounts"] = [digest, *others][:MAX_ACCOUNTS]
+    others = [entry for entry in payload["accounts"] if entry[0] != digest]
+    payload["accounts"] = [[digest, _now_ms()], *others][:MAX_ACCOUNTS]
     response.set_cookie(
         COOKIE,
         _serializer().dumps(payload),

@@ -13,7 +13,7 @@ from ..errors import ApiError
 from ..extensions import bcrypt, db
 from ..languages import LANGUAGES
 from ..schemas import text_problem, utf8_length
-from . import reset
+from . import devices, reset
 from .models import User
 from .schemas import (
     NAME_MAX,
@@ -166,7 +166,7 @@ def set_password(user: User, password: str, how: str, field: str = "password") -
 
     Stored only if the password is still the one just checked (a reset link, or the current
     password), so of two changes at the same moment exactly one wins; the other is a 409."""
-    user_id = user.id
+    user_id, email = user.id, user.email
     checked_hash = user.password_hash  # read now: the transaction below may reload ``user``
     check_password_rules(user.email, password, field)
     password_hash = bcrypt.generate_password_hash(password).decode()
@@ -184,7 +184,8 @@ def set_password(user: User, password: str, how: str, field: str = "password") -
     db.session.expire(user)  # its hash is read again from the database when next needed
     if changed.rowcount != 1:  # type: ignore[attr-defined]
         raise ApiError(409, "password_changed", "The password was changed meanwhile; try again.")
-    end_all_sessions(user.id)
+    end_all_sessions(user_id)
+    devices.forget_devices(email)
 
 
 def change_password(user: User, current: str, new: str) -> None:
