@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import jwt as pyjwt
 import pytest
 import time_machine
 from factories import make_show
@@ -126,6 +127,21 @@ def test_a_remembered_token_is_still_checked_for_csrf_expiry_and_revocation(
     assert_error(client.get("/api/me", headers=user.headers), 401, "token_revoked")
     forged = user.token[:-2] + ("AA" if not user.token.endswith("AA") else "BB")
     assert_error(client.get("/api/me", headers={"Authorization": f"Bearer {forged}"}), 401)
+
+
+@pytest.mark.parametrize("claim", ["exp", "jti"])
+def test_a_signed_token_without_an_expiry_or_an_id_is_refused(
+    app: Flask, client: FlaskClient, user: Account, claim: str
+):
+    """Made with the signing key but not by this app: it would never expire, or could not
+    be revoked by signing out."""
+    claims = pyjwt.decode(user.token, options={"verify_signature": False})
+    del claims[claim]
+    token = pyjwt.encode(claims, app.config["JWT_SECRET_KEY"], algorithm="HS256")
+    headers = {"Authorization": f"Bearer {token}"}
+    for method, path in (("GET", "/api/me"), ("POST", "/api/logout")):
+        assert_error(client.open(path, method=method, headers=headers), 401, "invalid_token")
+    assert client.get("/api/me", headers=user.headers).status_code == 200
 
 
 def test_wrong_password_and_unknown_email_look_the_same(client: FlaskClient):

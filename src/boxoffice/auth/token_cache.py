@@ -10,6 +10,10 @@ remembered, keyed by all three.
 What can change with time is checked again on every use: expiry (an expired token is
 decoded afresh, so the library answers exactly as before) and revocation (the blocklist
 check runs after decoding, as always). Nothing but successful decodes is remembered.
+
+Every token must carry an expiry and an id. This app issues none without them, but one made
+elsewhere with the signing key would otherwise never expire and could not be revoked (the
+blocklist is keyed by the id): it is refused as invalid instead.
 """
 
 from __future__ import annotations
@@ -20,9 +24,11 @@ from typing import Any
 
 from flask import current_app
 from flask_jwt_extended import JWTManager
+from jwt.exceptions import MissingRequiredClaimError
 
 # Distinct tokens remembered per process: a few per signed-in person in a busy hour.
 MAX_TOKENS = 4096
+REQUIRED_CLAIMS = ("exp", "jti")
 
 
 class CachingJWTManager(JWTManager):
@@ -39,6 +45,9 @@ class CachingJWTManager(JWTManager):
         if claims is not None and (allow_expired or not _expired(claims)):
             return dict(claims)  # a copy: callers may add to it
         claims = super()._decode_jwt_from_config(encoded_token, csrf_value, allow_expired)
+        for claim in REQUIRED_CLAIMS:
+            if claims.get(claim) is None:  # the library fills a missing id in as None
+                raise MissingRequiredClaimError(claim)
         with self._lock:
             if len(self._verified) >= MAX_TOKENS:
                 self._verified.clear()  # rare, and cheap to refill
