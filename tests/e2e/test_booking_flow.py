@@ -71,8 +71,14 @@ def test_sign_up_search_book_and_cancel(page: Page, sign_up, bookable_show, shot
     expect(ticket.get_by_text("Confirmed")).to_be_visible()
     shot(page, "07-my-bookings")
 
-    page.once("dialog", lambda dialog: dialog.accept())
     ticket.get_by_role("button", name="Cancel booking").click()
+    # The app asks in its own dialog, which names what each button does.
+    question = page.get_by_role("alertdialog", name=re.compile(f"Cancel booking {code}"))
+    expect(question).to_be_visible()
+    expect(question.get_by_role("button", name="Keep booking")).to_be_focused()
+    shot(page, "08-cancel-question")
+    question.get_by_role("button", name="Cancel booking").click()
+    expect(question).to_be_hidden()
     cancelled = page.locator(".ticket", has=page.get_by_text(code, exact=True))
     expect(cancelled.get_by_text("Cancelled", exact=True)).to_be_visible()
     shot(page, "08-my-bookings-cancelled")

@@ -2,6 +2,7 @@ import { ref } from 'vue'
 import { api } from '@/api'
 import { ApiError } from '@/api/client'
 import type { Booking } from '@/api/types'
+import { useConfirm } from '@/composables/useConfirm'
 import { formatDateTime } from '@/lib/datetime'
 import { useNoticesStore } from '@/stores/notices'
 
@@ -16,11 +17,18 @@ const NO_LONGER = new Set(['cancel_too_late', 'already_cancelled', 'already_admi
  */
 export function useCancelBooking() {
   const notices = useNoticesStore()
+  const { ask } = useConfirm()
   const busyId = ref<number | null>(null)
 
   async function cancel(booking: Booking): Promise<Booking | null> {
-    const question = `Cancel booking ${booking.code} for ${booking.show.title} on ${formatDateTime(booking.show.starts_at)}? Seats ${booking.seats.join(', ')} will be released.`
-    if (!window.confirm(question)) return null
+    const seats = `${booking.seats.length === 1 ? 'Seat' : 'Seats'} ${booking.seats.join(', ')}`
+    const ok = await ask({
+      title: `Cancel booking ${booking.code}?`,
+      message: `${booking.show.title} on ${formatDateTime(booking.show.starts_at)}. ${seats} will be released.`,
+      confirmLabel: 'Cancel booking',
+      cancelLabel: 'Keep booking',
+    })
+    if (!ok) return null
     busyId.value = booking.booking_id
     try {
       const r = await api.cancelBooking(booking.booking_id)

@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { ApiError } from '@/api/client'
 import { useGuardedDelete } from '@/composables/useGuardedDelete'
 import { useNoticesStore } from '@/stores/notices'
+import { answerQuestions } from '@/test-utils/confirm'
 
 const conflict = new ApiError(409, 'venue_has_bookings', 'Upcoming shows have bookings.')
 
@@ -10,30 +11,33 @@ beforeEach(() => setActivePinia(createPinia()))
 
 describe('useGuardedDelete', () => {
   it('does nothing unless confirmed', async () => {
-    vi.spyOn(window, 'confirm').mockReturnValue(false)
+    answerQuestions(false)
     const remove = vi.fn()
     expect(await useGuardedDelete('venue_has_bookings').run(1, 'Delete?', remove)).toBe(false)
     expect(remove).not.toHaveBeenCalled()
   })
 
   it('asks again before forcing past bookings', async () => {
-    const confirm = vi.spyOn(window, 'confirm').mockReturnValue(true)
+    const asked = answerQuestions(true, true)
     const remove = vi.fn().mockRejectedValueOnce(conflict).mockResolvedValueOnce({})
-    expect(await useGuardedDelete('venue_has_bookings').run(1, 'Delete?', remove)).toBe(true)
+    expect(await useGuardedDelete('venue_has_bookings', undefined, 'venue').run(1, 'Delete PVR?', remove)).toBe(true)
     expect(remove.mock.calls).toEqual([[false], [true]])
-    expect(confirm).toHaveBeenCalledTimes(2)
-    expect(confirm.mock.calls[1]![0]).toContain('Upcoming shows have bookings.')
+    expect(asked).toHaveLength(2)
+    // Each button says what it does.
+    expect(asked[0]).toMatchObject({ title: 'Delete venue?', message: 'Delete PVR?', confirmLabel: 'Delete venue' })
+    expect(asked[1]!.message).toContain('Upcoming shows have bookings.')
+    expect(asked[1]!.confirmLabel).toBe('Delete and cancel bookings')
   })
 
   it('stops when the second question is declined', async () => {
-    vi.spyOn(window, 'confirm').mockReturnValueOnce(true).mockReturnValueOnce(false)
+    answerQuestions(true, false)
     const remove = vi.fn().mockRejectedValueOnce(conflict)
     expect(await useGuardedDelete('venue_has_bookings').run(1, 'Delete?', remove)).toBe(false)
     expect(remove).toHaveBeenCalledTimes(1)
   })
 
   it('shows other errors and marks nothing as deleting afterwards', async () => {
-    vi.spyOn(window, 'confirm').mockReturnValue(true)
+    answerQuestions(true)
     const guarded = useGuardedDelete('venue_has_bookings')
     const remove = vi.fn().mockRejectedValue(new ApiError(404, 'not_found', 'Venue not found.'))
     expect(await guarded.run(1, 'Delete?', remove)).toBe(false)

@@ -8,9 +8,11 @@ import { createMemoryHistory, createRouter, RouterView } from 'vue-router'
 import { api } from '@/api'
 import { ApiError } from '@/api/client'
 import type { Booking } from '@/api/types'
+import ConfirmDialog from '@/components/ConfirmDialog.vue'
 import NoticeStack from '@/components/NoticeStack.vue'
 import BookingDoneView from '@/views/BookingDoneView.vue'
 import MyBookingsView from '@/views/MyBookingsView.vue'
+import { answerDialog } from '@/test-utils/confirm'
 
 // My bookings and one booking's page, left open while the cancel cutoff, the show's start and
 // its end pass: they change at those moments, not when next loaded.
@@ -44,7 +46,7 @@ beforeEach(() => {
 })
 afterEach(() => vi.useRealTimers())
 
-/** The app's page area and its notices, at `url`. */
+/** The app's page area, its notices and its confirmation dialog, at `url`. */
 async function mount(url: string) {
   const stub = { render: () => h('div') }
   const router = createRouter({
@@ -56,7 +58,7 @@ async function mount(url: string) {
     ],
   })
   await router.push(url)
-  const view = render({ render: () => [h(RouterView), h(NoticeStack)] }, { global: { plugins: [createPinia(), router] } })
+  const view = render({ render: () => [h(RouterView), h(NoticeStack), h(ConfirmDialog)] }, { global: { plugins: [createPinia(), router] } })
   await flushPromises()
   return view
 }
@@ -64,10 +66,12 @@ async function mount(url: string) {
 const cancelButtons = () => screen.queryAllByRole('button', { name: 'Cancel booking' })
 const closedNote = () => screen.queryByText('Cancellation closed 20 minutes before the show.')
 
+/** Cancel the first booking and say yes in the dialog. */
 async function clickCancel() {
-  vi.spyOn(window, 'confirm').mockReturnValue(true)
   const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime })
   await user.click(cancelButtons()[0]!)
+  await flushPromises()
+  await answerDialog(user, 'Cancel booking')
   await flushPromises()
 }
 

@@ -2,10 +2,13 @@ import { render, screen } from '@testing-library/vue'
 import userEvent from '@testing-library/user-event'
 import { createPinia, setActivePinia } from 'pinia'
 import { describe, expect, it, vi } from 'vitest'
+import { h } from 'vue'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { api } from '@/api'
 import { ApiError } from '@/api/client'
 import type { Show, Venue } from '@/api/types'
+import ConfirmDialog from '@/components/ConfirmDialog.vue'
+import { answerDialog, openQuestion } from '@/test-utils/confirm'
 import AdminShowsView from '@/views/admin/AdminShowsView.vue'
 
 const venue = { venue_id: 4, name: 'Sathyam Cinemas', location: 'Chennai', rows: 10, seats_per_row: 12, capacity: 120 } as Venue
@@ -27,7 +30,7 @@ async function mount() {
   await router.push('/admin/venues/4/shows')
   vi.spyOn(api, 'venue').mockResolvedValue({ venue })
   vi.spyOn(api, 'shows').mockResolvedValue({ shows: [show] })
-  render(AdminShowsView, { global: { plugins: [pinia, router] } })
+  render({ render: () => [h(AdminShowsView), h(ConfirmDialog)] }, { global: { plugins: [pinia, router] } })
   await screen.findByText('Leo')
 }
 
@@ -39,20 +42,21 @@ describe('AdminShowsView, deleting a show with bookings', () => {
     await mount()
     const conflict = new ApiError(409, 'show_has_bookings', 'server text', { active_bookings: active })
     const remove = vi.spyOn(api, 'deleteShow').mockRejectedValueOnce(conflict)
+    const user = userEvent.setup()
+    await user.click(screen.getByRole('button', { name: 'Delete' }))
+    await answerDialog(user, 'Delete show')
+    await vi.waitFor(() => expect(openQuestion().message).toBe(question))
     // Declining the second question keeps the show.
-    const confirm = vi.spyOn(window, 'confirm').mockReturnValueOnce(true).mockReturnValueOnce(false)
-    await userEvent.setup().click(screen.getByRole('button', { name: /Delete/ }))
-    await vi.waitFor(() => expect(confirm).toHaveBeenCalledTimes(2))
-    expect(confirm.mock.calls[1]![0]).toBe(question)
+    await answerDialog(user, 'Keep it')
     expect(remove.mock.calls).toEqual([[9, false]])
   })
 
   it("falls back on the server's message when it gives no count", async () => {
     await mount()
     vi.spyOn(api, 'deleteShow').mockRejectedValueOnce(new ApiError(409, 'show_has_bookings', 'It has bookings.'))
-    const confirm = vi.spyOn(window, 'confirm').mockReturnValueOnce(true).mockReturnValueOnce(false)
-    await userEvent.setup().click(screen.getByRole('button', { name: /Delete/ }))
-    await vi.waitFor(() => expect(confirm).toHaveBeenCalledTimes(2))
-    expect(confirm.mock.calls[1]![0]).toBe('It has bookings.\n\nDelete anyway and cancel those bookings?')
+    const user = userEvent.setup()
+    await user.click(screen.getByRole('button', { name: 'Delete' }))
+    await answerDialog(user, 'Delete show')
+    await vi.waitFor(() => expect(openQuestion().message).toBe('It has bookings.\n\nDelete anyway and cancel those bookings?'))
   })
 })

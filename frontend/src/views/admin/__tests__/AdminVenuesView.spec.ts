@@ -2,10 +2,13 @@ import { render, screen } from '@testing-library/vue'
 import userEvent from '@testing-library/user-event'
 import { createPinia, setActivePinia } from 'pinia'
 import { describe, expect, it, vi } from 'vitest'
+import { h } from 'vue'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { api } from '@/api'
 import { ApiError } from '@/api/client'
 import type { Venue } from '@/api/types'
+import ConfirmDialog from '@/components/ConfirmDialog.vue'
+import { answerDialog, openQuestion } from '@/test-utils/confirm'
 import AdminVenuesView from '@/views/admin/AdminVenuesView.vue'
 
 const venue = { venue_id: 4, name: 'Sathyam Cinemas', location: 'Chennai', rows: 10, seats_per_row: 12, capacity: 120 } as Venue
@@ -23,7 +26,7 @@ async function mount() {
   })
   await router.push('/admin/venues')
   vi.spyOn(api, 'venues').mockResolvedValue({ venues: [venue] })
-  render(AdminVenuesView, { global: { plugins: [pinia, router] } })
+  render({ render: () => [h(AdminVenuesView), h(ConfirmDialog)] }, { global: { plugins: [pinia, router] } })
   await screen.findAllByText('Sathyam Cinemas')
 }
 
@@ -36,10 +39,14 @@ describe('AdminVenuesView, deleting a venue whose upcoming shows have bookings',
     await mount()
     const conflict = new ApiError(409, 'venue_has_bookings', 'It has bookings.', showIds ? { show_ids: showIds } : {})
     const remove = vi.spyOn(api, 'deleteVenue').mockRejectedValueOnce(conflict)
-    const confirm = vi.spyOn(window, 'confirm').mockReturnValueOnce(true).mockReturnValueOnce(false)
-    await userEvent.setup().click(screen.getByRole('button', { name: /Delete/ }))
-    await vi.waitFor(() => expect(confirm).toHaveBeenCalledTimes(2))
-    expect(confirm.mock.calls[1]![0]).toBe(question)
+    const user = userEvent.setup()
+    await user.click(screen.getByRole('button', { name: 'Delete' }))
+    expect(openQuestion()).toMatchObject({ title: 'Delete venue?', message: 'Delete Sathyam Cinemas? Its shows are deleted too.' })
+    await answerDialog(user, 'Delete venue')
+    await vi.waitFor(() => expect(openQuestion().message).toBe(question))
+    // Declining the second question keeps the venue.
+    await answerDialog(user, 'Keep it')
+    expect(screen.queryByRole('alertdialog')).toBeNull()
     expect(remove.mock.calls).toEqual([[4, false]])
   })
 })
