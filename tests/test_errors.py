@@ -378,6 +378,27 @@ def test_a_nul_in_a_query_string_is_a_422_not_a_500(client: FlaskClient, path: s
     assert list(error["details"].values()) == [["Remove the NUL character."]]
 
 
+@pytest.mark.parametrize(
+    ("path", "query", "repeated"),
+    [
+        ("/api/show/seats", "show_id=1&show_id=2", ["show_id"]),
+        ("/api/filter", "q=leo&location=Chennai&q=jawan", ["q"]),
+        ("/api/filter", "tag=a&tag=b&limit=5&limit=500", ["limit", "tag"]),
+    ],
+)
+def test_a_query_parameter_given_twice_is_a_422_naming_it(
+    client: FlaskClient, path: str, query: str, repeated: list[str]
+):
+    """Which value was meant is unclear, and a cache or proxy may read the other one."""
+    error = assert_error(client.get(f"{path}?{query}"), 422, "validation_failed")
+    assert error["details"] == {name: ["Give this parameter once."] for name in repeated}
+
+
+def test_a_parameter_the_route_does_not_take_may_repeat_as_before(client: FlaskClient):
+    """Cache-busting or tracking parameters of other programs are not this route's to judge."""
+    assert client.get("/api/filter?q=a&utm=1&utm=2").status_code == 200
+
+
 @pytest.mark.parametrize("path", ["/api/login", "/api/hold"])
 def test_a_number_too_long_to_read_is_malformed_json(client: FlaskClient, user: Account, path: str):
     body = b'{"show_id": ' + b"9" * 5000 + b', "email": "x@example.com", "seats": ["A1"]}'

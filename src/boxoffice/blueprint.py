@@ -22,6 +22,7 @@ _ESCAPED_NUL = b"\\u0000"
 # NUL in a query string, percent-encoded.
 _ENCODED_NUL = b"%00"
 NUL_REFUSED = "Remove the NUL character."
+REPEAT_REFUSED = "Give this parameter once."
 
 
 def _holds(value: Any, unstorable: Callable[[str], bool]) -> bool:
@@ -70,6 +71,18 @@ def _nul_refusal(data: Any) -> ma.ValidationError:
     return ma.ValidationError({name: [NUL_REFUSED] for name in sorted(names)})
 
 
+def _repeated_single_values(req: flask.Request, schema: ma.Schema) -> list[str]:
+    """Query parameters given more than once whose field takes one value, sorted."""
+    if len(req.args) == sum(1 for _pair in req.args.items(multi=True)):
+        return []  # the usual case: every parameter once
+    single = {
+        field.data_key or name
+        for name, field in schema.fields.items()
+        if not isinstance(field, ma.fields.List | ma.fields.Tuple)
+    }
+    return sorted(name for name, values in req.args.lists() if len(values) > 1 and name in single)
+
+
 class BodyParser(FlaskParser):
     """Request data whose every string can be stored, refused at the door otherwise.
 
@@ -79,7 +92,10 @@ class BodyParser(FlaskParser):
       refused as malformed (400), like bad JSON, and so is a number too long for Python to
       read (more than 4,300 digits), or an object with a key twice;
     - a NUL in a body or a query string is a 422 naming the field (PostgreSQL would refuse
-      it; SQLite would store it and hand it on to mails and CSV files).
+      it; SQLite would store it and hand it on to mails and CSV files);
+    - a query parameter given twice (``?show_id=1&show_id=2``) is a 422 naming it, unless
+      its field takes a list: which value was meant is unclear, and a cache or proxy in
+      front may read the other one.
     """
 
     def _raw_load_json(self, req: flask.Request) -> Any:
@@ -106,6 +122,9 @@ class BodyParser(FlaskParser):
             data = req.args.to_dict(flat=False)  # every value of every parameter
             if _holds(data, _has_nul):
                 raise _nul_refusal(data)
+        repeated = _repeated_single_values(req, schema)
+        if repeated:
+            raise ma.ValidationError({name: [REPEAT_REFUSED] for name in repeated})
         return super().load_querystring(req, schema)
 
 
