@@ -4,8 +4,8 @@ import { hasErrors, type FieldErrors } from '@/lib/validation'
 
 /**
  * Shared form plumbing: client checks run on submit (and live once a submit was tried);
- * the server's 422 `details` land in the same field-error map; other errors become one
- * form-level message.
+ * the server's 422 and 409 `details` land in the same field-error map; other errors become
+ * one form-level message.
  */
 export function useForm(validate: () => FieldErrors) {
   const submitted = ref(false)
@@ -33,9 +33,11 @@ export function useForm(validate: () => FieldErrors) {
       if (e instanceof ApiError) {
         const fields = e.fieldErrors
         serverErrors.value = fields
-        // A 422 whose fields we do not show (or any other error) still needs a visible message.
-        if (!hasErrors(fields) || e.status !== 422) formError.value = e.message
-        else formError.value = 'Please fix the highlighted fields.'
+        // An error that names no field still needs a visible message. One that does is said at
+        // its fields: a 422 adds a pointer to them, but a conflict (an email already registered)
+        // would only say the same thing twice.
+        if (!hasErrors(fields)) formError.value = e.message
+        else if (e.status === 422) formError.value = 'Please fix the highlighted fields.'
         await focusFirstError()
       } else {
         formError.value = 'Something went wrong. Please try again.'

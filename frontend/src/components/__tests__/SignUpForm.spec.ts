@@ -2,12 +2,19 @@ import { render, screen } from '@testing-library/vue'
 import userEvent from '@testing-library/user-event'
 import { createPinia } from 'pinia'
 import { describe, expect, it, vi } from 'vitest'
+import { createMemoryHistory, createRouter } from 'vue-router'
 import { ApiError } from '@/api/client'
 import SignUpForm from '@/components/SignUpForm.vue'
 
-function setup(action = vi.fn().mockResolvedValue(undefined)) {
+async function setup(action = vi.fn().mockResolvedValue(undefined)) {
   const user = userEvent.setup()
-  render(SignUpForm, { props: { action }, global: { plugins: [createPinia()] } })
+  const stub = { template: '<div />' }
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: ['signup', 'signin', 'forgot-password'].map((name) => ({ path: `/${name}`, name, component: stub })),
+  })
+  await router.push('/signup?next=/shows/7')
+  render(SignUpForm, { props: { action }, global: { plugins: [createPinia(), router] } })
   return { user, action }
 }
 
@@ -24,7 +31,7 @@ const submit = (user: ReturnType<typeof userEvent.setup>) => user.click(screen.g
 
 describe('SignUpForm', () => {
   it('submits a valid registration with the chosen language', async () => {
-    const { user, action } = setup()
+    const { user, action } = await setup()
     await fill(user, { name: '  Asha  ', email: 'asha@example.com', password: 'longenough1', confirm: 'longenough1' })
     await user.selectOptions(screen.getByLabelText('Preferred language'), 'ta')
     await submit(user)
@@ -32,7 +39,7 @@ describe('SignUpForm', () => {
   })
 
   it('shows client errors for every invalid field and does not submit', async () => {
-    const { user, action } = setup()
+    const { user, action } = await setup()
     await fill(user, { email: 'not-an-email', password: 'short', confirm: 'other' })
     await submit(user)
     expect(action).not.toHaveBeenCalled()
@@ -46,7 +53,7 @@ describe('SignUpForm', () => {
   })
 
   it('rejects a password equal to the email and a name over 100 characters', async () => {
-    const { user, action } = setup()
+    const { user, action } = await setup()
     await fill(user, { name: 'x'.repeat(101), email: 'same@example.com', password: 'same@example.com', confirm: 'same@example.com' })
     await submit(user)
     expect(action).not.toHaveBeenCalled()
@@ -55,7 +62,7 @@ describe('SignUpForm', () => {
   })
 
   it('clears client errors live once fixed', async () => {
-    const { user } = setup()
+    const { user } = await setup()
     await submit(user)
     expect(screen.getByText('Name is required.')).toBeInTheDocument()
     await fill(user, { name: 'Ravi' })
@@ -66,7 +73,7 @@ describe('SignUpForm', () => {
     const action = vi.fn().mockRejectedValue(
       new ApiError(422, 'validation_error', 'Invalid input.', { email: ['This email is already registered.'] }),
     )
-    const { user } = setup(action)
+    const { user } = await setup(action)
     await fill(user, { name: 'Asha', email: 'asha@example.com', password: 'longenough1', confirm: 'longenough1' })
     await submit(user)
     expect(await screen.findByText('This email is already registered.')).toBeInTheDocument()
@@ -76,20 +83,38 @@ describe('SignUpForm', () => {
     expect(screen.queryByText('This email is already registered.')).toBeNull()
   })
 
-  it('shows a conflict with its message and the field it names', async () => {
+  it('says once, at the email field, that the address is taken, with the way to sign in', async () => {
     const action = vi
       .fn()
       .mockRejectedValue(new ApiError(409, 'email_taken', 'An account with this email already exists.', { email: ['Already registered.'] }))
-    const { user } = setup(action)
+    const { user } = await setup(action)
     await fill(user, { name: 'Asha', email: 'asha@example.com', password: 'longenough1', confirm: 'longenough1' })
     await submit(user)
-    expect(await screen.findByRole('alert')).toHaveTextContent('An account with this email already exists.')
-    expect(screen.getByText('Already registered.')).toBeInTheDocument()
-    expect(screen.getByLabelText(/^Email/)).toHaveFocus()
+    const email = screen.getByLabelText(/^Email/)
+    await vi.waitFor(() => expect(email).toHaveAccessibleDescription('Already registered.'))
+    expect(email).toHaveFocus()
+    // Not repeated above the form.
+    expect(screen.queryByRole('alert')).toBeNull()
+    expect(screen.queryByText(/already exists/)).toBeNull()
+    expect(screen.getByRole('link', { name: 'Sign in' })).toHaveAttribute('href', '/signin?next=/shows/7')
+    expect(screen.getByRole('link', { name: 'reset your password' })).toHaveAttribute('href', '/forgot-password')
+    // Another address: the offer goes with the message.
+    await user.type(email, 'x')
+    expect(screen.queryByText('Already registered.')).toBeNull()
+    expect(screen.queryByRole('link', { name: 'Sign in' })).toBeNull()
+  })
+
+  it('keeps a conflict that names no field above the form', async () => {
+    const action = vi.fn().mockRejectedValue(new ApiError(409, 'conflict', 'Please try again.'))
+    const { user } = await setup(action)
+    await fill(user, { name: 'Asha', email: 'asha@example.com', password: 'longenough1', confirm: 'longenough1' })
+    await submit(user)
+    expect(await screen.findByRole('alert')).toHaveTextContent('Please try again.')
+    expect(screen.queryByRole('link', { name: 'Sign in' })).toBeNull()
   })
 
   it('moves focus to the first invalid field', async () => {
-    const { user } = setup()
+    const { user } = await setup()
     await fill(user, { name: 'Asha', email: 'nope' })
     await submit(user)
     expect(screen.getByLabelText(/^Email/)).toHaveFocus()
