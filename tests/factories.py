@@ -19,6 +19,7 @@ def make_venue(
     rows: int = 5,
     seats_per_row: int = 8,
     layout: dict[str, Any] | None = None,
+    currency: str = "INR",
 ) -> Venue:
     return services.create_venue(
         {
@@ -27,7 +28,7 @@ def make_venue(
             "rows": rows,
             "seats_per_row": seats_per_row,
             "layout": layout,
-            "currency": "INR",
+            "currency": currency,
         }
     )
 

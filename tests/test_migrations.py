@@ -100,3 +100,63 @@ def test_bookings_made_before_they_kept_the_end_get_the_end_the_door_used(app):
     assert gone.show_ends_at == aware + timedelta(minutes=150)
     claims = db.session.scalars(sa.select(SeatClaim.booking_id)).all()
     assert claims == [bookings["KEPTSHOW"]]
+
+
+def test_bookings_made_before_they_kept_their_currency_get_their_venues(app):
+    """Each booking is filled from its show's venue; one whose show is gone was written as
+    rupees until now and stays so. On SQLite the migration copies the bookings table, which
+    must not take the seat claims that reference it along."""
+    from datetime import datetime
+
+    import sqlalchemy as sa
+    from flask_migrate import downgrade, upgrade
+
+    from boxoffice.bookings.models import Booking, SeatClaim
+
+    start = datetime(2026, 12, 1, 13, 30)  # naive UTC, as stored
+    db.session.remove()
+    downgrade(revision="3f9d2c7e5b18")
+    try:
+        with db.engine.begin() as connection:
+            tables = sa.MetaData()
+            table = {
+                name: sa.Table(name, tables, autoload_with=connection)
+                for name in ("users", "venues", "shows", "bookings", "seat_claims")
+            }
+
+            def insert(table_name, **values):  # type: ignore[no-untyped-def]
+                query = table[table_name].insert().returning(table[table_name].c.id)
+                return connection.execute(query, values).scalar_one()
+
+            user = insert("users", email="a@example.com", name="A", password_hash="x",
+                          language="en", is_admin=False, reminders_enabled=True,
+                          monthly_report_enabled=True, created_at=start)  # fmt: skip
+            shows = {}
+            for currency in ("INR", "EUR"):
+                venue = insert("venues", name=f"Hall {currency}", location="Pune", rows=2,
+                               seats_per_row=2, layout={}, currency=currency,
+                               created_at=start)  # fmt: skip
+                shows[currency] = insert("shows", venue_id=venue, title="Leo", language="en",
+                                         tags=[], duration_minutes=97, starts_at=start,
+                                         price=20000, capacity=4, seats_booked=1,
+                                         created_at=start)  # fmt: skip
+            bookings = {}
+            for code, show_id in (("RUPEES22", shows["INR"]), ("EUROS222", shows["EUR"]),
+                                  ("GONESHOW", None)):  # fmt: skip
+                bookings[code] = insert("bookings", code=code, user_id=user, show_id=show_id,
+                                        show_title="Leo", show_starts_at=start,
+                                        show_ends_at=start, show_language="en",
+                                        venue_name="Hall", venue_location="Pune",
+                                        seats=["A1"], total=20000, status="confirmed",
+                                        booked_at=start)  # fmt: skip
+            connection.execute(
+                table["seat_claims"].insert(),
+                {"show_id": shows["EUR"], "seat": "A1", "user_id": user,
+                 "booking_id": bookings["EUROS222"], "price": 20000},
+            )  # fmt: skip
+    finally:
+        upgrade()
+    currencies = {code: db.session.get(Booking, id_).currency for code, id_ in bookings.items()}
+    assert currencies == {"RUPEES22": "INR", "EUROS222": "EUR", "GONESHOW": "INR"}
+    claims = db.session.scalars(sa.select(SeatClaim.booking_id)).all()
+    assert claims == [bookings["EUROS222"]]

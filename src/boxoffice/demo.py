@@ -292,6 +292,7 @@ def _book(
         venue_location=venue.location,
         seats=labels,
         total=sum(prices.values(), Decimal("0.00")),
+        currency=venue.currency,
         status="confirmed",
         booked_at=booked_at,
     )

@@ -277,7 +277,7 @@ def _claims(show_id: int, user_id: int, other_id: int) -> None:
     booking = Booking(
         code="TESTCODE", user_id=user_id, show_id=show_id, show_title="Leo",
         show_starts_at=now, show_ends_at=now, show_language="en", venue_name="Hall",
-        venue_location="Pune", seats=["A1"], total=200, booked_at=now,
+        venue_location="Pune", seats=["A1"], total=200, currency="INR", booked_at=now,
     )  # fmt: skip
     db.session.add(booking)
     db.session.flush()

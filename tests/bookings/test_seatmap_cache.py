@@ -20,9 +20,10 @@ def _sneak_booked_claim(show_id: int, user_id: int, seat: str) -> None:
     booking_id = db.session.execute(
         sa.text(
             "INSERT INTO bookings (code, user_id, show_id, show_title, show_starts_at,"
-            " show_ends_at, show_language, venue_name, venue_location, seats, total, status,"
-            " booked_at) SELECT 'SNEAKY22', :user, id, title, starts_at, starts_at, language,"
-            " 'Hall', 'X', '[]', price, 'confirmed', starts_at FROM shows WHERE id = :show"
+            " show_ends_at, show_language, venue_name, venue_location, seats, total, currency,"
+            " status, booked_at) SELECT 'SNEAKY22', :user, id, title, starts_at, starts_at,"
+            " language, 'Hall', 'X', '[]', price, 'INR', 'confirmed', starts_at FROM shows"
+            " WHERE id = :show"
             " RETURNING id"
         ),
         {"user": user_id, "show": show_id},

@@ -26,13 +26,16 @@ def test_stats_per_venue_show_and_day(
     response = client.get("/api/admin/stats", headers=admin.headers)
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
-    assert body["totals"] == {"revenue": "900.00", "tickets": 3, "bookings": 2}
-    assert body["upcoming"] == {"revenue": "900.00", "tickets": 3, "bookings": 2, "shows": 1}
+    rupees = [{"currency": "INR", "amount": "900.00"}]
+    assert body["totals"] == {"revenue": "900.00", "revenues": rupees, "tickets": 3, "bookings": 2}
+    assert body["upcoming"] == {
+        "revenue": "900.00", "revenues": rupees, "tickets": 3, "bookings": 2, "shows": 1,
+    }  # fmt: skip
     [venue] = body["venues"]
-    assert (venue["name"], venue["capacity"]) == ("Hall", CAPACITY)
+    assert (venue["name"], venue["capacity"], venue["currency"]) == ("Hall", CAPACITY, "INR")
     [row] = venue["shows"]
     assert row["show_id"] == show.id and row["booked"] == 3 and row["capacity"] == CAPACITY
-    assert row["revenue"] == "900.00"
+    assert (row["revenue"], row["revenues"]) == ("900.00", rupees)
     assert row["occupancy"] == round(3 / CAPACITY, 4)
 
     days = body["bookings_per_day"]
@@ -54,10 +57,13 @@ def test_empty_stats(client: FlaskClient, admin: Account):
     body = client.get("/api/admin/stats", headers=admin.headers).get_json()
     assert body["venues"] == [] and body["totals"] == {
         "revenue": "0.00",
+        "revenues": [],
         "tickets": 0,
         "bookings": 0,
     }
-    assert body["upcoming"] == {"revenue": "0.00", "tickets": 0, "bookings": 0, "shows": 0}
+    assert body["upcoming"] == {
+        "revenue": "0.00", "revenues": [], "tickets": 0, "bookings": 0, "shows": 0,
+    }  # fmt: skip
 
 
 def test_upcoming_figures_agree_and_totals_keep_the_past(client: FlaskClient, app):
@@ -80,8 +86,14 @@ def test_upcoming_figures_agree_and_totals_keep_the_past(client: FlaskClient, ap
         with later(30 + 120 + 1):  # Kantara has ended, Vikram is on
             body = client.get("/api/admin/stats", headers=admin.headers).get_json()
 
-    assert body["totals"] == {"revenue": "1400.00", "tickets": 7, "bookings": 4}
-    assert body["upcoming"] == {"revenue": "400.00", "tickets": 2, "bookings": 2, "shows": 2}
+    assert body["totals"] == {
+        "revenue": "1400.00", "revenues": [{"currency": "INR", "amount": "1400.00"}],
+        "tickets": 7, "bookings": 4,
+    }  # fmt: skip
+    assert body["upcoming"] == {
+        "revenue": "400.00", "revenues": [{"currency": "INR", "amount": "400.00"}],
+        "tickets": 2, "bookings": 2, "shows": 2,
+    }  # fmt: skip
     listed = [s for venue in body["venues"] for s in venue["shows"]]
     assert sorted(s["show_id"] for s in listed) == sorted([coming.id, running.id])
     # The chart, the upcoming figures and the venues' lists count the same shows.
@@ -89,3 +101,35 @@ def test_upcoming_figures_agree_and_totals_keep_the_past(client: FlaskClient, ap
     assert sum(d["bookings"] for d in days) == body["upcoming"]["bookings"]
     assert sum(d["tickets"] for d in days) == sum(s["booked"] for s in listed) == 2
     assert sum(Decimal(s["revenue"]) for s in listed) == Decimal(body["upcoming"]["revenue"])
+
+
+def test_revenue_is_summed_per_currency_never_across(
+    client: FlaskClient, user: Account, admin: Account
+):
+    """Rupees and euros are not added up; a venue that changes its currency keeps the
+    revenue it already made in the old one."""
+    chennai = make_show(make_venue(name="Sathyam"), title="Leo", price="200.00")
+    paris = make_venue(name="Rex", location="Paris", currency="EUR")
+    rex = make_show(paris, title="Amelie", price="12.50")
+    book(client, user, show_id=chennai.id, seats=["A1", "A2"])
+    book(client, user, show_id=rex.id, seats=["A1"])
+    changed = client.post(
+        "/api/venue/update", json={"venue_id": paris.id, "currency": "GBP"}, headers=admin.headers
+    )
+    assert changed.status_code == 200, changed.get_json()
+    book(client, user, show_id=rex.id, seats=["A2"])
+
+    body = client.get("/api/admin/stats", headers=admin.headers).get_json()
+    per_currency = [
+        {"currency": "EUR", "amount": "12.50"},
+        {"currency": "GBP", "amount": "12.50"},
+        {"currency": "INR", "amount": "400.00"},
+    ]
+    assert body["totals"]["revenues"] == per_currency
+    assert body["upcoming"]["revenues"] == per_currency
+    venues = {venue["name"]: venue for venue in body["venues"]}
+    assert venues["Rex"]["currency"] == "GBP"
+    [rex_row] = venues["Rex"]["shows"]
+    assert rex_row["revenues"] == per_currency[:2]
+    [chennai_row] = venues["Sathyam"]["shows"]
+    assert chennai_row["revenues"] == per_currency[2:]

@@ -23,6 +23,7 @@ def insert_booking(show: Show, user_id: int, seats: list[str]) -> Booking:
         venue_location=show.venue.location,
         seats=seats,
         total=show.price * len(seats),
+        currency=show.venue.currency,
         status="confirmed",
     )
     db.session.add(booking)

@@ -118,6 +118,7 @@ SHOW_COLUMNS = (
     SHOWS.seating_version,
     VENUES.name.label("venue_name"),
     VENUES.location.label("venue_location"),
+    VENUES.currency,
     VENUES.rows,
     VENUES.seats_per_row,
     VENUES.layout,

@@ -45,6 +45,9 @@ class Booking(db.Model):  # type: ignore[name-defined]
     venue_location: Mapped[str] = mapped_column(String(80))
     seats: Mapped[list[str]] = mapped_column(JSON)
     total: Mapped[Decimal] = mapped_column(Money)
+    # ISO 4217 code of the total: the venue's currency when the booking was made. Unlike the
+    # show's end it does not follow the venue: what was charged stays what was charged.
+    currency: Mapped[str] = mapped_column(String(3))
     status: Mapped[str] = mapped_column(String(12), default="confirmed", index=True)
     booked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -49,6 +49,7 @@ def booking_values(
         "venue_location": show.venue_location,
         "seats": labels,
         "total": total,
+        "currency": show.currency,
         "status": CONFIRMED,
         "booked_at": now,
     }
@@ -115,6 +116,7 @@ def booking_view(booking: Booking, now: datetime | None = None) -> dict[str, Any
         },
         "seats": list(booking.seats),
         "total": booking.total,
+        "currency": booking.currency,
         "status": booking.status,
         "booked_at": booking.booked_at,
         "cancelled_at": booking.cancelled_at,

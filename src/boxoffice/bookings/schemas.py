@@ -125,12 +125,18 @@ class HoldSchema(Schema):
     expires_at = LocalDateTime()
     seats = fields.List(fields.String())
     total = MoneyField()
+    currency = fields.String(
+        metadata={"description": "ISO 4217 code of the total: the venue's currency"}
+    )
 
 
 class SeatMapSchema(Schema):
     show_id = fields.Integer()
     rows = fields.Integer()
     seats_per_row = fields.Integer()
+    currency = fields.String(
+        metadata={"description": "ISO 4217 code of the seat prices: the venue's currency"}
+    )
     seats = fields.List(fields.Nested(SeatSchema))
     hold = fields.Nested(HoldSchema, allow_none=True)
 
@@ -161,6 +167,12 @@ class BookingSchema(Schema):
     show = fields.Nested(BookedShowSchema)
     seats = fields.List(fields.String())
     total = MoneyField()
+    currency = fields.String(
+        metadata={
+            "description": "ISO 4217 code of the total: the venue's currency when booked",
+            "example": "INR",
+        }
+    )
     status = fields.String(metadata={"enum": ["confirmed", "cancelled"]})
     booked_at = LocalDateTime()
     cancelled_at = LocalDateTime(allow_none=True)
@@ -226,20 +238,40 @@ class VerifySchema(Schema):
     booking = fields.Nested(TicketSummarySchema, allow_none=True)
 
 
-class StatsShowSchema(Schema):
+class AmountSchema(Schema):
+    currency = fields.String(metadata={"example": "INR"})
+    amount = MoneyField()
+
+
+class RevenueSchema(Schema):
+    """Revenue of confirmed bookings, each counted in the currency it was charged in."""
+
+    revenue = MoneyField(
+        metadata={
+            "description": "the plain sum of the amounts of revenues: right only while there "
+            "is one currency (kept for clients from before venues had other currencies)"
+        }
+    )
+    revenues = fields.List(
+        fields.Nested(AmountSchema),
+        metadata={"description": "revenue per currency, one entry each, ordered by code"},
+    )
+
+
+class StatsShowSchema(RevenueSchema):
     show_id = fields.Integer()
     title = fields.String()
     starts_at = LocalDateTime()
     capacity = fields.Integer()
     booked = fields.Integer()
     occupancy = fields.Float()
-    revenue = MoneyField()
 
 
 class StatsVenueSchema(Schema):
     venue_id = fields.Integer()
     name = fields.String()
     location = fields.String()
+    currency = fields.String(metadata={"description": "ISO 4217 code of its prices now"})
     capacity = fields.Integer()
     shows = fields.List(fields.Nested(StatsShowSchema))
 
@@ -250,8 +282,7 @@ class StatsDaySchema(Schema):
     tickets = fields.Integer()
 
 
-class StatsTotalsSchema(Schema):
-    revenue = MoneyField()
+class StatsTotalsSchema(RevenueSchema):
     tickets = fields.Integer()
     bookings = fields.Integer()
 

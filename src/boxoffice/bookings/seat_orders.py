@@ -382,6 +382,7 @@ def _record_holds(
             "expires_at": expires_at,
             "seats": list(winner.order.labels),
             "total": price_of(show, winner.seats),
+            "currency": show.currency,
         }
     rows = [
         {

@@ -150,6 +150,8 @@ SEAT_MAP_QUERY = (
         SeatClaim.expires_at,
         SeatClaim.user_id,
         SeatClaim.hold_id,
+        # Last, so that the claim columns keep their places: the currency of every price.
+        Venue.currency,
     )
     .join(Venue, Venue.id == Show.venue_id)
     .outerjoin(SeatClaim, SeatClaim.show_id == Show.id)
@@ -243,6 +245,7 @@ def _render(
     """(the JSON, who holds or booked seats now, until when (epoch seconds) this map stays
     true). Those people get a map of their own, never the shared one."""
     price, rows, per_row, layout_json = result[0][:4]
+    currency = result[0][-1]
     claims = {row[4]: row for row in result if row[4] is not None}
     parts: list[str] = []
     hold_seats: list[str] = []
@@ -283,11 +286,12 @@ def _render(
                 "expires_at": expires,
                 "seats": hold_seats,
                 "total": _money(hold_total),
+                "currency": currency,
             }
         )
     body = (
         f'{{"show_id":{show_id},"rows":{rows},"seats_per_row":{per_row},'
-        f'"seats":[{",".join(parts)}],"hold":{hold_part}}}'
+        f'"currency":{json.dumps(currency)},"seats":[{",".join(parts)}],"hold":{hold_part}}}'
     )
     return body, owners, valid_until
 

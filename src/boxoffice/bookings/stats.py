@@ -1,7 +1,8 @@
 """The admin dashboard's numbers: occupancy and revenue per show, bookings per day, totals.
 
 A fixed number of queries, whatever the number of shows: shows with their venue, confirmed
-revenue grouped by show, the confirmed bookings of the coming days, and all-time totals.
+revenue grouped by show and currency, the confirmed bookings of the coming days, and
+all-time totals. Revenue is summed per currency (each booking's own), never across them.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from ..catalog.layout import capacity_of
 from ..catalog.models import Show, Venue, show_end
 from ..db_types import utcnow
 from ..extensions import db
+from ..money import totals_by_currency
 from .cancellation import CONFIRMED
-from .models import Booking, SeatClaim
+from .models import Booking
 
 DAYS = 14
 
@@ -41,13 +43,17 @@ def admin_stats(tz: ZoneInfo) -> dict[str, Any]:
     today = now.astimezone(tz).date()
     horizon = _local_midnight(today + timedelta(days=DAYS), tz)
 
-    revenue_rows = db.session.execute(
-        select(SeatClaim.show_id, func.sum(SeatClaim.price))
-        .where(SeatClaim.booking_id.is_not(None))
-        .group_by(SeatClaim.show_id)
-    ).all()
-    # SUM over a Money column is typed Money, so these are already Decimal amounts.
-    revenue: dict[int, Decimal] = dict(revenue_rows)
+    # Per show and currency: a venue that changed its currency has sold in both, and
+    # rupees and euros do not add up. SUM over a Money column is typed Money, so these are
+    # already Decimal amounts.
+    revenue: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for show_id, currency, amount in db.session.execute(
+        select(Booking.show_id, Booking.currency, func.sum(Booking.total))
+        .where(Booking.status == CONFIRMED)
+        .group_by(Booking.show_id, Booking.currency)
+    ):
+        if show_id is not None:  # bookings of deleted shows count only in the totals
+            revenue[show_id][currency] = amount
 
     shows_by_venue: dict[int, list[dict[str, Any]]] = defaultdict(list)
     upcoming: dict[int, date] = {}  # show id -> its local show date
@@ -76,7 +82,7 @@ def admin_stats(tz: ZoneInfo) -> dict[str, Any]:
                 "capacity": show.capacity,
                 "booked": show.seats_booked,
                 "occupancy": round(show.seats_booked / show.capacity, 4) if show.capacity else 0,
-                "revenue": revenue.get(show.id, Decimal("0.00")),
+                **_revenue_fields(revenue.get(show.id, {})),
             }
         )
     venues = [
@@ -84,17 +90,23 @@ def admin_stats(tz: ZoneInfo) -> dict[str, Any]:
             "venue_id": venue.id,
             "name": venue.name,
             "location": venue.location,
+            "currency": venue.currency,
             "capacity": capacity_of(venue.rows, venue.seats_per_row, venue.layout),
             "shows": shows_by_venue.get(venue.id, []),
         }
         for venue in db.session.scalars(select(Venue).order_by(Venue.location, Venue.name))
     ]
     per_day = _per_day(today, upcoming, horizon, tz)
+    upcoming_revenue = totals_by_currency(
+        (currency, amount)
+        for show_id in upcoming
+        for currency, amount in revenue.get(show_id, {}).items()
+    )
     return {
         "venues": venues,
         "bookings_per_day": per_day,
         "upcoming": {
-            "revenue": sum((revenue.get(i, Decimal("0.00")) for i in upcoming), Decimal("0.00")),
+            **_revenue_fields(upcoming_revenue),
             "tickets": sum(day["tickets"] for day in per_day),
             "bookings": sum(day["bookings"] for day in per_day),
             "shows": len(upcoming),
@@ -133,14 +145,34 @@ def _per_day(
     ]
 
 
+def _revenue_fields(by_currency: dict[str, Decimal]) -> dict[str, Any]:
+    """``revenues``, one amount per currency (by code), and the single ``revenue`` that the
+    API had before venues could charge in other currencies: their plain sum, right only
+    while there is one currency."""
+    return {
+        "revenue": sum(by_currency.values(), Decimal("0.00")),
+        "revenues": [
+            {"currency": currency, "amount": by_currency[currency]}
+            for currency in sorted(by_currency)
+        ],
+    }
+
+
 def _totals() -> dict[str, Any]:
     # json_array_length exists with the same meaning on SQLite and PostgreSQL; counting the
     # booking's seats (not claim rows) also covers bookings of shows since removed.
-    bookings, revenue, tickets = db.session.execute(
+    rows = db.session.execute(
         select(
+            Booking.currency,
             func.count(Booking.id),
             func.coalesce(func.sum(Booking.total), 0),
             func.coalesce(func.sum(func.json_array_length(Booking.seats)), 0),
-        ).where(Booking.status == CONFIRMED)
-    ).one()
-    return {"revenue": revenue, "tickets": int(tickets), "bookings": bookings}
+        )
+        .where(Booking.status == CONFIRMED)
+        .group_by(Booking.currency)
+    ).all()
+    return {
+        **_revenue_fields({currency: Decimal(revenue) for currency, _, revenue, _ in rows}),
+        "tickets": sum(int(tickets) for *_, tickets in rows),
+        "bookings": sum(bookings for _, bookings, _, _ in rows),
+    }

@@ -34,6 +34,7 @@ COLUMNS = (
     Show.seats_booked,
     Venue.name.label("venue_name"),
     Venue.location.label("venue_location"),
+    Venue.currency,
 )
 
 
@@ -66,6 +67,7 @@ def show_cards(
         cards.append(
             {
                 "capacity": row.capacity,
+                "currency": row.currency,
                 "duration_minutes": row.duration_minutes,
                 "ends_at": _local(show_end(starts_at, row.duration_minutes), tz),
                 "free_seats": row.capacity - row.seats_booked,

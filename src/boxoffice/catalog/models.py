@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import Money, UTCDateTime, utcnow
 from ..extensions import db
+from ..money import DEFAULT_CURRENCY
 
 
 class Venue(db.Model):  # type: ignore[name-defined]
@@ -21,7 +22,7 @@ class Venue(db.Model):  # type: ignore[name-defined]
     seats_per_row: Mapped[int] = mapped_column(Integer)
     # {"removed": ["A1", ...], "categories": [{"name", "rows": ["H"], "surcharge": "100.00"}]}
     layout: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    currency: Mapped[str] = mapped_column(String(3), default="INR")
+    currency: Mapped[str] = mapped_column(String(3), default=DEFAULT_CURRENCY)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     shows: Mapped[list[Show]] = relationship(

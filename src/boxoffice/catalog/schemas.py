@@ -161,6 +161,10 @@ class ShowSchema(Schema):
     ends_at = LocalDateTime()
     price = MoneyField()
     price_from = fields.Method("_price_from")
+    currency = fields.Function(
+        lambda show: show.venue.currency,
+        metadata={"description": "ISO 4217 code of the prices: the venue's currency"},
+    )
     language = fields.String()
     rating = fields.Float(allow_none=True)
     tags = fields.List(fields.String())
