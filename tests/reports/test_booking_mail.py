@@ -73,6 +73,7 @@ def test_confirmation_mail_has_everything(client: FlaskClient, worker: Celery, i
     assert event.decoded("dtstart") == booking.show_starts_at.replace(microsecond=0)
     assert str(event["summary"]) == "Jawan — PVR Phoenix"
     assert "PVR Phoenix" in str(event["location"])
+    assert "Total: ₹500.00" in str(event["description"])
 
     drain(worker)
     (row,) = mail_rows("booking_confirmed")

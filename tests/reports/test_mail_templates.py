@@ -21,6 +21,7 @@ from boxoffice import mail
 from boxoffice.celery_app import beat_schedule, celery_config
 from boxoffice.config import ConfigError, Settings
 from boxoffice.extensions import db
+from boxoffice.money import format_money
 from boxoffice.reports import unsubscribe
 
 TEMPLATES = Path(mail.__file__).parent / "templates" / "mail"
@@ -84,6 +85,7 @@ def test_every_kind_renders_and_escapes(app: Flask, language: str) -> None:
         venue_location="Chennai",
         seats=["A1", "A2"],
         total=Decimal("400.00"),
+        currency="EUR",
     )
     translator = mail.Translator(language)
     common = {
@@ -93,9 +95,9 @@ def test_every_kind_renders_and_escapes(app: Flask, language: str) -> None:
         "unsubscribe_kind": "reminders",
         "subject": "s",
         "when": lambda value: translator.when(value, ZoneInfo("Asia/Kolkata")),
-        "money": lambda amount: f"₹{amount:,.2f}",
+        "money": format_money,
     }
-    report = SimpleNamespace(spend=Decimal("400.00"), favourite_venue="Sathyam")
+    report = SimpleNamespace(spend={"EUR": Decimal("400.00")}, favourite_venue="Sathyam")
     contexts = {
         "booking_confirmed": {"booking": booking, "qr_cid": "qr@x", "booking_url": "u"},
         "booking_cancelled": {"booking": booking, "withdrawn": True},
@@ -104,7 +106,8 @@ def test_every_kind_renders_and_escapes(app: Flask, language: str) -> None:
         "monthly_report": {
             "report": report,
             "month_name": "November 2026",
-            "summary": "1 booking, 2 tickets, ₹400.00",
+            "summary": "1 booking, 2 tickets, €400.00",
+            "spend": "€400.00",
             "shows": [{"booking": booking, "upcoming": True}],
             "shows_after_month": True,
             "favourite_language_name": "Tamil",
@@ -127,6 +130,9 @@ def test_every_kind_renders_and_escapes(app: Flask, language: str) -> None:
         assert text.strip() and html.strip(), kind
         assert "<script>" not in html and "Asha &amp; Co" in html, kind
         assert f'lang="{translator.language}"' in html
+        if kind in ("booking_confirmed", "booking_cancelled", "monthly_report"):
+            assert "€400.00" in text and "€400.00" in html, kind
+            assert "₹" not in text + html, kind
 
 
 def test_settings_for_jobs() -> None:

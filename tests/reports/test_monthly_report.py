@@ -122,7 +122,7 @@ def test_report_totals_and_favourites(client: FlaskClient, app: Flask) -> None:
     report = monthly.report_for(user.id, Month(2026, 10), app.config["BOXOFFICE"].tz)
     assert len(report.bookings) == 3
     assert report.tickets == 5
-    assert report.spend == Decimal("1000.00")  # 5 tickets at 200
+    assert report.spend == {"INR": Decimal("1000.00")}  # 5 tickets at 200
     assert report.favourite_venue == "Sathyam"  # 3 tickets against 2
     assert report.favourite_language == "ta"
 

@@ -20,6 +20,7 @@ from sqlalchemy import select, update
 from ..database import write_transaction
 from ..db_types import utcnow
 from ..extensions import db
+from ..money import format_money
 from .cancellation import CANCELLED
 from .models import Booking
 from .records import CODE_ALPHABET, CODE_LENGTH
@@ -166,7 +167,8 @@ def booking_calendar(booking: Booking) -> bytes:
     seats = ", ".join(booking.seats)
     event.add(
         "description",
-        f"Booking {booking.code}\nSeats: {seats}\nTotal: {booking.total:.2f}\n"
+        f"Booking {booking.code}\nSeats: {seats}\n"
+        f"Total: {format_money(booking.total, booking.currency)}\n"
         "Show the QR code of your e-ticket at the entrance.",
     )
     event.add("status", "CANCELLED" if booking.status == CANCELLED else "CONFIRMED")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from decimal import Decimal
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from ..config import Settings
 from ..db_types import utcnow
 from ..extensions import db
 from ..languages import LANGUAGES
+from ..money import format_money, format_totals
 from . import export, monthly, one_click, reminders, unsubscribe
 from .models import ExportJob, MailLog
 
@@ -39,10 +39,6 @@ class SubjectGone(Exception):
 def _settings() -> Settings:
     settings: Settings = current_app.config["BOXOFFICE"]
     return settings
-
-
-def money(amount: Decimal) -> str:
-    return f"₹{amount:,.2f}"
 
 
 class Draft:
@@ -67,7 +63,8 @@ class Draft:
             "unsubscribe_url": unsubscribe.url_for(user, optional) if optional else None,
             "unsubscribe_kind": optional,
             "when": lambda value: self.t.when(value, self.settings.tz),
-            "money": money,
+            # Every amount with its own currency: ``money(booking.total, booking.currency)``.
+            "money": format_money,
         }
 
     def url(self, path: str) -> str:
@@ -153,7 +150,7 @@ def miss_you(row: MailLog) -> EmailMessage:
             "language_name": draft.t(LANGUAGES.get(show.language, show.language)),
             "when": draft.t.when(show.starts_at, draft.settings.tz),
             "venue": f"{show.venue.name}, {show.venue.location}",
-            "price": money(show.price),
+            "price": format_money(show.price, show.venue.currency),
             "url": draft.url(f"/shows/{show.id}"),
         }
         for show in reminders.upcoming_shows_for(draft.user)
@@ -177,7 +174,7 @@ def monthly_report(row: MailLog) -> EmailMessage:
         [
             t.ngettext("%(num)s booking", "%(num)s bookings", len(report.bookings)),
             t.ngettext("%(num)s ticket", "%(num)s tickets", report.tickets),
-            money(report.spend),
+            format_totals(report.spend),
         ]
     )
     now = utcnow()
@@ -187,6 +184,7 @@ def monthly_report(row: MailLog) -> EmailMessage:
         "monthly_report",
         subject,
         report=report,
+        spend=format_totals(report.spend),
         month_name=month_name,
         summary=summary,
         shows=[{"booking": b, "upcoming": b.show_starts_at > now} for b in report.bookings],

@@ -25,6 +25,7 @@ from ..config import Settings
 from ..database import write_transaction
 from ..db_types import utcnow
 from ..extensions import db
+from ..money import totals_by_currency
 from . import outbox
 
 MONTHLY_REPORT = "monthly_report"
@@ -72,7 +73,8 @@ class Month:
 class Report:
     bookings: list[Booking] = field(default_factory=list)
     tickets: int = 0
-    spend: Decimal = Decimal("0.00")
+    # What was spent, per currency (venues may charge in different ones).
+    spend: dict[str, Decimal] = field(default_factory=dict)
     favourite_venue: str = ""
     favourite_language: str = ""
 
@@ -107,7 +109,7 @@ def report_for(user_id: int, month: Month, tz: ZoneInfo) -> Report:
     return Report(
         bookings=bookings,
         tickets=sum(len(b.seats) for b in bookings),
-        spend=sum((b.total for b in bookings), Decimal("0.00")),
+        spend=totals_by_currency((b.currency, b.total) for b in bookings),
         favourite_venue=_favourite(venues, [b.venue_name for b in bookings]),
         favourite_language=_favourite(languages, [b.show_language for b in bookings]),
     )
