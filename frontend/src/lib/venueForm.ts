@@ -18,13 +18,24 @@ export interface VenueDraft {
   categories: CategoryDraft[]
 }
 
+/**
+ * A new venue's suggested categories for `rows` rows: the back quarter of the hall (at least
+ * one row) is Premium, so H–J of ten rows, E–F of six. None while the count is not a number.
+ */
+export function defaultCategories(rows: number): CategoryDraft[] {
+  const letters = rowLetters(rows)
+  if (!letters.length) return []
+  const premium = letters.slice(-Math.max(1, Math.ceil(letters.length / 4)))
+  return [{ name: 'Premium', rows: premium.join(', '), surcharge: '100.00' }]
+}
+
 export const emptyDraft = (): VenueDraft => ({
   name: '',
   location: '',
   rows: 10,
   seats_per_row: 12,
   removed: [],
-  categories: [{ name: 'Premium', rows: 'H, I, J', surcharge: '100.00' }],
+  categories: defaultCategories(10),
 })
 
 export const splitRows = (text: string) =>

@@ -1,0 +1,81 @@
+import { render, screen } from '@testing-library/vue'
+import userEvent from '@testing-library/user-event'
+import { createPinia } from 'pinia'
+import { describe, expect, it, vi } from 'vitest'
+import { createMemoryHistory, createRouter } from 'vue-router'
+import { api } from '@/api'
+import type { Meta, Venue } from '@/api/types'
+import AdminVenueEditView from '@/views/admin/AdminVenueEditView.vue'
+
+async function mount(url: string) {
+  vi.spyOn(api, 'meta').mockResolvedValue({ languages: {} } as Meta)
+  const stub = { template: '<div />' }
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/admin/venues/new', name: 'admin-venue-new', component: AdminVenueEditView },
+      { path: '/admin/venues/:id/edit', name: 'admin-venue-edit', component: AdminVenueEditView },
+      { path: '/admin/venues', name: 'admin-venues', component: stub },
+      { path: '/admin/venues/:id/shows', name: 'admin-venue-shows', component: stub },
+    ],
+  })
+  await router.push(url)
+  render(AdminVenueEditView, { global: { plugins: [createPinia(), router] } })
+  return userEvent.setup()
+}
+
+const premiumRows = () => screen.getByLabelText('Category 1 rows')
+
+async function setRows(user: ReturnType<typeof userEvent.setup>, rows: string) {
+  await user.clear(screen.getByRole('spinbutton', { name: 'Rows' }))
+  await user.type(screen.getByRole('spinbutton', { name: 'Rows' }), rows)
+}
+
+async function nameAndSave(user: ReturnType<typeof userEvent.setup>) {
+  await user.type(screen.getByRole('textbox', { name: 'Name' }), 'Hall 2')
+  await user.type(screen.getByRole('textbox', { name: 'City' }), 'Chennai')
+  await user.click(screen.getByRole('button', { name: 'Create venue' }))
+}
+
+describe('AdminVenueEditView, a new venue', () => {
+  it('moves the suggested Premium rows with the row count', async () => {
+    const create = vi.spyOn(api, 'createVenue').mockResolvedValue({ venue: { venue_id: 5 } as Venue })
+    const user = await mount('/admin/venues/new')
+    expect(premiumRows()).toHaveValue('H, I, J')
+    await setRows(user, '6')
+    expect(premiumRows()).toHaveValue('E, F')
+    await setRows(user, '16')
+    expect(premiumRows()).toHaveValue('M, N, O, P')
+    await setRows(user, '6')
+    await nameAndSave(user)
+    expect(create).toHaveBeenCalledTimes(1)
+    expect(create.mock.calls[0]![0].layout!.categories).toEqual([{ name: 'Premium', rows: ['E', 'F'], surcharge: '100.00' }])
+  })
+
+  it('leaves categories the admin edited alone, and says which rows the hall lacks', async () => {
+    const create = vi.spyOn(api, 'createVenue')
+    const user = await mount('/admin/venues/new')
+    await user.clear(screen.getByLabelText('Category 1 surcharge'))
+    await user.type(screen.getByLabelText('Category 1 surcharge'), '150')
+    await setRows(user, '6')
+    expect(premiumRows()).toHaveValue('H, I, J')
+    await nameAndSave(user)
+    expect(create).not.toHaveBeenCalled()
+    expect(screen.getByRole('alert')).toHaveTextContent('Rows H, I, J of Premium are not in this venue (it has rows A–F).')
+  })
+})
+
+describe('AdminVenueEditView, an existing venue', () => {
+  it("keeps the venue's own categories when its rows change", async () => {
+    vi.spyOn(api, 'venue').mockResolvedValue({
+      venue: {
+        venue_id: 4, name: 'Sathyam', location: 'Chennai', rows: 10, seats_per_row: 12, capacity: 120,
+        layout: { removed: [], categories: [{ name: 'Gold', rows: ['A', 'B'], surcharge: '80.00' }] },
+      } as Venue,
+    })
+    const user = await mount('/admin/venues/4/edit')
+    expect(await screen.findByLabelText('Category 1 rows')).toHaveValue('A, B')
+    await setRows(user, '6')
+    expect(premiumRows()).toHaveValue('A, B')
+  })
+})
