@@ -70,7 +70,7 @@ describe('AdminVenueEditView, an existing venue', () => {
     vi.spyOn(api, 'venue').mockResolvedValue({
       venue: {
         venue_id: 4, name: 'Sathyam', location: 'Chennai', rows: 10, seats_per_row: 12, capacity: 120,
-        layout: { removed: [], categories: [{ name: 'Gold', rows: ['A', 'B'], surcharge: '80.00' }] },
+        layout: { removed: [] as string[], categories: [{ name: 'Gold', rows: ['A', 'B'], surcharge: '80.00' }] },
       } as Venue,
     })
     const user = await mount('/admin/venues/4/edit')
