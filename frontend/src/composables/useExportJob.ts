@@ -8,6 +8,8 @@ const POLL_MS = 1000
 /** Start a CSV export and poll its status until it is done or failed. */
 export function useExportJob() {
   const status = ref<ExportStatus | null>(null)
+  /** The venue of the export in `status`: the page may have another one chosen meanwhile. */
+  const exportedVenueId = ref<number | null>(null)
   const error = ref<string | null>(null)
   const starting = ref(false)
   let timer: ReturnType<typeof setTimeout> | null = null
@@ -32,6 +34,7 @@ export function useExportJob() {
     stop()
     status.value = null
     error.value = null
+    exportedVenueId.value = venueId
     starting.value = true
     try {
       const { job_id } = await api.startExport(venueId)
@@ -47,5 +50,5 @@ export function useExportJob() {
   const downloadUrl = (s: ExportStatus) => s.download_url ?? api.exportDownloadUrl(s.job_id)
 
   onBeforeUnmount(stop)
-  return { status, error, starting, start, downloadUrl }
+  return { status, exportedVenueId, error, starting, start, downloadUrl }
 }
