@@ -188,6 +188,8 @@ def test_security_headers_on_every_response(client: FlaskClient):
             assert response.headers["X-Content-Type-Options"] == "nosniff"
             assert response.headers["X-Frame-Options"] == "DENY"
             assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+            policy = response.headers["Permissions-Policy"]
+            assert "camera=(self)" in policy and "microphone=()" in policy
 
 
 def test_openapi_document_describes_the_contract(client: FlaskClient):
