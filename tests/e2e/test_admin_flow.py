@@ -41,7 +41,8 @@ def test_admin_creates_venue_and_show_then_exports(
     page.fill("input[name=location]", "Chennai")
     page.fill("input[name=rows]", "8")
     page.fill("input[name=seats_per_row]", "10")
-    page.get_by_label("Category 1 rows").fill("G, H")
+    # The suggested Premium rows follow the row count: the back quarter of eight rows.
+    expect(page.get_by_label("Category 1 rows")).to_have_value("G, H")
     preview = page.get_by_label("Seat layout preview")
     expect(preview.locator(".seat-row")).to_have_count(8)
     # The editor's legend lists the price categories only: a layout has no booking statuses.
@@ -104,6 +105,7 @@ def test_admin_creates_venue_and_show_then_exports(
 
     # Export: start, watch progress, download the CSV.
     page.goto(f"/admin/export?venue_id={venue_id}")
+    expect(page.get_by_role("heading", name=f"Show summary of {venue_name} Chennai")).to_be_visible()
     expect(page.get_by_label("Venue")).to_have_value(str(venue_id))
     page.get_by_role("button", name="Start export").click()
     download_link = page.get_by_role("link", name="Download CSV")
@@ -115,6 +117,21 @@ def test_admin_creates_venue_and_show_then_exports(
     csv_text = Path(info.value.path()).read_text(encoding="utf-8-sig")
     assert title in csv_text
     assert "," in csv_text.splitlines()[0]
+
+    # Deleting asks in the page's own dialog; Escape keeps the venue.
+    page.goto("/admin/venues")
+    row = page.get_by_role("row", name=re.compile(venue_name))
+    row.get_by_role("button", name="Delete").click()
+    question = page.get_by_role("alertdialog", name="Delete venue?")
+    expect(question).to_contain_text(f"Delete {venue_name}? Its shows are deleted too.")
+    expect(question.get_by_role("button", name="Keep it")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(question).to_be_hidden()
+    expect(row.get_by_role("button", name="Delete")).to_be_focused()
+    row.get_by_role("button", name="Delete").click()
+    question.get_by_role("button", name="Delete venue").click()
+    expect(page.get_by_text(f"{venue_name} was deleted.")).to_be_visible()
+    expect(row).to_have_count(0)
 
 
 def test_normal_user_cannot_open_admin_pages(page: Page, sign_up) -> None:

@@ -88,6 +88,24 @@ def test_sign_up_search_book_and_cancel(page: Page, sign_up, bookable_show, shot
     expect(page.locator(f'[data-seat="{first}"]')).to_have_attribute("data-status", "free")
 
 
+def test_sign_up_with_a_taken_address(page: Page, sign_up) -> None:
+    email, password = sign_up(page)
+    page.get_by_role("button", name="Sign out").click()
+    page.goto("/signup")
+    page.fill("input[name=name]", "Asha again")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.fill("input[name=confirm]", password)
+    page.get_by_role("button", name="Create account").click()
+    # Said once, at the field, with the way in.
+    field = page.get_by_label("Email")
+    expect(field).to_have_accessible_description(re.compile(r"Already registered\.$"))
+    expect(field).to_be_focused()
+    expect(page.get_by_text("already exists")).to_have_count(0)
+    page.get_by_text("Is it yours?").get_by_role("link", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/signin"))
+
+
 def test_profile_and_guest_redirect(page: Page, sign_up, shot) -> None:
     # A guest opening a private page is sent to sign-in and back afterwards.
     page.goto("/bookings")
