@@ -2,6 +2,14 @@
 // Money is always a decimal string ("250.00"); datetimes are ISO 8601 with an offset.
 
 export type Money = string
+/** ISO 4217 code, e.g. "INR": every amount comes with the currency it is in. */
+export type CurrencyCode = string
+
+/** An amount in one currency: sums over venues are kept per currency, never added across. */
+export interface Amount {
+  currency: CurrencyCode
+  amount: Money
+}
 export type IsoDateTime = string
 export type LanguageCode = 'en' | 'hi' | 'ta' | 'te' | 'ml' | 'kn' | 'bn' | 'mr'
 
@@ -45,6 +53,8 @@ export interface Show {
   ends_at: IsoDateTime
   price: Money
   price_from: Money
+  /** The venue's currency: of price and price_from, and of the show's seat prices. */
+  currency: CurrencyCode
   language: string
   rating: number | null
   tags: string[]
@@ -92,12 +102,15 @@ export interface Hold {
   expires_at: IsoDateTime
   seats: string[]
   total?: Money
+  currency?: CurrencyCode
 }
 
 export interface SeatMapResponse {
   show_id: number
   rows: number
   seats_per_row: number
+  /** The currency of every seat price (the venue's). */
+  currency: CurrencyCode
   seats: Seat[]
   hold: Hold | null
 }
@@ -122,6 +135,8 @@ export interface Booking {
   }
   seats: string[]
   total: Money
+  /** What the total was charged in: the venue's currency when booked, whatever it is now. */
+  currency: CurrencyCode
   status: BookingStatus
   booked_at: IsoDateTime
   cancelled_at: IsoDateTime | null
@@ -150,13 +165,16 @@ export interface StatsShow {
   capacity: number
   booked: number
   occupancy: number
+  /** The plain sum of revenues: right only while there is one currency. */
   revenue: Money
+  revenues: Amount[]
 }
 
 export interface StatsVenue {
   venue_id: number
   name: string
   location: string
+  currency: CurrencyCode
   capacity: number
   shows: StatsShow[]
 }
@@ -164,7 +182,7 @@ export interface StatsVenue {
 export interface AdminStats {
   venues: StatsVenue[]
   bookings_per_day: { date: string; bookings: number; tickets: number }[]
-  totals: { revenue: Money; tickets: number; bookings: number }
+  totals: { revenue: Money; revenues: Amount[]; tickets: number; bookings: number }
 }
 
 export type MailStatus = 'queued' | 'sending' | 'retrying' | 'sent' | 'failed' | 'skipped'

@@ -1,4 +1,4 @@
-import type { Seat } from '@/api/types'
+import type { CurrencyCode, Seat } from '@/api/types'
 import type { DisplayStatus } from '@/stores/seats'
 import { formatMoney } from '@/lib/money'
 
@@ -21,7 +21,7 @@ export function displayStatusOf(seat: Seat, selected: readonly string[]): Displa
   return seat.status
 }
 
-export function seatAriaLabel(seat: Seat, status: DisplayStatus, currency = 'INR'): string {
+export function seatAriaLabel(seat: Seat, status: DisplayStatus, currency: CurrencyCode): string {
   return `Seat ${seat.seat}, ${seat.category}, ${formatMoney(seat.price, currency)}, ${STATUS_TEXT[status]}`
 }
 
@@ -29,7 +29,7 @@ export function seatAriaLabel(seat: Seat, status: DisplayStatus, currency = 'INR
  * A seat in the admin layout editor: pressing it removes the seat (the gap left says 'Restore
  * seat …'). Its price there is the category's surcharge, and it has no booking status.
  */
-export function editableSeatAriaLabel(seat: Seat, currency = 'INR'): string {
+export function editableSeatAriaLabel(seat: Seat, currency: CurrencyCode): string {
   return `Remove seat ${seat.seat}, ${seat.category}, +${formatMoney(seat.price, currency)}`
 }
 

@@ -1,4 +1,7 @@
 // Prices arrive as decimal strings; sums are done in minor units (paise) to avoid float drift.
+// Every amount is shown with the currency it comes in (a show's venue's, a booking's own):
+// formatMoney has no default currency, so no page can fall back to rupees unseen.
+import type { Amount, CurrencyCode } from '@/api/types'
 
 export function toMinor(amount: string | number): number {
   const text = String(amount).trim()
@@ -21,8 +24,8 @@ export function sumMoney(amounts: (string | number)[]): string {
 
 const formatters = new Map<string, Intl.NumberFormat>()
 
-/** "350.00" -> "₹350", "350.50" -> "₹350.50" (en-IN grouping: ₹1,00,000). */
-export function formatMoney(amount: string | number, currency = 'INR'): string {
+/** "350.00" -> "₹350", "350.50" -> "₹350.50" (en-IN grouping: ₹1,00,000); "€12.50", "CHF 40". */
+export function formatMoney(amount: string | number, currency: CurrencyCode): string {
   const minor = toMinor(amount)
   const whole = minor % 100 === 0
   const key = `${currency}:${whole}`
@@ -37,4 +40,18 @@ export function formatMoney(amount: string | number, currency = 'INR'): string {
     formatters.set(key, fmt)
   }
   return fmt.format(minor / 100)
+}
+
+/** One amount per currency, ordered by code: rupees and euros are summed apart, never together. */
+export function sumAmounts(amounts: Amount[]): Amount[] {
+  const minor = new Map<CurrencyCode, number>()
+  for (const { currency, amount } of amounts) minor.set(currency, (minor.get(currency) ?? 0) + toMinor(amount))
+  return [...minor.keys()].sort().map((currency) => ({ currency, amount: fromMinor(minor.get(currency)!) }))
+}
+
+/** "₹1,200 + €40": sums in several currencies side by side; nothing yet is 0 in `none`. */
+export function formatAmounts(amounts: Amount[], none: CurrencyCode): string {
+  const sums = sumAmounts(amounts)
+  if (sums.length === 0) return formatMoney(0, none)
+  return sums.map((a) => formatMoney(a.amount, a.currency)).join(' + ')
 }

@@ -9,7 +9,7 @@ const seats = (): Seat[] =>
 
 describe('SeatLegend', () => {
   it('explains the seat statuses and the categories with their prices', () => {
-    render(SeatLegend, { props: { seats: seats() } })
+    render(SeatLegend, { props: { seats: seats(), currency: 'INR' } })
     const statuses = screen.getByRole('list', { name: 'Seat status legend' })
     expect(statuses).toHaveTextContent('Free')
     expect(statuses).toHaveTextContent('Held by someone')
@@ -20,8 +20,16 @@ describe('SeatLegend', () => {
   })
 
   it('leaves the statuses out when asked (the layout editor has no bookings), keeping the categories', () => {
-    render(SeatLegend, { props: { seats: seatsFromLayout(2, 3, { removed: [], categories: [] }, '0.00'), statuses: false, pricePrefix: '+' } })
+    render(SeatLegend, { props: { seats: seatsFromLayout(2, 3, { removed: [], categories: [] }, '0.00'), currency: 'INR', statuses: false, pricePrefix: '+' } })
     expect(screen.queryByRole('list', { name: 'Seat status legend' })).toBeNull()
     expect(screen.getByRole('list', { name: 'Price categories' })).toHaveTextContent('Standard +₹0')
+  })
+
+  it("prices the categories in the venue's currency", () => {
+    render(SeatLegend, { props: { seats: seats(), currency: 'EUR' } })
+    const categories = screen.getByRole('list', { name: 'Price categories' })
+    expect(categories).toHaveTextContent('Standard €200')
+    expect(categories).toHaveTextContent('Premium €300')
+    expect(categories).not.toHaveTextContent('₹')
   })
 })

@@ -18,7 +18,7 @@ function seats(): Seat[] {
 }
 
 function renderMap(props: Partial<InstanceType<typeof SeatMap>['$props']> = {}) {
-  return render(SeatMap, { props: { rows: 3, seatsPerRow: 5, seats: seats(), selected: ['C5'], ...props } })
+  return render(SeatMap, { props: { rows: 3, seatsPerRow: 5, seats: seats(), selected: ['C5'], currency: 'INR', ...props } })
 }
 
 const seat = (label: string) => document.querySelector<HTMLElement>(`[data-seat="${label}"]`)!
@@ -50,6 +50,12 @@ describe('SeatMap', () => {
     expect(screen.getByRole('button', { name: 'Seat A4, Standard, ₹250, booked' })).toBeInTheDocument()
     expect(screen.getByRole('button', { name: 'Seat C5, Premium, ₹350, selected' })).toBeInTheDocument()
     expect(screen.getByRole('button', { name: 'Seat A5, Standard, ₹250, booked by you' })).toBeInTheDocument()
+  })
+
+  it("says each seat's price in the venue's currency", () => {
+    renderMap({ currency: 'GBP' })
+    expect(screen.getByRole('button', { name: 'Seat A1, Standard, £250, free' })).toBeInTheDocument()
+    expect(screen.getByRole('button', { name: 'Seat C5, Premium, £350, selected' })).toBeInTheDocument()
   })
 
   it('shows status by shape and state, not only colour', () => {
@@ -129,7 +135,7 @@ describe('SeatMap', () => {
 
   it('in editable mode names what pressing a seat does, with its surcharge and no booking status', () => {
     const list = seatsFromLayout(3, 5, { removed: ['B3'], categories: [{ name: 'Premium', rows: ['C'], surcharge: '100.00' }] })
-    render(SeatMap, { props: { rows: 3, seatsPerRow: 5, seats: list, editable: true } })
+    render(SeatMap, { props: { rows: 3, seatsPerRow: 5, seats: list, currency: 'INR', editable: true } })
     expect(screen.getByRole('button', { name: 'Remove seat A1, Standard, +₹0' })).toBeInTheDocument()
     expect(screen.getByRole('button', { name: 'Remove seat C2, Premium, +₹100' })).toBeInTheDocument()
     expect(seat('A1')).not.toHaveAttribute('aria-pressed')
@@ -141,7 +147,7 @@ describe('SeatMap', () => {
       const removed = ref<string[]>(['B3'])
       return () =>
         h(SeatMap, {
-          rows: 3, seatsPerRow: 5, editable: true,
+          rows: 3, seatsPerRow: 5, currency: 'INR', editable: true,
           seats: seatsFromLayout(3, 5, { removed: removed.value, categories: [] }, '250.00'),
           onToggle: (label: string) => (removed.value = [...removed.value, label]),
           onRestore: (label: string) => (removed.value = removed.value.filter((r) => r !== label)),

@@ -7,8 +7,8 @@ import { seatsFromLayout } from '@/lib/layout'
 
 const picked = (labels: string[]): Seat[] => seatsFromLayout(1, 4, { removed: [], categories: [] }, '200.00').filter((s) => labels.includes(s.seat))
 
-function renderSummary(labels: string[], total: string) {
-  return render(SelectionSummary, { props: { seats: picked(labels), total, hold: null, busy: false, ready: true } })
+function renderSummary(labels: string[], total: string, currency = 'INR') {
+  return render(SelectionSummary, { props: { seats: picked(labels), total, currency, hold: null, busy: false, ready: true } })
 }
 
 describe('SelectionSummary', () => {
@@ -32,9 +32,17 @@ describe('SelectionSummary', () => {
   })
 
   it('says booking has closed once the show started instead of inviting a pick', () => {
-    render(SelectionSummary, { props: { seats: [], total: '0.00', hold: null, busy: false, ready: false, closed: true } })
+    render(SelectionSummary, { props: { seats: [], total: '0.00', currency: 'INR', hold: null, busy: false, ready: false, closed: true } })
     expect(screen.getByText('Booking has closed for this show.')).toBeInTheDocument()
     expect(screen.queryByText(/Pick seats on the map/)).toBeNull()
     expect(screen.getByRole('button', { name: 'Continue' })).toBeDisabled()
+  })
+
+  it("prices the seats and the total in the show's currency", () => {
+    renderSummary(['A1', 'A2'], '400.50', 'EUR')
+    expect(screen.getByRole('button', { name: /2 seats · €400.50/ })).toBeInTheDocument()
+    expect(screen.getByTestId('total')).toHaveTextContent('€400.50')
+    expect(screen.getAllByText('€200')).toHaveLength(2)
+    expect(document.body).not.toHaveTextContent('₹')
   })
 })

@@ -7,7 +7,7 @@ import ShowCard from '@/components/ShowCard.vue'
 
 const base: Show = {
   show_id: 3, venue_id: 1, venue: { venue_id: 1, name: 'Sathyam', location: 'Chennai' }, title: 'Jailer',
-  starts_at: '2099-11-26T18:30:00+05:30', ends_at: '2099-11-26T21:00:00+05:30', price: '200.00', price_from: '150.00',
+  starts_at: '2099-11-26T18:30:00+05:30', ends_at: '2099-11-26T21:00:00+05:30', price: '200.00', price_from: '150.00', currency: 'INR',
   language: 'ta', rating: 7.8, tags: ['action'], duration_minutes: 150, capacity: 100, free_seats: 40,
 }
 
@@ -26,6 +26,12 @@ describe('ShowCard', () => {
     expect(screen.getByText('40 of 100 seats left')).toBeInTheDocument()
     expect(screen.getByText('Tamil')).toBeInTheDocument()
     expect(screen.queryByText('Almost full')).toBeNull()
+  })
+
+  it("prices the show in its venue's currency", () => {
+    renderCard({ currency: 'USD', price_from: '12.50' })
+    expect(screen.getByText('$12.50')).toBeInTheDocument()
+    expect(screen.queryByText(/₹/)).toBeNull()
   })
 
   it('says "Almost full" under 15 % free and "Sold out" at zero', () => {

@@ -6,7 +6,7 @@ import type { Booking } from '@/api/types'
 import TicketCard from '@/components/TicketCard.vue'
 
 const booking = (patch: Partial<Booking> = {}): Booking => ({
-  booking_id: 7, code: 'PKGNFBDU', show_id: 3, seats: ['E6', 'E7'], total: '500.00', status: 'confirmed',
+  booking_id: 7, code: 'PKGNFBDU', show_id: 3, seats: ['E6', 'E7'], total: '500.00', currency: 'INR', status: 'confirmed',
   booked_at: '2026-11-20T10:00:00+05:30', cancelled_at: null, admitted_at: null, can_cancel: true,
   cancel_until: '2099-11-26T17:30:00+05:30', cancel_cutoff_minutes: 60,
   qr_url: '/api/booking/qr?booking_id=7', ics_url: '/api/booking/ics?booking_id=7',
@@ -29,6 +29,12 @@ function mount(b: Booking) {
 const cancelButton = () => screen.queryByRole('button', { name: 'Cancel booking' })
 
 describe('TicketCard', () => {
+  it('says the total in the currency the booking was charged in', () => {
+    mount(booking({ total: '25.00', currency: 'EUR' }))
+    expect(screen.getByText('€25')).toBeInTheDocument()
+    expect(screen.queryByText(/₹/)).toBeNull()
+  })
+
   it('shows a confirmed ticket that can still be cancelled', () => {
     mount(booking())
     expect(screen.getByText('Confirmed')).toBeInTheDocument()

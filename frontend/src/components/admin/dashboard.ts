@@ -1,5 +1,5 @@
 import { api } from '@/api'
-import type { AdminStats, Money, StatsShow } from '@/api/types'
+import type { AdminStats, Amount, CurrencyCode, Money, StatsShow } from '@/api/types'
 
 /**
  * GET /api/admin/stats as the dashboard reads it: `upcoming` sums the same shows as the venue
@@ -7,7 +7,16 @@ import type { AdminStats, Money, StatsShow } from '@/api/types'
  * so the dashboard's additions stay beside the dashboard.
  */
 export interface DashboardStats extends AdminStats {
-  upcoming: { revenue: Money; tickets: number; bookings: number; shows: number }
+  upcoming: { revenue: Money; revenues: Amount[]; tickets: number; bookings: number; shows: number }
+}
+
+/**
+ * The currency a revenue of nothing yet is written in: the venues' own when they all share
+ * one, else the default (rupees).
+ */
+export function quietCurrency(venues: AdminStats['venues']): CurrencyCode {
+  const currencies = new Set(venues.map((v) => v.currency))
+  return currencies.size === 1 ? [...currencies][0]! : 'INR'
 }
 
 export const loadDashboardStats = async () => (await api.stats()) as DashboardStats

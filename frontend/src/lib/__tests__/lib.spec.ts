@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Show } from '@/api/types'
 import { formatDate, formatDateTime, fromLocalInput, isoOffset, toLocalInput, wallClock, zoneOffset } from '@/lib/datetime'
 import { buildGrid, rowLetters, seatsFromLayout } from '@/lib/layout'
-import { formatMoney, fromMinor, sumMoney, toMinor } from '@/lib/money'
+import { formatAmounts, formatMoney, fromMinor, sumAmounts, sumMoney, toMinor } from '@/lib/money'
 import { safeNext } from '@/lib/nav'
 import { emptyShowDraft, scheduleOffset, validateShowDraft } from '@/lib/showForm'
 import { validateEmail, validatePassword } from '@/lib/validation'
@@ -16,8 +16,21 @@ describe('money', () => {
     expect(fromMinor(5)).toBe('0.05')
   })
   it('formats INR the Indian way', () => {
-    expect(formatMoney('350.00')).toBe('₹350')
-    expect(formatMoney('100000.50')).toBe('₹1,00,000.50')
+    expect(formatMoney('350.00', 'INR')).toBe('₹350')
+    expect(formatMoney('100000.50', 'INR')).toBe('₹1,00,000.50')
+  })
+  it('formats other currencies with their symbol, or their code when they have no well-known one', () => {
+    expect(formatMoney('12.50', 'EUR')).toBe('€12.50')
+    expect(formatMoney('9', 'USD')).toBe('$9')
+    expect(formatMoney('40.00', 'CHF')).toMatch(/^CHF\s40$/)
+  })
+  it('sums amounts per currency, never across', () => {
+    const amounts = [
+      { currency: 'INR', amount: '200.00' }, { currency: 'EUR', amount: '12.50' }, { currency: 'INR', amount: '0.10' },
+    ]
+    expect(sumAmounts(amounts)).toEqual([{ currency: 'EUR', amount: '12.50' }, { currency: 'INR', amount: '200.10' }])
+    expect(formatAmounts(amounts, 'INR')).toBe('€12.50 + ₹200.10')
+    expect(formatAmounts([], 'GBP')).toBe('£0')
   })
 })
 

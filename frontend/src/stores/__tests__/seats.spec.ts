@@ -12,7 +12,7 @@ const show = { show_id: 7, title: 'Dune', starts_at: '2099-01-01T18:00:00+05:30'
 function seatMap(hold: SeatMapResponse['hold'] = null): SeatMapResponse {
   const seats = seatsFromLayout(2, 4, { removed: [], categories: [{ name: 'Premium', rows: ['B'], surcharge: '100.00' }] }, '200.00')
   for (const label of hold?.seats ?? []) Object.assign(seats.find((s) => s.seat === label)!, { status: 'held', mine: true })
-  return { show_id: 7, rows: 2, seats_per_row: 4, seats, hold }
+  return { show_id: 7, rows: 2, seats_per_row: 4, currency: 'INR', seats, hold }
 }
 
 const hold = (seats: string[], id = 1) => ({ hold_id: id, expires_at: '2099-01-01T12:00:00Z', seats, total: '0.00' })

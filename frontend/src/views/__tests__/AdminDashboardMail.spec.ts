@@ -131,8 +131,8 @@ describe('FailedMail', () => {
 describe('AdminDashboardView', () => {
   it('has a Mail section with the failed mails', async () => {
     vi.spyOn(api, 'stats').mockResolvedValue({
-      venues: [], bookings_per_day: [], totals: { revenue: '0.00', tickets: 0, bookings: 0 },
-      upcoming: { revenue: '0.00', tickets: 0, bookings: 0, shows: 0 },
+      venues: [], bookings_per_day: [], totals: { revenue: '0.00', revenues: [], tickets: 0, bookings: 0 },
+      upcoming: { revenue: '0.00', revenues: [], tickets: 0, bookings: 0, shows: 0 },
     } as AdminStats)
     vi.spyOn(api, 'mails').mockResolvedValue(page([failed(7, 'asha@example.com')], 31))
     await mount(AdminDashboardView)

@@ -25,14 +25,14 @@ beforeEach(() => {
 afterEach(() => vi.useRealTimers())
 
 /** The confirm page opened directly (as after a reload): it loads the show and our hold. */
-async function mountConfirm(startsAt = show.starts_at, cutoff?: number) {
+async function mountConfirm(startsAt = show.starts_at, cutoff?: number, currency = 'INR') {
   const seats = seatsFromLayout(1, 4, { removed: [], categories: [] }, '200.00')
   Object.assign(seats[1]!, { status: 'held', mine: true })
-  vi.spyOn(api, 'show').mockResolvedValue({ show: { ...show, starts_at: startsAt } })
+  vi.spyOn(api, 'show').mockResolvedValue({ show: { ...show, starts_at: startsAt, currency } })
   vi.spyOn(api, 'meta').mockResolvedValue({ languages: {}, locations: [], tags: [], cancel_cutoff_minutes: cutoff } as never)
   vi.spyOn(api, 'seats').mockResolvedValue({
-    show_id: 7, rows: 1, seats_per_row: 4, seats,
-    hold: { hold_id: 'h1', expires_at: at(8 * 60_000), seats: ['A2'], total: '200.00' },
+    show_id: 7, rows: 1, seats_per_row: 4, currency, seats,
+    hold: { hold_id: 'h1', expires_at: at(8 * 60_000), seats: ['A2'], total: '200.00', currency },
   })
   const stub = { render: () => h('div') }
   const router = createRouter({
@@ -99,5 +99,14 @@ describe('ConfirmView on cancelling', () => {
     await mountConfirm(evening)
     expect(screen.getByRole('button', { name: /Confirm booking/ })).toBeInTheDocument()
     expect(screen.queryByText(/cancel/i)).toBeNull()
+  })
+})
+
+describe('ConfirmView prices', () => {
+  it("says the seat prices and the total in the show's currency", async () => {
+    await mountConfirm(show.starts_at, undefined, 'EUR')
+    expect(screen.getByTestId('confirm-total')).toHaveTextContent('€200')
+    expect(screen.getByRole('button', { name: 'Confirm booking · €200' })).toBeInTheDocument()
+    expect(screen.getByRole('table')).not.toHaveTextContent('₹')
   })
 })

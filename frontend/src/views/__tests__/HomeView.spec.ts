@@ -60,7 +60,7 @@ describe('HomeView search', () => {
     const card = (id: number, title: string): Show => ({
       show_id: id, venue_id: 1, venue: { venue_id: 1, name: 'Sathyam', location: 'Chennai' }, title,
       starts_at: '2099-11-26T18:30:00+05:30', ends_at: '2099-11-26T21:00:00+05:30', price: '200.00',
-      price_from: '200.00', language: 'ta', rating: 7.8, tags: ['action'], duration_minutes: 150,
+      price_from: '200.00', currency: 'INR', language: 'ta', rating: 7.8, tags: ['action'], duration_minutes: 150,
       capacity: 100, free_seats: 40,
     })
     const filter = vi
@@ -101,7 +101,7 @@ describe('HomeView search', () => {
     const at = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString()
     const card = (id: number, title: string, startsAt: string): Show => ({
       show_id: id, venue_id: 1, venue: { venue_id: 1, name: 'Sathyam', location: 'Chennai' }, title,
-      starts_at: startsAt, ends_at: at(300), price: '200.00', price_from: '200.00', language: 'ta',
+      starts_at: startsAt, ends_at: at(300), price: '200.00', price_from: '200.00', currency: 'INR', language: 'ta',
       rating: null, tags: [], duration_minutes: 150, capacity: 100, free_seats: 40,
     })
     vi.spyOn(api, 'filter').mockResolvedValue({ shows: [card(1, 'Jailer', at(2)), card(2, 'Leo', at(90))], next: null })

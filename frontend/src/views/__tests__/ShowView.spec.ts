@@ -14,7 +14,7 @@ import ShowView from '@/views/ShowView.vue'
 
 const show = {
   show_id: 7, venue_id: 1, venue: { venue_id: 1, name: 'Sathyam', location: 'Chennai' }, title: 'Dune',
-  starts_at: '2099-01-01T18:00:00+05:30', ends_at: null, language: 'en', rating: null,
+  starts_at: '2099-01-01T18:00:00+05:30', ends_at: null, language: 'en', rating: null, currency: 'INR',
 } as unknown as Show
 
 function seatMap(
@@ -23,7 +23,7 @@ function seatMap(
 ): SeatMapResponse {
   const seats = seatsFromLayout(2, 4, { removed: [], categories: [] }, '200.00')
   for (const [label, change] of Object.entries(patch)) Object.assign(seats.find((s) => s.seat === label)!, change)
-  return { show_id: 7, rows: 2, seats_per_row: 4, seats, hold }
+  return { show_id: 7, rows: 2, seats_per_row: 4, currency: 'INR', seats, hold }
 }
 
 async function mountShow(map: SeatMapResponse, startsAt = show.starts_at, signedIn = true) {

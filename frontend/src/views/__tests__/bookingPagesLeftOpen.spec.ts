@@ -26,7 +26,7 @@ const MINUTE = 60_000
  * the start (not the default 60).
  */
 const booking = (id: number, startsIn: number, patch: Partial<Booking> = {}): Booking => ({
-  booking_id: id, code: `CODE000${id}`, show_id: id, seats: ['E6'], total: '250.00', status: 'confirmed',
+  booking_id: id, code: `CODE000${id}`, show_id: id, seats: ['E6'], total: '250.00', currency: 'INR', status: 'confirmed',
   booked_at: at(-600), cancelled_at: null, admitted_at: null, can_cancel: true,
   cancel_until: at(startsIn - 20), cancel_cutoff_minutes: 20,
   qr_url: `/api/booking/qr?booking_id=${id}`, ics_url: `/api/booking/ics?booking_id=${id}`,

@@ -15,9 +15,9 @@ vi.mock('vue-chartjs', async () => {
 let nextId = 1
 function show(title: string, day: number, occupancy: number): StatsShow {
   const starts = `2099-12-${String(day).padStart(2, '0')}T18:15:00+05:30`
-  return { show_id: nextId++, title, starts_at: starts, capacity: 100, booked: occupancy * 100, occupancy, revenue: '0.00' }
+  return { show_id: nextId++, title, starts_at: starts, capacity: 100, booked: occupancy * 100, occupancy, revenue: '0.00', revenues: [] }
 }
-const venue = (name: string, shows: StatsShow[]): StatsVenue => ({ venue_id: nextId++, name, location: 'Chennai', capacity: 100, shows })
+const venue = (name: string, shows: StatsShow[], currency = 'INR'): StatsVenue => ({ venue_id: nextId++, name, location: 'Chennai', currency, capacity: 100, shows })
 
 describe('rankShows', () => {
   const venues = [venue('Sathyam', [show('Leo', 3, 0.2), show('Jawan', 1, 0.05)]), venue('PVR', [show('Kantara', 2, 0.9), show('Vikram', 4, 0.2)])]
@@ -63,8 +63,8 @@ describe('DashboardFigures', () => {
     const stats: DashboardStats = {
       venues: [venue('PVR', []), venue('INOX', [])],
       bookings_per_day: [{ date: '2026-11-26', bookings: 2, tickets: 5 }, { date: '2026-12-09', bookings: 3, tickets: 4 }],
-      upcoming: { revenue: '170620.00', tickets: 9, bookings: 5, shows: 216 },
-      totals: { revenue: '186780.00', tickets: 719, bookings: 289 },
+      upcoming: { revenue: '170620.00', revenues: [{ currency: 'INR', amount: '170620.00' }], tickets: 9, bookings: 5, shows: 216 },
+      totals: { revenue: '186780.00', revenues: [{ currency: 'INR', amount: '186780.00' }], tickets: 719, bookings: 289 },
     }
     render(DashboardFigures, { props: { stats } })
     const card = (label: string) => screen.getByText(label).closest('li')!
@@ -73,5 +73,33 @@ describe('DashboardFigures', () => {
     expect(card('Tickets sold')).toHaveTextContent(/^Tickets sold\s*9\s*719 all time$/)
     expect(card('Shows')).toHaveTextContent(/^Shows\s*216\s*in 2 venues$/)
     expect(screen.getByRole('heading', { name: /Upcoming shows/ })).toHaveTextContent('26 Nov – 9 Dec')
+  })
+
+  it('shows revenue per currency when venues sell in different ones, never one sum', () => {
+    const stats: DashboardStats = {
+      venues: [venue('PVR', []), venue('Rex', [], 'EUR')],
+      bookings_per_day: [{ date: '2026-11-26', bookings: 3, tickets: 3 }],
+      upcoming: {
+        revenue: '212.50', revenues: [{ currency: 'EUR', amount: '12.50' }, { currency: 'INR', amount: '200.00' }],
+        tickets: 3, bookings: 3, shows: 2,
+      },
+      totals: {
+        revenue: '1012.50', revenues: [{ currency: 'EUR', amount: '12.50' }, { currency: 'INR', amount: '1000.00' }],
+        tickets: 9, bookings: 7,
+      },
+    }
+    render(DashboardFigures, { props: { stats } })
+    const revenue = screen.getByText('Revenue').closest('li')!
+    expect(revenue).toHaveTextContent(/€12.50 \+ ₹200\s*€12.50 \+ ₹1,000 all time/)
+    expect(revenue).not.toHaveTextContent('212.5')
+  })
+
+  it("writes no revenue yet in the venues' currency when they share one", () => {
+    const nothing = { revenue: '0.00', revenues: [], tickets: 0, bookings: 0 }
+    const stats: DashboardStats = {
+      venues: [venue('Rex', [], 'EUR')], bookings_per_day: [], upcoming: { ...nothing, shows: 0 }, totals: nothing,
+    }
+    render(DashboardFigures, { props: { stats } })
+    expect(screen.getByText('Revenue').closest('li')).toHaveTextContent(/€0\s*€0 all time/)
   })
 })

@@ -6,10 +6,10 @@ import { api } from '@/api'
 import type { Show, Venue } from '@/api/types'
 import AdminShowEditView from '@/views/admin/AdminShowEditView.vue'
 
-const venue = { venue_id: 4, name: 'Sathyam Cinemas', location: 'Chennai', rows: 10, seats_per_row: 12, capacity: 120 } as Venue
+const venue = { venue_id: 4, name: 'Sathyam Cinemas', location: 'Chennai', rows: 10, seats_per_row: 12, capacity: 120, currency: 'EUR' } as Venue
 const show = {
   show_id: 9, venue_id: 4, venue: { venue_id: 4, name: 'Sathyam Cinemas', location: 'Chennai' }, title: 'Leo',
-  starts_at: '2099-11-27T18:15:00+05:30', price: '200.00', language: 'ta', rating: null, tags: [],
+  starts_at: '2099-11-27T18:15:00+05:30', price: '200.00', currency: 'INR', language: 'ta', rating: null, tags: [],
   duration_minutes: 150, capacity: 120, free_seats: 120,
 } as unknown as Show
 
@@ -37,6 +37,16 @@ describe('AdminShowEditView', () => {
     await mount('/admin/venues/4/shows/new')
     expect(await screen.findByTestId('show-venue')).toHaveTextContent('at Sathyam Cinemas, Chennai')
     expect(screen.getByRole('heading', { name: 'New show' })).toBeInTheDocument()
+  })
+
+  it("asks for the price in the venue's currency", async () => {
+    await mount('/admin/venues/4/shows/new')
+    expect(await screen.findByLabelText(/Base price \(EUR\)/)).toBeInTheDocument()
+  })
+
+  it("asks for the price of a show being edited in its venue's currency", async () => {
+    await mount('/admin/shows/9/edit')
+    expect(await screen.findByLabelText(/Base price \(INR\)/)).toBeInTheDocument()
   })
 
   it('names the venue of a show being edited', async () => {

@@ -13,7 +13,7 @@ import AdminShowsView from '@/views/admin/AdminShowsView.vue'
 
 const venue = { venue_id: 4, name: 'Sathyam Cinemas', location: 'Chennai', rows: 10, seats_per_row: 12, capacity: 120 } as Venue
 const show = {
-  show_id: 9, venue_id: 4, title: 'Leo', starts_at: '2099-11-27T18:15:00+05:30', price: '200.00', capacity: 120, free_seats: 117,
+  show_id: 9, venue_id: 4, title: 'Leo', starts_at: '2099-11-27T18:15:00+05:30', price: '200.00', currency: 'INR', capacity: 120, free_seats: 117,
 } as Show
 
 async function mount() {
