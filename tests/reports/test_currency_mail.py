@@ -19,7 +19,8 @@ from reports_support import book, make_user
 from boxoffice.bookings import services as booking_services
 from boxoffice.catalog import services as catalog_services
 from boxoffice.database import write_transaction
-from boxoffice.reports import messages, monthly, outbox
+from boxoffice.extensions import db
+from boxoffice.reports import messages, monthly, outbox, reminders
 from boxoffice.reports.monthly import Month
 
 IST = ZoneInfo("Asia/Kolkata")
@@ -113,3 +114,18 @@ def test_the_monthly_report_totals_each_currency_apart(client: FlaskClient, app:
         assert "662.50" not in body
         for amount in ("₹400.00", "€12.50", "₹250.00"):  # each booking's own amount
             assert amount in body
+
+
+def test_we_miss_you_prices_each_show_in_its_venues_currency(
+    client: FlaskClient, worker: Celery, inbox
+) -> None:
+    user = make_user(client, "asha@example.com")
+    user.created_at = user.created_at - timedelta(days=4)  # long enough without a booking
+    db.session.commit()
+    make_show(make_venue(name="Sathyam"), title="Leo", price="200.00", starts_in=timedelta(days=1))
+    _show_in("EUR", "12.50")
+
+    reminders.run()
+    text, html = _bodies(inbox.next().message)
+    for body in (text, html):
+        assert "₹200.00" in body and "€12.50" in body
