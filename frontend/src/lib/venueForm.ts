@@ -20,11 +20,12 @@ export interface VenueDraft {
 
 /**
  * A new venue's suggested categories for `rows` rows: the back quarter of the hall (at least
- * one row) is Premium, so H–J of ten rows, E–F of six. None while the count is not a number.
+ * one row) is Premium, so H–J of ten rows, E–F of six. None for a hall of one row, where a
+ * Premium row would only raise every price, and none while the count is not a number.
  */
 export function defaultCategories(rows: number): CategoryDraft[] {
   const letters = rowLetters(rows)
-  if (!letters.length) return []
+  if (letters.length < 2) return []
   const premium = letters.slice(-Math.max(1, Math.ceil(letters.length / 4)))
   return [{ name: 'Premium', rows: premium.join(', '), surcharge: '100.00' }]
 }

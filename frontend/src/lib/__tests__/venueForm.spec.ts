@@ -6,7 +6,7 @@ describe('defaultCategories', () => {
     [10, 'H, I, J'],
     [6, 'E, F'],
     [4, 'D'],
-    [1, 'A'],
+    [2, 'B'],
     [26, 'T, U, V, W, X, Y, Z'],
   ])('makes the back quarter of %i rows Premium, at least one row', (rows, premium) => {
     expect(defaultCategories(rows)).toEqual([{ name: 'Premium', rows: premium, surcharge: '100.00' }])
@@ -14,7 +14,8 @@ describe('defaultCategories', () => {
     expect(validateDraft({ ...emptyDraft(), name: 'Hall', location: 'Chennai', rows, categories: defaultCategories(rows) })).toEqual({})
   })
 
-  it('suggests nothing for no rows', () => {
+  it('suggests nothing for no rows, or one row that would make every seat Premium', () => {
     expect(defaultCategories(0)).toEqual([])
+    expect(defaultCategories(1)).toEqual([])
   })
 })
