@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from bookings.conftest import book, hold, later, seat_status, soon_show
+from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from support import Account, assert_error
 
+from boxoffice.bookings import seat_orders
 from boxoffice.bookings.holds import MAX_HELD_SHOWS
 from boxoffice.bookings.models import Hold, SeatClaim
 from boxoffice.bookings.tasks import purge_expired_holds
@@ -196,3 +201,52 @@ def test_one_person_holds_seats_of_at_most_five_shows_at_once(
     # Once the holds have ended the limit no longer applies, without any job running.
     with later(9):
         assert hold(client, user, shows[1].id, ["A4"]).status_code == 201
+
+
+def _waits_for_a_lock() -> bool:
+    with db.engine.connect() as connection:
+        return bool(
+            connection.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND wait_event_type = 'Lock'"
+                )
+            )
+        )
+
+
+@pytest.mark.postgres_only
+def test_holds_of_one_person_on_two_shows_at_once_are_counted_one_after_the_other(
+    app: Flask, client: FlaskClient, user: Account, monkeypatch: pytest.MonkeyPatch
+):
+    """PostgreSQL, for real: with four shows held, holds on a fifth and a sixth show run at
+    the same moment in two transactions. The sixth's may not pass the limit by reading
+    before the fifth's commits: it waits for it and is refused."""
+    shows = [soon_show(minutes=600 + n).id for n in range(MAX_HELD_SHOWS + 1)]
+    *earlier, fifth, sixth = shows
+    for show_id in earlier:
+        assert hold(client, user, show_id, ["A1"]).status_code == 201
+    replies: list[Any] = []
+    other = threading.Thread(
+        target=lambda: replies.append(hold(app.test_client(), user, sixth, ["A1"]))
+    )
+    real = seat_orders.HOLD.limits
+
+    def limits_then_the_other_hold(connection: Any, show_id: int, *args: Any) -> Any:
+        refusals = real(connection, show_id, *args)
+        if show_id == fifth:  # read; the fifth's hold is not committed yet
+            other.start()
+            deadline = time.monotonic() + 10
+            while other.is_alive() and not _waits_for_a_lock() and time.monotonic() < deadline:
+                time.sleep(0.01)
+        return refusals
+
+    monkeypatch.setattr(
+        seat_orders, "HOLD", replace(seat_orders.HOLD, limits=limits_then_the_other_hold)
+    )
+    assert hold(client, user, fifth, ["A1"]).status_code == 201
+    other.join(timeout=30)
+    (reply,) = replies
+    error = assert_error(reply, 409, "too_many_holds")
+    assert error["details"]["show_ids"] == sorted([*earlier, fifth])
+    assert seat_status(client, sixth)["A1"] == "free"

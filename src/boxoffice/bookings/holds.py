@@ -23,6 +23,7 @@ from sqlalchemy import Connection, Row, and_, bindparam, delete, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from ..auth.models import User
 from ..catalog.layout import Seat
 from ..database import write_transaction
 from ..db_types import utcnow
@@ -168,6 +169,16 @@ HELD_ELSEWHERE = (
     )
     .order_by(_HOLDS.expires_at)
 )
+_USERS = User.__table__.c
+# Holds of one person on two shows run in two transactions (one per show) that cannot see
+# each other's new hold: each takes the person's row first, so the second reads the first's
+# hold. NO KEY UPDATE: it does not stop the foreign keys of new holds and bookings.
+LOCK_PEOPLE = (
+    select(_USERS.id)
+    .where(_USERS.id.in_(bindparam("users", expanding=True)))
+    .order_by(_USERS.id)  # always in one order, so that two batches cannot deadlock
+    .with_for_update(key_share=True)
+)
 
 
 def over_hold_limit(
@@ -176,11 +187,13 @@ def over_hold_limit(
     """For each of ``people`` who holds seats of ``MAX_HELD_SHOWS`` other shows, the 409
     ``too_many_holds`` that refuses their new hold here.
 
-    Read in the hold's transaction without a lock: holds the same person sends to two
-    shows at the same moment may both pass, which bends a limit against hoarding by a hold
-    but never lets a seat be sold twice (the claims decide that)."""
+    Read in the hold's transaction after locking the people's rows until it ends (on
+    SQLite the write transaction already keeps every other writer out), so that holds the
+    same person sends to two shows at the same moment are counted one after the other."""
     held: dict[int, list[Any]] = {}
     params = {"users": sorted(people), "show_id": show_id, "now": now}
+    if connection.dialect.name != "sqlite":
+        connection.execute(LOCK_PEOPLE, {"users": params["users"]})
     for row in connection.execute(HELD_ELSEWHERE, params):
         held.setdefault(row.user_id, []).append(row)
     return {
