@@ -105,7 +105,8 @@ def test_admin_creates_venue_and_show_then_exports(
 
     # Export: start, watch progress, download the CSV.
     page.goto(f"/admin/export?venue_id={venue_id}")
-    expect(page.get_by_role("heading", name=f"Show summary of {venue_name} Chennai")).to_be_visible()
+    heading = page.get_by_role("heading", name=f"Show summary of {venue_name} Chennai")
+    expect(heading).to_be_visible()
     expect(page.get_by_label("Venue")).to_have_value(str(venue_id))
     page.get_by_role("button", name="Start export").click()
     download_link = page.get_by_role("link", name="Download CSV")
