@@ -1,4 +1,4 @@
-import type { Layout, VenueInput } from '@/api/types'
+import type { CurrencyCode, Layout, VenueInput } from '@/api/types'
 import { MAX_ROWS, MAX_SEATS_PER_ROW, parseSeatLabel, rowLetters } from './layout'
 import type { FieldErrors } from './validation'
 
@@ -16,6 +16,49 @@ export interface VenueDraft {
   seats_per_row: number
   removed: string[]
   categories: CategoryDraft[]
+  /** ISO 4217 code of the venue's prices (surcharges here, a show's prices later). */
+  currency: CurrencyCode
+}
+
+/** The API's default: a venue saved without a currency charges in rupees. */
+export const DEFAULT_CURRENCY: CurrencyCode = 'INR'
+
+/** The codes the venue editor offers; a venue already in another keeps it on the list. */
+export const COMMON_CURRENCIES: CurrencyCode[] = ['INR', 'USD', 'EUR', 'GBP', 'AED', 'SGD', 'AUD', 'CAD']
+
+/**
+ * The symbol prices in `currency` are shown with ("₹", "€", "A$"), or the code itself for
+ * one without ("AED"). Same locale as formatMoney, so the editor's labels match the prices.
+ */
+export function currencySymbol(currency: CurrencyCode): string {
+  try {
+    const parts = new Intl.NumberFormat('en-IN', { style: 'currency', currency }).formatToParts(0)
+    return parts.find((p) => p.type === 'currency')?.value ?? currency
+  } catch {
+    // A malformed code (the API only accepts three capitals, but a draft is typed data).
+    return currency
+  }
+}
+
+/** "INR (₹)", "EUR (€)"; a code whose symbol is itself gets its name: "CHF (Swiss Franc)". */
+export function currencyLabel(currency: CurrencyCode): string {
+  const symbol = currencySymbol(currency)
+  if (symbol !== currency) return `${currency} (${symbol})`
+  let name: string | undefined
+  try {
+    name = new Intl.DisplayNames('en', { type: 'currency' }).of(currency)
+  } catch {
+    name = undefined
+  }
+  return name && name !== currency ? `${currency} (${name})` : currency
+}
+
+/**
+ * The editor's choices: the common codes, plus `current` if it is not one of them, so a
+ * venue set to another code (through the API) is shown as it is and saved unchanged.
+ */
+export function currencyOptions(current: CurrencyCode): CurrencyCode[] {
+  return !current || COMMON_CURRENCIES.includes(current) ? COMMON_CURRENCIES : [...COMMON_CURRENCIES, current]
 }
 
 /**
@@ -37,6 +80,7 @@ export const emptyDraft = (): VenueDraft => ({
   seats_per_row: 12,
   removed: [],
   categories: defaultCategories(10),
+  currency: DEFAULT_CURRENCY,
 })
 
 export const splitRows = (text: string) =>
@@ -57,7 +101,14 @@ export function draftLayout(d: VenueDraft): Layout {
 }
 
 export function draftToInput(d: VenueDraft): VenueInput {
-  return { name: d.name.trim(), location: d.location.trim(), rows: d.rows, seats_per_row: d.seats_per_row, layout: draftLayout(d) }
+  return {
+    name: d.name.trim(),
+    location: d.location.trim(),
+    rows: d.rows,
+    seats_per_row: d.seats_per_row,
+    layout: draftLayout(d),
+    currency: d.currency,
+  }
 }
 
 export function venueToDraft(v: VenueInput): VenueDraft {
@@ -68,6 +119,7 @@ export function venueToDraft(v: VenueInput): VenueDraft {
     seats_per_row: v.seats_per_row,
     removed: [...(v.layout?.removed ?? [])],
     categories: (v.layout?.categories ?? []).map((c) => ({ name: c.name, rows: c.rows.join(', '), surcharge: c.surcharge })),
+    currency: v.currency ?? DEFAULT_CURRENCY,
   }
 }
 

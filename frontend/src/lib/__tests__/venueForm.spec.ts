@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import { defaultCategories, emptyDraft, validateDraft } from '@/lib/venueForm'
+import type { Venue } from '@/api/types'
+import {
+  currencyLabel,
+  currencyOptions,
+  currencySymbol,
+  defaultCategories,
+  draftToInput,
+  emptyDraft,
+  validateDraft,
+  venueToDraft,
+} from '@/lib/venueForm'
 
 describe('defaultCategories', () => {
   it.each([
@@ -17,5 +27,41 @@ describe('defaultCategories', () => {
   it('suggests nothing for no rows, or one row that would make every seat Premium', () => {
     expect(defaultCategories(0)).toEqual([])
     expect(defaultCategories(1)).toEqual([])
+  })
+})
+
+describe('the venue currency', () => {
+  const venue = (currency?: string) =>
+    ({ venue_id: 4, name: 'Sathyam', location: 'Chennai', rows: 10, seats_per_row: 12, capacity: 120, currency,
+       layout: { removed: [], categories: [] } }) as unknown as Venue
+
+  it('starts a new venue in rupees, the API default, and sends the chosen code', () => {
+    expect(emptyDraft().currency).toBe('INR')
+    expect(draftToInput({ ...emptyDraft(), name: 'Hall', location: 'Chennai', currency: 'USD' }).currency).toBe('USD')
+  })
+
+  it("reads an existing venue's currency and sends it back unchanged", () => {
+    expect(venueToDraft(venue('EUR')).currency).toBe('EUR')
+    expect(draftToInput(venueToDraft(venue('CHF'))).currency).toBe('CHF')
+    // A venue input without one (older data) is in the default.
+    expect(venueToDraft(venue()).currency).toBe('INR')
+  })
+
+  it('offers the common codes, plus a venue’s own code that is not one of them', () => {
+    expect(currencyOptions('INR')).toEqual(['INR', 'USD', 'EUR', 'GBP', 'AED', 'SGD', 'AUD', 'CAD'])
+    expect(currencyOptions('EUR')).toEqual(currencyOptions('INR'))
+    expect(currencyOptions('CHF')).toEqual(['INR', 'USD', 'EUR', 'GBP', 'AED', 'SGD', 'AUD', 'CAD', 'CHF'])
+  })
+
+  it('labels a code with its symbol, or its name when the symbol is the code itself', () => {
+    expect(currencySymbol('INR')).toBe('₹')
+    expect(currencySymbol('EUR')).toBe('€')
+    expect(currencySymbol('AED')).toBe('AED')
+    expect(currencyLabel('INR')).toBe('INR (₹)')
+    expect(currencyLabel('GBP')).toBe('GBP (£)')
+    expect(currencyLabel('CHF')).toBe('CHF (Swiss Franc)')
+    // Malformed codes never reach the API (it takes three capitals), but must not break the page.
+    expect(currencySymbol('eur!')).toBe('eur!')
+    expect(currencyLabel('eur!')).toBe('eur!')
   })
 })

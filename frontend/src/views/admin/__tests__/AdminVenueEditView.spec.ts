@@ -65,6 +65,66 @@ describe('AdminVenueEditView, a new venue', () => {
   })
 })
 
+describe('AdminVenueEditView, the currency', () => {
+  const currency = () => screen.getByRole('combobox', { name: 'Currency' })
+  const hint = 'Changing it applies to new bookings; bookings already made keep the currency they were charged in.'
+
+  function existing(code: string) {
+    vi.spyOn(api, 'venue').mockResolvedValue({
+      venue: {
+        venue_id: 4, name: 'Sathyam', location: 'Chennai', rows: 10, seats_per_row: 12, capacity: 120, currency: code,
+        layout: { removed: [] as string[], categories: [{ name: 'Gold', rows: ['A', 'B'], surcharge: '80.00' }] },
+      } as Venue,
+    })
+    return vi.spyOn(api, 'updateVenue').mockResolvedValue({ venue: { venue_id: 4 } as Venue })
+  }
+
+  it('creates a new venue in the chosen currency, and labels its surcharges with it', async () => {
+    const create = vi.spyOn(api, 'createVenue').mockResolvedValue({ venue: { venue_id: 5 } as Venue })
+    const user = await mount('/admin/venues/new')
+    expect(currency()).toHaveValue('INR')
+    expect(screen.getByRole('option', { name: 'INR (₹)' })).toBeInTheDocument()
+    expect(screen.getByText('Surcharge (₹)')).toBeInTheDocument()
+    // Nothing is booked at a venue not yet made.
+    expect(screen.queryByText(hint)).not.toBeInTheDocument()
+    await user.selectOptions(currency(), 'EUR (€)')
+    expect(screen.getByText('Surcharge (€)')).toBeInTheDocument()
+    expect(screen.queryByText('Surcharge (₹)')).not.toBeInTheDocument()
+    // The preview prices its surcharges in it too.
+    expect(screen.getByRole('list', { name: 'Price categories' })).toHaveTextContent('Premium +€100')
+    await nameAndSave(user)
+    expect(create).toHaveBeenCalledTimes(1)
+    expect(create.mock.calls[0]![0]).toMatchObject({ name: 'Hall 2', currency: 'EUR' })
+  })
+
+  it('shows an existing EUR venue in euros and saves it in euros', async () => {
+    const update = existing('EUR')
+    const user = await mount('/admin/venues/4/edit')
+    expect(await screen.findByRole('combobox', { name: 'Currency' })).toHaveValue('EUR')
+    expect(screen.getByRole('option', { name: 'EUR (€)', selected: true })).toBeInTheDocument()
+    expect(screen.getByText('Surcharge (€)')).toBeInTheDocument()
+    expect(currency()).toHaveAccessibleDescription(hint)
+    await user.click(screen.getByRole('button', { name: 'Save venue' }))
+    expect(update).toHaveBeenCalledTimes(1)
+    expect(update.mock.calls[0]![0]).toBe(4)
+    expect(update.mock.calls[0]![1].currency).toBe('EUR')
+  })
+
+  it('keeps a code outside the common list selectable, and can change it', async () => {
+    const update = existing('CHF')
+    const user = await mount('/admin/venues/4/edit')
+    expect(await screen.findByRole('combobox', { name: 'Currency' })).toHaveValue('CHF')
+    expect(screen.getByRole('option', { name: 'CHF (Swiss Franc)', selected: true })).toBeInTheDocument()
+    expect(screen.getAllByRole('option')).toHaveLength(9)
+    expect(screen.getByText('Surcharge (CHF)')).toBeInTheDocument()
+    await user.selectOptions(currency(), 'GBP (£)')
+    // Still offered, so a slip can be undone before saving.
+    await user.selectOptions(currency(), 'CHF (Swiss Franc)')
+    await user.click(screen.getByRole('button', { name: 'Save venue' }))
+    expect(update.mock.calls[0]![1].currency).toBe('CHF')
+  })
+})
+
 describe('AdminVenueEditView, an existing venue', () => {
   it("keeps the venue's own categories when its rows change", async () => {
     vi.spyOn(api, 'venue').mockResolvedValue({
