@@ -178,6 +178,8 @@ def test_admin_pages_fit_a_phone(new_context, admin_credentials, shot) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "30-admin-venues-phone")
     page.get_by_role("main").get_by_text("Shows", exact=True).first.click()
+    # The venues page has Delete buttons too: wait for the shows page before measuring one.
+    expect(page.get_by_role("link", name="New show")).to_be_visible()
     delete = page.get_by_role("button", name="Delete").first
     expect(delete).to_be_visible()
     box = delete.bounding_box()
