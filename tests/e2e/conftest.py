@@ -208,6 +208,42 @@ def admin_credentials() -> tuple[str, str]:
 
 
 @pytest.fixture
+def sign_in_as_admin() -> Callable[..., None]:
+    """Sign ``page`` in on the admin login page and wait for the dashboard."""
+    from playwright.sync_api import expect
+
+    def sign_in(page) -> None:
+        page.goto("/admin/login")
+        page.fill("input[name=email]", ADMIN_EMAIL)
+        page.fill("input[name=password]", ADMIN_PASSWORD)
+        page.get_by_role("button", name="Sign in as admin").click()
+        expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+
+    return sign_in
+
+
+@pytest.fixture
+def launch_chromium(e2e_browser) -> Iterator[Callable[..., object]]:
+    """Another Chromium with the usual arguments plus ``extra`` ones (a fake camera, say),
+    closed after the test."""
+    from playwright.sync_api import Browser
+
+    assert isinstance(e2e_browser, Browser)
+    browsers = []
+
+    def launch(*extra: str):
+        browser = e2e_browser.browser_type.launch(
+            executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, *extra]
+        )
+        browsers.append(browser)
+        return browser
+
+    yield launch
+    for browser in browsers:
+        browser.close()
+
+
+@pytest.fixture
 def bookable_show(e2e_server: Server) -> dict[str, object]:
     """A seeded show at least a day ahead (so it can still be cancelled) with free seats."""
     shows = e2e_server.api("/api/filter")["shows"]

@@ -148,14 +148,9 @@ def test_normal_user_cannot_open_admin_pages(page: Page, sign_up) -> None:
     expect(page.get_by_role("alert").first).to_be_visible()
 
 
-def test_admin_pages_fit_a_phone(new_context, admin_credentials, shot) -> None:
-    email, password = admin_credentials
+def test_admin_pages_fit_a_phone(new_context, sign_in_as_admin, shot) -> None:
     page = new_context(viewport={"width": 390, "height": 844}).new_page()
-    page.goto("/admin/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", password)
-    page.get_by_role("button", name="Sign in as admin").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    sign_in_as_admin(page)
 
     # Sign out sits beside the brand; the menu keeps to one line below them.
     brand = page.get_by_role("link", name=re.compile("BoxOffice")).first.bounding_box()

@@ -6,7 +6,6 @@ server itself makes for a booking), so the decoding in the page is the one phone
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -24,14 +23,6 @@ from boxoffice.extensions import db
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = os.environ.get("BOXOFFICE_E2E_CHROMIUM", "/usr/bin/chromium")
-# conftest.py's launch arguments; the fake camera needs a browser of its own.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-gpu",
-]
 WIDTH, HEIGHT = 640, 480
 
 
@@ -110,45 +101,33 @@ def _qr_video(text: str, path: Path) -> Path:
 
 @pytest.fixture
 def camera_page(
-    e2e_browser, e2e_server, new_context, unique, admin_credentials, tmp_path
+    e2e_server, new_context, launch_chromium, sign_in_as_admin, unique, admin_credentials, tmp_path
 ) -> Iterator[tuple[Page, str]]:
     """The door page, signed in as admin, in a Chromium whose camera shows a real ticket;
     and that ticket's reference."""
-    assert isinstance(e2e_browser, Browser)
     ref = _booking_at_the_door(e2e_server, new_context(), unique, admin_credentials)
     video = _qr_video(ref, tmp_path / "ticket.y4m")
-    browser = e2e_browser.browser_type.launch(
-        executable_path=CHROMIUM,
-        args=[
-            *CHROMIUM_ARGS,
-            "--use-fake-ui-for-media-stream",
-            "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-video-capture={video}",
-        ],
+    browser = launch_chromium(
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}",
     )
-    try:
-        # Playwright's contexts refuse every permission unless granted: the admin allows it.
-        context = browser.new_context(
-            base_url=e2e_server.base_url,
-            viewport={"width": 390, "height": 844},
-            permissions=["camera"],
-        )
-        context.set_default_timeout(15_000)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        email, password = admin_credentials
-        page.goto("/admin/login")
-        page.fill("input[name=email]", email)
-        page.fill("input[name=password]", password)
-        page.get_by_role("button", name="Sign in as admin").click()
-        expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
-        page.get_by_role("navigation", name="Main").get_by_role("link", name="Tickets").click()
-        expect(page.get_by_role("heading", name="Check a ticket")).to_be_visible()
-        yield page, ref
-        assert not errors, errors
-    finally:
-        browser.close()
+    assert isinstance(browser, Browser)
+    # Playwright's contexts refuse every permission unless granted: the admin allows it.
+    context = browser.new_context(
+        base_url=e2e_server.base_url,
+        viewport={"width": 390, "height": 844},
+        permissions=["camera"],
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    sign_in_as_admin(page)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Tickets").click()
+    expect(page.get_by_role("heading", name="Check a ticket")).to_be_visible()
+    yield page, ref
+    assert not errors, errors
 
 
 def test_camera_admits_a_ticket_once(camera_page: tuple[Page, str], shot) -> None:
@@ -187,15 +166,10 @@ def test_camera_admits_a_ticket_once(camera_page: tuple[Page, str], shot) -> Non
 
 
 def test_without_a_camera_the_page_says_so_and_typing_still_works(
-    page: Page, admin_credentials
+    page: Page, sign_in_as_admin
 ) -> None:
     # The shared test browser has no camera behind getUserMedia.
-    email, password = admin_credentials
-    page.goto("/admin/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", password)
-    page.get_by_role("button", name="Sign in as admin").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    sign_in_as_admin(page)
     page.goto("/admin/tickets")
     page.get_by_role("button", name="Scan with camera").click()
     expect(page.get_by_role("alert")).to_contain_text("Type the code in the field above instead.")
