@@ -105,7 +105,7 @@ def test_admin_creates_venue_and_show_then_exports(
 
     # Export: start, watch progress, download the CSV.
     page.goto(f"/admin/export?venue_id={venue_id}")
-    heading = page.get_by_role("heading", name=f"Show summary of {venue_name} Chennai")
+    heading = page.get_by_role("heading", name=f"Show summary of {venue_name}, Chennai")
     expect(heading).to_be_visible()
     expect(page.get_by_label("Venue")).to_have_value(str(venue_id))
     page.get_by_role("button", name="Start export").click()

@@ -31,17 +31,17 @@ describe('AdminExportView', () => {
   it('names the venue of the link in its heading, and the one chosen instead', async () => {
     const one = vi.spyOn(api, 'venue').mockResolvedValue({ venue: sathyam })
     const user = await mount('/admin/export?venue_id=4')
-    await vi.waitFor(() => expect(heading()).toHaveTextContent('Show summary of Sathyam Cinemas Chennai'))
+    await vi.waitFor(() => expect(heading()).toHaveTextContent('Show summary of Sathyam Cinemas, Chennai'))
     expect(one).toHaveBeenCalledWith(4)
     expect(screen.getByLabelText('Venue')).toHaveValue('4')
     await user.selectOptions(screen.getByLabelText('Venue'), '3')
-    expect(heading()).toHaveTextContent('Show summary of PVR Phoenix Mumbai')
+    expect(heading()).toHaveTextContent('Show summary of PVR Phoenix, Mumbai')
   })
 
   it('names the first venue when the link names none', async () => {
     const one = vi.spyOn(api, 'venue')
     await mount('/admin/export')
-    await vi.waitFor(() => expect(heading()).toHaveTextContent('Show summary of PVR Phoenix Mumbai'))
+    await vi.waitFor(() => expect(heading()).toHaveTextContent('Show summary of PVR Phoenix, Mumbai'))
     expect(one).not.toHaveBeenCalled()
   })
 
