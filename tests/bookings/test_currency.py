@@ -75,16 +75,48 @@ def test_a_booking_keeps_the_currency_it_was_charged_in(
     assert newer["currency"] == "GBP"
 
 
-def test_a_booked_hold_is_charged_in_the_currency_of_the_moment_it_is_booked(
+def test_a_booked_hold_is_charged_what_it_was_quoted_in_the_currency_it_was_quoted_in(
+    client: FlaskClient, euro_show: Show, user: Account, other_user: Account, admin: Account
+):
+    """A hold keeps the prices it was quoted (on its claims), and with them their currency:
+    booking it after the venue switched to francs (and its prices to francs) charges the
+    quoted euros, not the euro amount written as francs."""
+    held = hold(client, user, euro_show.id, ["C1", "E1"]).get_json()
+    assert (held["total"], held["currency"]) == ("175.00", "EUR")
+    _change_currency(client, admin, euro_show.venue_id, "CHF")
+    repriced = client.post(
+        "/api/show/update",
+        json={"show_id": euro_show.id, "price": "11.70"},
+        headers=admin.headers,
+    )
+    assert repriced.status_code == 200, repriced.get_json()
+
+    booked = book(client, user, hold_id=held["hold_id"]).get_json()["booking"]
+    assert (booked["total"], booked["currency"]) == ("175.00", "EUR")
+    again = _get(client, "/api/booking/get", user, booking_id=booked["booking_id"])["booking"]
+    assert (again["total"], again["currency"]) == ("175.00", "EUR")
+    # A hold made after the change is quoted, and booked, in francs.
+    later = hold(client, other_user, euro_show.id, ["A1"]).get_json()
+    assert (later["total"], later["currency"]) == ("11.70", "CHF")
+    newer = book(client, other_user, hold_id=later["hold_id"]).get_json()["booking"]
+    assert (newer["total"], newer["currency"]) == ("11.70", "CHF")
+
+
+def test_a_hold_on_a_show_moved_to_a_venue_of_another_currency_books_as_quoted(
     client: FlaskClient, euro_show: Show, user: Account, admin: Account
 ):
-    """The price and its currency are read together when the booking is made: a hold is
-    not a price promise, so a hold made before the change books in the new currency."""
-    held = hold(client, user, euro_show.id, ["C1"]).get_json()
-    assert held["currency"] == "EUR"
-    _change_currency(client, admin, euro_show.venue_id, "CHF")
+    pounds = make_venue(name="Prince", location="London", layout=HALL_LAYOUT, currency="GBP")
+    held = hold(client, user, euro_show.id, ["A1"]).get_json()
+    moved = client.post(
+        "/api/show/update",
+        json={"show_id": euro_show.id, "venue_id": pounds.id},
+        headers=admin.headers,
+    )
+    assert moved.status_code == 200, moved.get_json()
+    assert _get(client, "/api/show/get", show_id=euro_show.id)["show"]["currency"] == "GBP"
+
     booked = book(client, user, hold_id=held["hold_id"]).get_json()["booking"]
-    assert (booked["total"], booked["currency"]) == ("12.50", "CHF")
+    assert (booked["total"], booked["currency"]) == ("12.50", "EUR")
 
 
 def test_rupees_stay_the_default(client: FlaskClient, show: Show, user: Account):

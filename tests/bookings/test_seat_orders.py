@@ -285,7 +285,15 @@ def _claims(show_id: int, user_id: int, other_id: int) -> None:
         hold_id = None
         if expires_at is not None:
             hold_id = str(uuid.uuid4())
-            db.session.add(Hold(id=hold_id, show_id=show_id, user_id=owner, expires_at=expires_at))
+            db.session.add(
+                Hold(
+                    id=hold_id,
+                    show_id=show_id,
+                    user_id=owner,
+                    expires_at=expires_at,
+                    currency="INR",
+                )
+            )
             db.session.flush()
         db.session.add(
             SeatClaim(

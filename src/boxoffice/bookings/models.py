@@ -21,6 +21,9 @@ class Hold(db.Model):  # type: ignore[name-defined]
     show_id: Mapped[int] = mapped_column(ForeignKey("shows.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # ISO 4217 code of the prices quoted with the hold (kept on its claims): the venue's
+    # currency when it was made. Booking the hold charges those prices in this currency.
+    currency: Mapped[str] = mapped_column(String(3))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

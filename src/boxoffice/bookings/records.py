@@ -34,9 +34,15 @@ def new_code() -> str:
 
 
 def booking_values(
-    user_id: int, show: Any, labels: list[str], total: Decimal, now: datetime
+    user_id: int,
+    show: Any,
+    labels: list[str],
+    total: Decimal,
+    now: datetime,
+    currency: str | None = None,
 ) -> dict[str, Any]:
-    """The columns of a new booking; the show's facts are copied (see ``Booking``)."""
+    """The columns of a new booking; the show's facts are copied (see ``Booking``). The
+    total is in ``currency``, by default the venue's of now."""
     return {
         "code": new_code(),
         "user_id": user_id,
@@ -49,7 +55,7 @@ def booking_values(
         "venue_location": show.venue_location,
         "seats": labels,
         "total": total,
-        "currency": show.currency,
+        "currency": currency or show.currency,
         "status": CONFIRMED,
         "booked_at": now,
     }
@@ -60,11 +66,15 @@ def insert_bookings(
     show: Any,
     orders: Sequence[tuple[int, list[str], Decimal]],
     now: datetime,
+    currency: str | None = None,
 ) -> list[Booking]:
     """Insert one booking per (user id, seats, total), in one statement; returns them as
     transient Bookings (with their ids), for the response. Their confirmation mail is
     recorded apart (``notifications.booking_confirmed``), once they are sure of their seats."""
-    values = [booking_values(person, show, labels, total, now) for person, labels, total in orders]
+    values = [
+        booking_values(person, show, labels, total, now, currency)
+        for person, labels, total in orders
+    ]
     ids = connection.scalars(INSERT_BOOKINGS, values).all()
     return [Booking(id=booking_id, **row) for booking_id, row in zip(ids, values, strict=True)]
 

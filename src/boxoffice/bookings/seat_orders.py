@@ -390,6 +390,7 @@ def _record_holds(
             "show_id": show.id,
             "user_id": winner.order.user_id,
             "expires_at": expires_at,
+            "currency": show.currency,
             "created_at": now,
         }
         for winner in winners

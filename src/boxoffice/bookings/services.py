@@ -42,7 +42,9 @@ def book(user_id: int, data: dict[str, Any]) -> dict[str, Any]:
 
 # The statements of booking a hold, built once (see ``locking`` on Core statements).
 _HOLDS = Hold.__table__.c
-HOLD_OWNER = select(_HOLDS.user_id, _HOLDS.show_id).where(_HOLDS.id == bindparam("hold_id"))
+HOLD_OWNER = select(_HOLDS.user_id, _HOLDS.show_id, _HOLDS.currency).where(
+    _HOLDS.id == bindparam("hold_id")
+)
 HELD_SEATS = (
     select(CLAIMS.seat, CLAIMS.expires_at, CLAIMS.price)
     .where(CLAIMS.hold_id == bindparam("hold_id"), CLAIMS.booking_id.is_(None))
@@ -73,10 +75,11 @@ def _book_hold(user_id: int, hold_id: str) -> dict[str, Any]:
             raise _hold_expired()
         labels = [claim.seat for claim in claims]
         seats_for(show, labels)  # 422 for a seat the venue no longer has
-        # The prices quoted with the hold, kept on its claims: a price an admin changed
-        # meanwhile applies to holds made after the change.
+        # The prices quoted with the hold, kept on its claims, in the hold's currency: a price
+        # or currency an admin changed meanwhile applies to holds made after the change.
         total = sum((claim.price for claim in claims), Decimal("0.00"))
-        [booking] = insert_bookings(connection, show, [(user_id, labels, total)], now)
+        orders = [(user_id, labels, total)]
+        [booking] = insert_bookings(connection, show, orders, now, currency=hold.currency)
         # Turn the held claims into booked ones. The row count re-checks that every claim
         # is still there (a purge or a contender may have removed an expired hold's seats).
         converted = connection.execute(
