@@ -19,6 +19,7 @@ from boxoffice.auth import devices
 from boxoffice.auth.models import User
 from boxoffice.bookings.models import Booking, Hold, SeatClaim
 from boxoffice.extensions import db
+from boxoffice.redis_client import get_redis
 
 VALID = {"email": "meera@example.com", "name": "Meera", "password": "long-enough-1"}
 
@@ -325,6 +326,26 @@ def test_the_browser_that_set_the_new_password_stays_known(
     assert changed.status_code == 200, changed.get_json()
 
     assert not _guesses_count_against_the_account(app, client, user.email)
+
+
+def test_a_sign_in_older_than_a_cookie_lives_is_not_carried_on_past_a_new_password(
+    app: Flask, client: FlaskClient, user: Account
+):
+    """``client`` signed in before the password changed. Signing in to another account
+    half a year later renews its cookie, which still names that first sign-in; once the
+    mark of the new password has expired from Redis, that sign-in must not be trusted
+    again."""
+    body = {"current_password": PASSWORD, "new_password": "a-new-secret-42"}
+    changed = app.test_client().post("/api/me/password", json=body, headers=user.headers)
+    assert changed.status_code == 200, changed.get_json()
+    mark = devices.FORGOTTEN_PREFIX + devices.account_digest(user.email)
+    assert 0 < get_redis().ttl(mark) <= devices.LIFETIME_SECONDS
+
+    with time_machine.travel(timedelta(days=170)):
+        register_and_login(client, "kiran@example.com")  # the same browser, another account
+    with time_machine.travel(timedelta(days=190)):
+        get_redis().delete(mark)  # what its expiry has done by now
+        assert _guesses_count_against_the_account(app, client, user.email)
 
 
 def test_a_device_cookie_of_the_older_kind_counts_for_nothing(

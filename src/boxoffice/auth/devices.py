@@ -79,7 +79,10 @@ def _read() -> dict[str, Any] | None:
     if not isinstance(accounts, list):
         return None
     # Entries that are not [digest, time] (an older cookie) are dropped: that browser is
-    # known again at its next sign-in.
+    # known again at its next sign-in. So are sign-ins older than a cookie lives: signing in
+    # to another account renews the cookie and carries them on, but the mark of a new
+    # password (``forget_devices``) is kept only that long.
+    oldest = _now_ms() - LIFETIME_SECONDS * 1000
     payload["accounts"] = [
         entry
         for entry in accounts
@@ -87,6 +90,7 @@ def _read() -> dict[str, Any] | None:
         and len(entry) == 2
         and isinstance(entry[0], str)
         and isinstance(entry[1], int)
+        and entry[1] > oldest
     ]
     return payload
 
