@@ -180,3 +180,15 @@ def test_admin_pages_fit_a_phone(new_context, sign_in_as_admin, shot) -> None:
     box = delete.bounding_box()
     assert box and box["x"] + box["width"] <= 390, box
     shot(page, "31-admin-shows-phone")
+
+    # The question's answers stand one above the other across the dialog, each on one line
+    # (side by side, "Keep booking" and "Cancel booking" broke over two lines each).
+    delete.click()
+    question = page.get_by_role("alertdialog", name="Delete show?")
+    keep = question.get_by_role("button", name="Keep it").bounding_box()
+    confirm = question.get_by_role("button", name="Delete show").bounding_box()
+    assert keep and confirm and keep["y"] + keep["height"] <= confirm["y"], (keep, confirm)
+    assert keep["width"] == confirm["width"] and keep["height"] < 50, (keep, confirm)
+    shot(page, "33-admin-delete-question-phone", full_page=False)
+    page.keyboard.press("Escape")
+    expect(question).to_be_hidden()
