@@ -173,6 +173,11 @@ def test_without_a_camera_the_page_says_so_and_typing_still_works(
     page.goto("/admin/tickets")
     page.get_by_role("button", name="Scan with camera").click()
     expect(page.get_by_role("alert")).to_contain_text("Type the code in the field above instead.")
+    # The message stands apart from the button, not touching it.
+    button = page.get_by_role("button", name="Scan with camera").bounding_box()
+    message = page.get_by_role("alert").bounding_box()
+    assert button and message, (button, message)
+    assert message["y"] - (button["y"] + button["height"]) >= 8, (button, message)
     expect(page.get_by_label("Camera view for scanning ticket QR codes")).to_be_hidden()
     page.get_by_label("Scanned ticket reference").fill("BX:NOTREAL.forged")
     page.get_by_role("button", name="Admit").click()
