@@ -1,9 +1,20 @@
 """The Alembic migrations build exactly the schema the models describe."""
 
+from typing import Any
+
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from boxoffice.extensions import db
+
+BOOKING_TABLES = ("users", "venues", "shows", "bookings", "seat_claims")
+
+
+def _tables_as_they_are(connection: Any) -> dict[str, sa.Table]:
+    """The booking tables as the database has them at an older revision (not the models)."""
+    tables = sa.MetaData()
+    return {name: sa.Table(name, tables, autoload_with=connection) for name in BOOKING_TABLES}
 
 
 def test_models_and_migrations_agree(app):
@@ -15,7 +26,6 @@ def test_models_and_migrations_agree(app):
 
 def test_the_monthly_report_switch_starts_as_the_one_switch_before_it(app):
     """Turning "reminder and report mails" off used to stop both: the new switch keeps that."""
-    import sqlalchemy as sa
     from flask_migrate import downgrade, upgrade
 
     db.session.remove()
@@ -46,7 +56,6 @@ def test_bookings_made_before_they_kept_the_end_get_the_end_the_door_used(app):
     must not take the seat claims that reference it along."""
     from datetime import UTC, datetime, timedelta
 
-    import sqlalchemy as sa
     from flask_migrate import downgrade, upgrade
 
     from boxoffice.bookings.models import Booking, SeatClaim
@@ -56,11 +65,7 @@ def test_bookings_made_before_they_kept_the_end_get_the_end_the_door_used(app):
     downgrade(revision="8e41c0d7b2a9")
     try:
         with db.engine.begin() as connection:
-            tables = sa.MetaData()
-            table = {
-                name: sa.Table(name, tables, autoload_with=connection)
-                for name in ("users", "venues", "shows", "bookings", "seat_claims")
-            }
+            table = _tables_as_they_are(connection)
             user = connection.execute(
                 table["users"].insert().returning(table["users"].c.id),
                 {"email": "a@example.com", "name": "A", "password_hash": "x", "language": "en",
@@ -108,7 +113,6 @@ def test_bookings_made_before_they_kept_their_currency_get_their_venues(app):
     must not take the seat claims that reference it along."""
     from datetime import datetime
 
-    import sqlalchemy as sa
     from flask_migrate import downgrade, upgrade
 
     from boxoffice.bookings.models import Booking, SeatClaim
@@ -118,11 +122,7 @@ def test_bookings_made_before_they_kept_their_currency_get_their_venues(app):
     downgrade(revision="3f9d2c7e5b18")
     try:
         with db.engine.begin() as connection:
-            tables = sa.MetaData()
-            table = {
-                name: sa.Table(name, tables, autoload_with=connection)
-                for name in ("users", "venues", "shows", "bookings", "seat_claims")
-            }
+            table = _tables_as_they_are(connection)
 
             def insert(table_name, **values):  # type: ignore[no-untyped-def]
                 query = table[table_name].insert().returning(table[table_name].c.id)
