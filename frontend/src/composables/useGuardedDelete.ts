@@ -1,4 +1,4 @@
-import { ref } from 'vue'
+import { nextTick, ref } from 'vue'
 import { ApiError } from '@/api/client'
 import { useConfirm } from '@/composables/useConfirm'
 import { useNoticesStore } from '@/stores/notices'
@@ -9,6 +9,10 @@ import { useNoticesStore } from '@/stores/notices'
  * `askToForce` words that second question, e.g. from the conflict's details; without it (or
  * when it returns null) the question repeats the server's message. `what` names the thing on
  * the dialog's title and button ("Delete venue").
+ *
+ * The pressed button is disabled while the request runs, which takes the focus from it: when
+ * nothing was deleted it gets the focus back. After a deletion its row is gone, and the view
+ * says where the focus goes.
  */
 export function useGuardedDelete(
   conflictCode: string,
@@ -21,8 +25,10 @@ export function useGuardedDelete(
   const deleteLabel = what ? `Delete ${what}` : 'Delete'
 
   async function run(id: number, question: string, remove: (force: boolean) => Promise<unknown>): Promise<boolean> {
+    const pressed = document.activeElement instanceof HTMLElement ? document.activeElement : null
     if (!(await ask({ title: `${deleteLabel}?`, message: question, confirmLabel: deleteLabel }))) return false
     deleting.value = id
+    let deleted = false
     try {
       try {
         await remove(false)
@@ -33,13 +39,21 @@ export function useGuardedDelete(
         if (!force) return false
         await remove(true)
       }
+      deleted = true
       return true
     } catch (e) {
       notices.error(e, 'Could not delete.')
       return false
     } finally {
       deleting.value = null
+      if (!deleted) void giveFocusBack(pressed)
     }
+  }
+
+  async function giveFocusBack(pressed: HTMLElement | null) {
+    await nextTick() // enabled again
+    const lost = document.activeElement === null || document.activeElement === document.body
+    if (lost && pressed?.isConnected) pressed.focus()
   }
 
   return { deleting, run }

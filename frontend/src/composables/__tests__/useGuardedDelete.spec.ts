@@ -44,4 +44,18 @@ describe('useGuardedDelete', () => {
     expect(guarded.deleting.value).toBeNull()
     expect(useNoticesStore().items.map((n) => n.text)).toEqual(['Venue not found.'])
   })
+
+  it('gives the focus back to the pressed button when nothing was deleted', async () => {
+    answerQuestions(true)
+    const button = document.body.appendChild(document.createElement('button'))
+    button.focus()
+    const remove = vi.fn(async () => {
+      // A browser takes the focus from the button while it is disabled for the request.
+      button.blur()
+      throw new ApiError(404, 'not_found', 'Venue not found.')
+    })
+    expect(await useGuardedDelete('venue_has_bookings').run(1, 'Delete?', remove)).toBe(false)
+    await vi.waitFor(() => expect(document.activeElement).toBe(button))
+    button.remove()
+  })
 })

@@ -50,3 +50,16 @@ describe('AdminVenuesView, deleting a venue whose upcoming shows have bookings',
     expect(remove.mock.calls).toEqual([[4, false]])
   })
 })
+
+describe('AdminVenuesView, after deleting a venue', () => {
+  it('puts the focus on the heading, since the pressed button went with its row', async () => {
+    await mount()
+    vi.spyOn(api, 'deleteVenue').mockResolvedValueOnce({})
+    vi.spyOn(api, 'venues').mockResolvedValue({ venues: [] })
+    const user = userEvent.setup()
+    await user.click(screen.getByRole('button', { name: 'Delete' }))
+    await answerDialog(user, 'Delete venue')
+    await vi.waitFor(() => expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'Venues' })))
+    expect(screen.queryByText('Sathyam Cinemas')).toBeNull()
+  })
+})
