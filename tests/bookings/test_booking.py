@@ -70,6 +70,15 @@ def test_a_hold_is_booked_at_the_prices_it_quoted(
     assert held["total"] == "700.00"
     update = {"show_id": show.id, "price": "999.00"}
     assert client.post("/api/show/update", json=update, headers=admin.headers).status_code == 200
+    # The holder's seat map (what the confirm page reads) shows the quote, as booking charges
+    # it; everybody else sees the new price.
+    query = {"show_id": show.id}
+    mine = client.get("/api/show/seats", query_string=query, headers=user.headers).get_json()
+    prices = {seat["seat"]: seat["price"] for seat in mine["seats"]}
+    assert (prices["E3"], prices["E4"], prices["E6"]) == ("350.00", "350.00", "1149.00")
+    assert mine["hold"]["total"] == held["total"]
+    theirs = client.get("/api/show/seats", query_string=query, headers=other_user.headers)
+    assert {seat["seat"]: seat["price"] for seat in theirs.get_json()["seats"]}["E3"] == "1149.00"
     booking = book(client, user, hold_id=held["hold_id"]).get_json()["booking"]
     assert booking["total"] == held["total"]
     later_hold = hold(client, other_user, show.id, ["A1"]).get_json()

@@ -105,6 +105,10 @@ class RenderedSeat:
     booked: str
     booked_mine: str
 
+    def mine_at(self, price: Decimal) -> str:
+        """``mine`` with another price: what the caller's hold quoted for the seat."""
+        return self.mine.replace(f'"price":"{_money(self.price)}"', f'"price":"{_money(price)}"', 1)
+
 
 @lru_cache(maxsize=512)
 def _rendered(
@@ -150,6 +154,8 @@ SEAT_MAP_QUERY = (
         SeatClaim.expires_at,
         SeatClaim.user_id,
         SeatClaim.hold_id,
+        # What a hold quoted for the seat: the price booking the hold charges.
+        SeatClaim.price,
         # Last, so that the claim columns keep their places: the currency of every price.
         Venue.currency,
     )
@@ -271,9 +277,12 @@ def _render(
             owners.add(claim[7])
             valid_until = min(valid_until, claim[6].timestamp())
             if caller_id is not None and claim[7] == caller_id:
-                parts.append(seat.mine)
+                # The holder sees the prices their hold quoted, which booking it charges,
+                # also after an admin changed the show's price meanwhile.
+                quoted = seat.price if claim[9] is None else claim[9]
+                parts.append(seat.mine if quoted == seat.price else seat.mine_at(quoted))
                 hold_seats.append(seat.label)
-                hold_total += seat.price
+                hold_total += quoted
                 hold = {"hold_id": claim[8], "expires_at": claim[6]}
             else:
                 parts.append(seat.held)
