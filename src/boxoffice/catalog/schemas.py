@@ -9,6 +9,7 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
 from ..db_types import utcnow
 from ..languages import LANGUAGES
+from ..money import DEFAULT_CURRENCY
 from ..schemas import (
     SANE_DATE,
     LocalDateTime,
@@ -34,6 +35,7 @@ TAG = validate.Regexp(
 TITLE: list[Callable[[Any], Any]] = [validate.Length(min=1, max=200), check_text]
 VENUE_NAME: list[Callable[[Any], Any]] = [validate.Length(min=1, max=120), check_text]
 VENUE_LOCATION: list[Callable[[Any], Any]] = [validate.Length(min=1, max=80), check_text]
+CURRENCY = validate.Regexp(r"^[A-Z]{3}$")  # an ISO 4217 code
 # How far ahead a show may be scheduled; further out is a typo, not a programme.
 SCHEDULE_AHEAD = timedelta(days=5 * 365)
 
@@ -105,7 +107,7 @@ class VenueFieldsSchema(RequestSchema):
     rows = StrictInteger(validate=validate.Range(min=1, max=26))
     seats_per_row = StrictInteger(validate=validate.Range(min=1, max=60))
     layout = fields.Dict(load_default=None, allow_none=True)
-    currency = fields.String(validate=validate.Regexp(r"^[A-Z]{3}$"))
+    currency = fields.String(validate=CURRENCY)
 
     @pre_load
     def _strip(self, data: Any, **_kwargs: Any) -> Any:
@@ -117,7 +119,7 @@ class VenueCreateSchema(VenueFieldsSchema):
     location = fields.String(required=True, validate=VENUE_LOCATION)
     rows = StrictInteger(required=True, validate=validate.Range(min=1, max=26))
     seats_per_row = StrictInteger(required=True, validate=validate.Range(min=1, max=60))
-    currency = fields.String(load_default="INR", validate=validate.Regexp(r"^[A-Z]{3}$"))
+    currency = fields.String(load_default=DEFAULT_CURRENCY, validate=CURRENCY)
 
 
 class VenueUpdateSchema(VenueFieldsSchema):

@@ -16,6 +16,7 @@ from ..db_types import utcnow
 from ..errors import ApiError, Conflict, NotFound
 from ..extensions import db
 from ..languages import LANGUAGES
+from ..money import DEFAULT_CURRENCY
 from . import paging
 from .layout import LayoutError, capacity_of, normalise_layout
 from .models import Show, Venue
@@ -69,7 +70,7 @@ def create_venue(data: dict[str, Any]) -> Venue:
         rows=data["rows"],
         seats_per_row=data["seats_per_row"],
         layout=layout,
-        currency=data.get("currency", "INR"),
+        currency=data.get("currency", DEFAULT_CURRENCY),
     )
     with write_transaction() as session:
         session.add(venue)

@@ -170,11 +170,12 @@ def monthly_report(row: MailLog) -> EmailMessage:
     # The report lists what was *booked* in the month; the shows themselves may fall in a
     # later one, and are named by their own date (marked while they are still to come).
     subject = t("Your BoxOffice bookings in %(month)s", month=month_name)
+    spend = format_totals(report.spend)  # in the summary line and in the mail's body
     summary = ", ".join(
         [
             t.ngettext("%(num)s booking", "%(num)s bookings", len(report.bookings)),
             t.ngettext("%(num)s ticket", "%(num)s tickets", report.tickets),
-            format_totals(report.spend),
+            spend,
         ]
     )
     now = utcnow()
@@ -184,7 +185,7 @@ def monthly_report(row: MailLog) -> EmailMessage:
         "monthly_report",
         subject,
         report=report,
-        spend=format_totals(report.spend),
+        spend=spend,
         month_name=month_name,
         summary=summary,
         shows=[{"booking": b, "upcoming": b.show_starts_at > now} for b in report.bookings],
