@@ -3,6 +3,12 @@
 // formatMoney has no default currency, so no page can fall back to rupees unseen.
 import type { Amount, CurrencyCode } from '@/api/types'
 
+/** The API's default: a venue saved without a currency charges in rupees. */
+export const DEFAULT_CURRENCY: CurrencyCode = 'INR'
+
+// One locale for every amount and symbol, so labels match prices (Indian digit grouping).
+const LOCALE = 'en-IN'
+
 export function toMinor(amount: string | number): number {
   const text = String(amount).trim()
   const match = /^(-?)(\d+)(?:\.(\d{1,2}))?/.exec(text)
@@ -31,7 +37,7 @@ export function formatMoney(amount: string | number, currency: CurrencyCode): st
   const key = `${currency}:${whole}`
   let fmt = formatters.get(key)
   if (!fmt) {
-    fmt = new Intl.NumberFormat('en-IN', {
+    fmt = new Intl.NumberFormat(LOCALE, {
       style: 'currency',
       currency,
       minimumFractionDigits: whole ? 0 : 2,
@@ -40,6 +46,20 @@ export function formatMoney(amount: string | number, currency: CurrencyCode): st
     formatters.set(key, fmt)
   }
   return fmt.format(minor / 100)
+}
+
+/**
+ * The symbol prices in `currency` are shown with ("₹", "€", "A$"), or the code itself for
+ * one without ("AED"). Same locale as formatMoney, so the editor's labels match the prices.
+ */
+export function currencySymbol(currency: CurrencyCode): string {
+  try {
+    const parts = new Intl.NumberFormat(LOCALE, { style: 'currency', currency }).formatToParts(0)
+    return parts.find((p) => p.type === 'currency')?.value ?? currency
+  } catch {
+    // A malformed code (the API only accepts three capitals, but a draft is typed data).
+    return currency
+  }
 }
 
 /** One amount per currency, ordered by code: rupees and euros are summed apart, never together. */

@@ -1,5 +1,6 @@
 import type { CurrencyCode, Layout, VenueInput } from '@/api/types'
 import { MAX_ROWS, MAX_SEATS_PER_ROW, parseSeatLabel, rowLetters } from './layout'
+import { DEFAULT_CURRENCY, currencySymbol } from './money'
 import type { FieldErrors } from './validation'
 
 export interface CategoryDraft {
@@ -20,25 +21,8 @@ export interface VenueDraft {
   currency: CurrencyCode
 }
 
-/** The API's default: a venue saved without a currency charges in rupees. */
-export const DEFAULT_CURRENCY: CurrencyCode = 'INR'
-
 /** The codes the venue editor offers; a venue already in another keeps it on the list. */
 export const COMMON_CURRENCIES: CurrencyCode[] = ['INR', 'USD', 'EUR', 'GBP', 'AED', 'SGD', 'AUD', 'CAD']
-
-/**
- * The symbol prices in `currency` are shown with ("₹", "€", "A$"), or the code itself for
- * one without ("AED"). Same locale as formatMoney, so the editor's labels match the prices.
- */
-export function currencySymbol(currency: CurrencyCode): string {
-  try {
-    const parts = new Intl.NumberFormat('en-IN', { style: 'currency', currency }).formatToParts(0)
-    return parts.find((p) => p.type === 'currency')?.value ?? currency
-  } catch {
-    // A malformed code (the API only accepts three capitals, but a draft is typed data).
-    return currency
-  }
-}
 
 /** "INR (₹)", "EUR (€)"; a code whose symbol is itself gets its name: "CHF (Swiss Franc)". */
 export function currencyLabel(currency: CurrencyCode): string {

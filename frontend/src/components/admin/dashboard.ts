@@ -1,5 +1,6 @@
 import { api } from '@/api'
 import type { AdminStats, Amount, CurrencyCode, Money, StatsShow } from '@/api/types'
+import { DEFAULT_CURRENCY } from '@/lib/money'
 
 /**
  * GET /api/admin/stats as the dashboard reads it: `upcoming` sums the same shows as the venue
@@ -16,7 +17,7 @@ export interface DashboardStats extends AdminStats {
  */
 export function quietCurrency(venues: AdminStats['venues']): CurrencyCode {
   const currencies = new Set(venues.map((v) => v.currency))
-  return currencies.size === 1 ? [...currencies][0]! : 'INR'
+  return currencies.size === 1 ? [...currencies][0]! : DEFAULT_CURRENCY
 }
 
 export const loadDashboardStats = async () => (await api.stats()) as DashboardStats

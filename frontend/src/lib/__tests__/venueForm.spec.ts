@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { Venue } from '@/api/types'
+import { currencySymbol } from '@/lib/money'
 import {
   currencyLabel,
   currencyOptions,
-  currencySymbol,
   defaultCategories,
   draftToInput,
   emptyDraft,
