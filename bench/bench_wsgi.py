@@ -2,7 +2,8 @@
 
 ``gunicorn bench.bench_wsgi:app`` serves BoxOffice as usual and ``/bench/hello`` from a second,
 empty Flask app (no extensions, no hooks), so the benchmark can compare every endpoint with
-the cheapest possible Flask request handled by the same workers.
+the cheapest possible Flask request handled by the same workers, and ``/floor/book``, the
+least a booking can cost on this stack (``bench/floor.py``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
+from bench.floor import floor
 from boxoffice import create_app
 
 boxoffice = create_app()
@@ -21,4 +23,4 @@ def say_hello() -> str:
     return "hello"
 
 
-app = DispatcherMiddleware(boxoffice, {"/bench": hello})
+app = DispatcherMiddleware(boxoffice, {"/bench": hello, "/floor": floor})

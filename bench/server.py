@@ -17,6 +17,8 @@ from pathlib import Path
 import httpx
 import sqlalchemy as sa
 
+from bench.floor import create_table
+
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "bench-secret-key-0123456789-abcdefghijklmnop"
 POPULAR_ROWS, POPULAR_PER_ROW = 26, 60
@@ -117,6 +119,7 @@ def prepare(environment: dict[str, str], users: int) -> Scenario:
         shows = db.session.scalar(select(func.count(Show.id)))
         print(f"seeded {shows} shows; seat map of show {seat_map_show}; premieres {popular}")
         scenario = Scenario(seat_map_show, popular, tokens, "a")
+        create_table(environment["BOXOFFICE_DATABASE_URL"])
         db.session.remove()
         db.engine.dispose()
     return scenario
