@@ -130,14 +130,21 @@ def test_a_remembered_token_is_still_checked_for_csrf_expiry_and_revocation(
     assert_error(client.get("/api/me", headers={"Authorization": f"Bearer {forged}"}), 401)
 
 
-@pytest.mark.parametrize("claim", ["exp", "jti"])
+@pytest.mark.parametrize(
+    ("claim", "value"),
+    [("exp", None), ("jti", None), ("jti", ""), ("jti", " "), ("jti", 7), ("exp", "")],
+)
 def test_a_signed_token_without_an_expiry_or_an_id_is_refused(
-    app: Flask, client: FlaskClient, user: Account, claim: str
+    app: Flask, client: FlaskClient, user: Account, claim: str, value: object
 ):
     """Made with the signing key but not by this app: it would never expire, or could not
-    be revoked by signing out."""
+    be revoked by signing out (an empty id names no token of its own: signing it out would
+    sign out every other token with an empty id)."""
     claims = pyjwt.decode(user.token, options={"verify_signature": False})
-    del claims[claim]
+    if value is None:
+        del claims[claim]
+    else:
+        claims[claim] = value
     token = pyjwt.encode(claims, app.config["JWT_SECRET_KEY"], algorithm="HS256")
     headers = {"Authorization": f"Bearer {token}"}
     for method, path in (("GET", "/api/me"), ("POST", "/api/logout")):

@@ -11,9 +11,9 @@ What can change with time is checked again on every use: expiry (an expired toke
 decoded afresh, so the library answers exactly as before) and revocation (the blocklist
 check runs after decoding, as always). Nothing but successful decodes is remembered.
 
-Every token must carry an expiry and an id. This app issues none without them, but one made
-elsewhere with the signing key would otherwise never expire and could not be revoked (the
-blocklist is keyed by the id): it is refused as invalid instead.
+Every token must carry an expiry and an id (a string with something in it). This app issues
+none without them, but one made elsewhere with the signing key would otherwise never expire
+and could not be revoked (the blocklist is keyed by the id): it is refused as invalid instead.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Any
 
 from flask import current_app
 from flask_jwt_extended import JWTManager
-from jwt.exceptions import MissingRequiredClaimError
+from jwt.exceptions import InvalidTokenError, MissingRequiredClaimError
 
 # Distinct tokens remembered per process: a few per signed-in person in a busy hour.
 MAX_TOKENS = 4096
@@ -48,6 +48,10 @@ class CachingJWTManager(JWTManager):
         for claim in REQUIRED_CLAIMS:
             if claims.get(claim) is None:  # the library fills a missing id in as None
                 raise MissingRequiredClaimError(claim)
+        if not isinstance(claims["jti"], str) or not claims["jti"].strip():
+            # An empty id names no token of its own: the blocklist would hold one entry
+            # for every such token, so signing one out would sign out all of them.
+            raise InvalidTokenError("Token id (jti) is empty")
         with self._lock:
             if len(self._verified) >= MAX_TOKENS:
                 self._verified.clear()  # rare, and cheap to refill
