@@ -315,3 +315,17 @@ def test_a_cursor_that_is_not_one_is_a_422(client: FlaskClient):
             client.get("/api/filter", query_string={"after": cursor}), 422, "validation_failed"
         )
         assert "after" in error["details"], (cursor, error)
+
+
+def test_meta_lists_the_currencies_a_venue_may_charge_in(client: FlaskClient, admin):
+    currencies = client.get("/api/meta").get_json()["currencies"]
+    assert currencies == sorted(currencies)
+    assert {"INR", "USD", "EUR", "GBP", "AED", "SGD", "AUD", "CAD", "CHF"} <= set(currencies)
+    assert not {"XXX", "XTS", "XAU", "BOV"} & set(currencies)
+    # Each one listed is one the API takes.
+    venue = {"name": "Hall", "location": "Pune", "rows": 2, "seats_per_row": 2}
+    for code in currencies:
+        created = client.post(
+            "/api/venue/create", json={**venue, "currency": code}, headers=admin.headers
+        )
+        assert created.status_code == 201, code

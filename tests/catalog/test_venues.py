@@ -225,3 +225,56 @@ def test_a_forced_delete_takes_true_only(client: FlaskClient, admin: Account, fo
     )
     assert_error(response, 422, "validation_failed")
     assert db.session.get(Venue, venue.id) is not None
+
+
+def test_a_venue_charges_in_a_country_s_currency(client: FlaskClient, admin: Account):
+    created = client.post(
+        "/api/venue/create", json={**VENUE, "currency": "CHF"}, headers=admin.headers
+    )
+    assert created.status_code == 201
+    venue = created.get_json()["venue"]
+    assert venue["currency"] == "CHF"
+    updated = client.post(
+        "/api/venue/update",
+        json={"venue_id": venue["venue_id"], "currency": " AUD "},
+        headers=admin.headers,
+    )
+    assert updated.status_code == 200 and updated.get_json()["venue"]["currency"] == "AUD"
+
+
+# Three capitals that are no country's money: none, test, gold, a fund, made up, replaced.
+NOT_CURRENCIES = ["XXX", "XTS", "XAU", "BOV", "ABC", "DEM"]
+
+
+@pytest.mark.parametrize("code", [*NOT_CURRENCIES, "inr", "RUPEE", 356])
+def test_a_venue_cannot_charge_in_what_is_no_currency(
+    client: FlaskClient, admin: Account, code: object
+):
+    response = client.post(
+        "/api/venue/create", json={**VENUE, "currency": code}, headers=admin.headers
+    )
+    error = assert_error(response, 422, "validation_failed")
+    assert list(error["details"]) == ["currency"]
+    assert db.session.scalar(select(func.count(Venue.id))) == 0
+
+
+@pytest.mark.parametrize("code", NOT_CURRENCIES)
+def test_a_venue_keeps_its_currency_when_given_no_currency(
+    client: FlaskClient, admin: Account, code: str
+):
+    venue = make_venue()
+    response = client.post(
+        "/api/venue/update",
+        json={"venue_id": venue.id, "name": "Renamed", "currency": code},
+        headers=admin.headers,
+    )
+    error = assert_error(response, 422, "validation_failed")
+    assert error["details"] == {
+        "currency": [
+            f"{code} is not a currency in use; give the ISO 4217 code of a country's money, "
+            "such as INR, EUR or USD."
+        ]
+    }
+    db.session.expire_all()
+    kept = db.session.get(Venue, venue.id)
+    assert kept is not None and (kept.currency, kept.name) == ("INR", venue.name)

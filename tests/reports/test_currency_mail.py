@@ -24,6 +24,7 @@ from boxoffice.reports import messages, monthly, outbox, reminders
 from boxoffice.reports.monthly import Month
 
 IST = ZoneInfo("Asia/Kolkata")
+NBSP = "\u00a0"  # between a code and its amount, as browsers write "CHF 40.00"
 
 
 def _bodies(message: EmailMessage) -> tuple[str, str]:
@@ -56,7 +57,7 @@ def test_confirmation_and_calendar_in_euros(client: FlaskClient, worker: Celery,
 def test_confirmation_in_hindi_and_tamil_keeps_the_currency(
     client: FlaskClient, worker: Celery, inbox
 ) -> None:
-    """A currency with a well-known symbol gets it; any other is written by its code."""
+    """A currency gets the sign the web app shows, or its code set apart from the digits."""
     hindi = make_user(client, "ravi@example.com", language="hi")
     tamil = make_user(client, "kavya@example.com", language="ta")
     book(hindi, _show_in("USD", "9.50", name="Regal"), ["A1"])
@@ -68,8 +69,32 @@ def test_confirmation_in_hindi_and_tamil_keeps_the_currency(
     for body in _bodies(hindi_mail):
         assert "$9.50" in body and "₹" not in body
     for body in _bodies(tamil_mail):
-        assert "CHF 40.00" in body and "₹" not in body
-    assert "Total: CHF 40.00" in _calendar_description(tamil_mail)
+        assert f"CHF{NBSP}40.00" in body and "₹" not in body
+    assert f"Total: CHF{NBSP}40.00" in _calendar_description(tamil_mail)
+
+
+def test_every_mail_language_writes_amounts_as_the_web_app_does(
+    client: FlaskClient, worker: Celery, inbox
+) -> None:
+    """Indian digit grouping and CLDR's signs (the web app's en-IN ``Intl``): "₹1,00,000.00"
+    and "A$90.00", not "₹100,000.00" and "AUD 90.00"."""
+    people = {
+        f"{language}@example.com": make_user(client, f"{language}@example.com", language=language)
+        for language in ("en", "hi", "ta")
+    }
+    rupees = make_show(make_venue(name="Sathyam"), title="Leo", price="25000.00")
+    dollars = _show_in("AUD", "45.00", name="Astor")
+    for seat, person in enumerate(people.values(), start=1):
+        book(person, rupees, [f"{row}{seat}" for row in "ABCD"])  # 4 x 25,000
+        book(person, dollars, [f"A{seat}", f"B{seat}"])
+
+    received = [r.message for r in inbox.take(6)]
+    assert {m["Content-Language"] for m in received} == {"en", "hi", "ta"}
+    totals = {"₹1,00,000.00", "A$90.00"}
+    for message in received:
+        shown = {amount for amount in totals if all(amount in b for b in _bodies(message))}
+        assert len(shown) == 1, message["Subject"]
+        assert f"Total: {shown.pop()}" in _calendar_description(message)
 
 
 def test_cancellation_after_the_venue_changed_currency_says_what_was_charged(

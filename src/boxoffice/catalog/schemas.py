@@ -9,7 +9,7 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
 from ..db_types import utcnow
 from ..languages import LANGUAGES
-from ..money import DEFAULT_CURRENCY
+from ..money import DEFAULT_CURRENCY, currency_problem
 from ..schemas import (
     SANE_DATE,
     LocalDateTime,
@@ -23,6 +23,7 @@ from ..schemas import (
     id_field,
     plain_number,
     query_id_field,
+    validator,
 )
 from . import paging
 from .layout import capacity_of, cheapest_surcharge
@@ -35,7 +36,9 @@ TAG = validate.Regexp(
 TITLE: list[Callable[[Any], Any]] = [validate.Length(min=1, max=200), check_text]
 VENUE_NAME: list[Callable[[Any], Any]] = [validate.Length(min=1, max=120), check_text]
 VENUE_LOCATION: list[Callable[[Any], Any]] = [validate.Length(min=1, max=80), check_text]
-CURRENCY = validate.Regexp(r"^[A-Z]{3}$")  # an ISO 4217 code
+# The ISO 4217 code of money some country uses now (``money.CURRENCIES``); never XXX or XAU.
+CURRENCY = validator(currency_problem)
+CURRENCY_DOC = {"description": "ISO 4217 code of a currency in use; `GET /api/meta` lists them"}
 # How far ahead a show may be scheduled; further out is a typo, not a programme.
 SCHEDULE_AHEAD = timedelta(days=5 * 365)
 
@@ -107,7 +110,7 @@ class VenueFieldsSchema(RequestSchema):
     rows = StrictInteger(validate=validate.Range(min=1, max=26))
     seats_per_row = StrictInteger(validate=validate.Range(min=1, max=60))
     layout = fields.Dict(load_default=None, allow_none=True)
-    currency = fields.String(validate=CURRENCY)
+    currency = fields.String(validate=CURRENCY, metadata=CURRENCY_DOC)
 
     @pre_load
     def _strip(self, data: Any, **_kwargs: Any) -> Any:
@@ -119,7 +122,9 @@ class VenueCreateSchema(VenueFieldsSchema):
     location = fields.String(required=True, validate=VENUE_LOCATION)
     rows = StrictInteger(required=True, validate=validate.Range(min=1, max=26))
     seats_per_row = StrictInteger(required=True, validate=validate.Range(min=1, max=60))
-    currency = fields.String(load_default=DEFAULT_CURRENCY, validate=CURRENCY)
+    currency = fields.String(
+        load_default=DEFAULT_CURRENCY, validate=CURRENCY, metadata=CURRENCY_DOC
+    )
 
 
 class VenueUpdateSchema(VenueFieldsSchema):
@@ -293,6 +298,10 @@ class MetaSchema(Schema):
     timezone = fields.String(metadata={"description": "IANA zone of show times, e.g. Asia/Kolkata"})
     cancel_cutoff_minutes = fields.Integer(
         metadata={"description": "A booking can be cancelled until this long before its show"}
+    )
+    currencies = fields.List(
+        fields.String(),
+        metadata={"description": "ISO 4217 codes a venue may charge in, in order of code"},
     )
 
 

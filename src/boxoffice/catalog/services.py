@@ -16,7 +16,7 @@ from ..db_types import utcnow
 from ..errors import ApiError, Conflict, NotFound
 from ..extensions import db
 from ..languages import LANGUAGES
-from ..money import DEFAULT_CURRENCY
+from ..money import CURRENCIES, DEFAULT_CURRENCY
 from . import paging
 from .layout import LayoutError, capacity_of, normalise_layout
 from .models import Show, Venue
@@ -291,4 +291,6 @@ def catalogue_meta() -> dict[str, Any]:
         "timezone": current_app.config["BOXOFFICE"].timezone,
         # Pages before a booking exists (the confirm page) say whether it could be cancelled.
         "cancel_cutoff_minutes": cancel_cutoff_minutes(),
+        # The venue editor offers exactly the codes the API accepts.
+        "currencies": sorted(CURRENCIES),
     }
