@@ -31,6 +31,16 @@ DANGEROUS_TITLES = [
 ]
 
 
+FORMULA_START = ("=", "+", "-", "@", "|", "%")
+
+
+def _typed(cell: str) -> str:
+    """The text as it was typed, without the quotes and escapes that keep it from running."""
+    for separator in (";", "\t", "\r", "\n"):
+        cell = cell.replace(separator + "'", separator)
+    return cell.replace("\\|", "|")
+
+
 @pytest.fixture
 def admin_account(client: FlaskClient) -> Account:
     return register_and_login(client, "admin@example.com", admin=True)
@@ -91,11 +101,12 @@ def test_export_end_to_end(
     assert (first["Booked"], first["Free"], first["Revenue"]) == ("3", "37", "600.00")
     for show, dangerous in zip(shows[1:], DANGEROUS_TITLES, strict=True):
         # defusedcsv prefixes a quote (and escapes the pipe of DDE payloads): the cell is
-        # text to a spreadsheet, shown as the title was typed.
+        # text to a spreadsheet, shown as the title was typed. The formula after the tab or
+        # CR gets one too, for a reader that splits there.
         assert show["Title"].startswith("'")
-        assert show["Title"][1:].replace("\\|", "|") == dangerous
+        assert _typed(show["Title"][1:]) == dangerous
         assert show["Language"].startswith("'")
-        assert show["Language"][1:].replace("\\|", "|") == dangerous[:8]
+        assert _typed(show["Language"][1:]) == dangerous[:8]
         assert show["Booked"] == "0" and show["Revenue"] == "0.00"
 
     # The admin also gets the file by mail.
@@ -200,3 +211,94 @@ def test_old_exports_are_purged(client: FlaskClient, admin_account: Account) -> 
     assert export.purge_old(utcnow() + timedelta(days=8)) == 1
     assert not path.exists()
     assert_error(_status(client, admin_account, job_id), 404)
+
+
+def _exported_text(client: FlaskClient, admin: Account, venue_id: int) -> str:
+    job_id = _start(client, admin, venue_id).get_json()["job_id"]
+    assert export.run(job_id) == "done"
+    (path,) = export.exports_dir().glob("*.csv")
+    return path.read_bytes().decode("utf-8")  # as written: line breaks in cells stay
+
+
+def _show_rows(text: str) -> tuple[list[str], list[dict[str, str]]]:
+    rows = list(csv.reader(io.StringIO(text)))
+    header_at = next(
+        i for i, row in enumerate(rows) if row[: len(export.SHOW_COLUMNS)] == export.SHOW_COLUMNS
+    )
+    header = rows[header_at]
+    return header, [dict(zip(header, row, strict=True)) for row in rows[header_at + 1 :]]
+
+
+def test_revenue_is_stated_per_currency_charged(
+    client: FlaskClient, admin_account: Account
+) -> None:
+    venue = make_venue(name="Rex", location="Paris", currency="EUR")
+    amelie = make_show(venue, title="Amelie", price="12.50", starts_in=timedelta(days=2))
+    buyer = make_user(client, "asha@example.com")
+    book(buyer, amelie, ["A1", "A2"])  # 25.00 in euros
+    catalog_services.update_venue(venue.id, {"currency": "GBP"})
+    book(buyer, amelie, ["B1"])  # 12.50, now in pounds
+    later = make_show(venue, title="Lupin", price="10.00", starts_in=timedelta(days=4))
+    book(buyer, later, ["C1", "C2", "C3"])
+
+    text = _exported_text(client, admin_account, venue.id)
+    rows = list(csv.reader(io.StringIO(text)))
+    assert ["Currency", "GBP"] in rows  # of the prices and of the Revenue column
+    header, shows = _show_rows(text)
+    # The usual columns keep their places and meaning; euros have a column of their own.
+    assert header == [*export.SHOW_COLUMNS, "Revenue (EUR)"]
+    assert [(s["Title"], s["Booked"], s["Revenue"], s["Revenue (EUR)"]) for s in shows] == [
+        ("Amelie", "3", "12.50", "25.00"),
+        ("Lupin", "3", "30.00", "0.00"),
+    ]
+
+
+def test_a_venue_that_sold_in_one_currency_has_the_usual_columns(
+    client: FlaskClient, admin_account: Account
+) -> None:
+    venue = make_venue(currency="EUR")
+    book(make_user(client, "asha@example.com"), make_show(venue, price="9.00"), ["A1"])
+    catalog_services.update_venue(venue.id, {"currency": "GBP"})
+    catalog_services.update_venue(venue.id, {"currency": "EUR"})  # and back
+
+    header, shows = _show_rows(_exported_text(client, admin_account, venue.id))
+    assert header == export.SHOW_COLUMNS
+    assert shows[0]["Revenue"] == "9.00"
+
+
+# Titles that put a formula where a spreadsheet splitting on ";" or tabs (or out of step with
+# the file's quotes at a line break) starts a cell.
+INNER_FORMULAS = [
+    "x;=cmd|' /C calc'!A0",
+    'Tom;"=1+1',
+    "Q&A; +2",
+    "a\t@SUM(A1:A2)",
+    "b\n-2+3",
+    "c\r\n=1+1",
+    'd,"x;=1+1',
+]
+
+
+def _formula_cells(text: str, delimiter: str) -> list[str]:
+    return [
+        cell
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        for cell in row
+        if cell.lstrip(' \t\r\n"').startswith(FORMULA_START)
+    ]
+
+
+def test_no_cell_starts_a_formula_whatever_the_separator_read(
+    client: FlaskClient, admin_account: Account
+) -> None:
+    venue = make_venue(name='Kino;=HYPERLINK("http://evil")', location="Berlin")
+    for day, title in enumerate(INNER_FORMULAS, start=2):
+        make_show(venue, title=title, starts_in=timedelta(days=day))
+
+    text = _exported_text(client, admin_account, venue.id)
+    for delimiter in (",", ";", "\t"):
+        assert _formula_cells(text, delimiter) == [], delimiter
+    # Read as the comma-separated file it is, each title is as typed but for the quotes.
+    _, shows = _show_rows(text)
+    assert [_typed(s["Title"]) for s in shows] == INNER_FORMULAS
+    assert [s["Title"] for s in shows][:2] == ["x;'=cmd|' /C calc'!A0", "Tom;'\"=1+1"]

@@ -1,17 +1,29 @@
 """CSV export of one venue: its details, then one row per show with sales figures (a show
 summary; it lists no individual bookings). Languages are written by name.
 
+Prices and the Revenue column are in the venue's currency of now (its "Currency" line). A
+venue that changed currency has also sold in others: each such currency gets a column of its
+own after the usual ones ("Revenue (EUR)"), as bookings keep the currency they were charged in;
+amounts in different currencies are never added up.
+
 The file is written by a Celery task under ``instance/exports/`` with a name we generate (never
 one from the request), and mailed to the admin who asked. Every cell goes through defusedcsv,
 which prefixes cells starting with ``= + - @ | %`` with a quote so spreadsheets do not run them
-as formulas (a show titled ``=HYPERLINK(...)`` is just text). defusedcsv leaves a leading tab or
-carriage return alone, which OWASP also lists (some spreadsheets skip them and then see the
-formula), so those are quoted here first.
+as formulas (a show titled ``=HYPERLINK(...)`` is just text). defusedcsv leaves a leading tab,
+carriage return or line feed alone, which OWASP also lists (some spreadsheets skip them and
+then see the formula), so those are quoted here first. OWASP also warns that a cell can start
+inside ours: a spreadsheet whose list separator is ``;`` (many European locales) splits this
+comma-separated file on semicolons, and reads ``x;=cmd`` as ``x`` and the formula ``=cmd``; a
+line break does the same once such a reader's quotes are out of step with ours. So a formula
+character after a ``;``, tab or line break (and any quotes or blanks before it) gets the quote
+too: ``x;'=cmd``. OWASP's other remedy, a quote before every cell, would turn every number into
+text and the file into one an accountant cannot add up.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -104,15 +116,27 @@ def _file_name(job: ExportJob) -> str:
     return f"venue-{job.venue_id}-shows-{stamp}-{job.id[:8]}.csv"
 
 
-def _revenue_by_show(venue_id: int) -> dict[int, Decimal]:
+def _revenue_by_show(venue_id: int) -> dict[int, dict[str, Decimal]]:
+    """Each show's revenue per currency it was charged in."""
     rows = db.session.execute(
-        # sum() keeps the Money column type, so totals come back as rupee Decimals.
-        select(Booking.show_id, func.sum(Booking.total))
+        # sum() keeps the Money column type, so totals come back as Decimals.
+        select(Booking.show_id, Booking.currency, func.sum(Booking.total))
         .join(Show, Show.id == Booking.show_id)
         .where(Show.venue_id == venue_id, Booking.status == CONFIRMED)
-        .group_by(Booking.show_id)
+        .group_by(Booking.show_id, Booking.currency)
     ).all()
-    return {show_id: total for show_id, total in rows if show_id is not None}
+    revenue: dict[int, dict[str, Decimal]] = {}
+    for show_id, currency, total in rows:
+        if show_id is not None:
+            revenue.setdefault(show_id, {})[currency] = total
+    return revenue
+
+
+def _other_currencies(venue: Venue, revenue: dict[int, dict[str, Decimal]]) -> list[str]:
+    """Currencies the venue has sold in besides its own of now, in order of code."""
+    return sorted(
+        {code for by_currency in revenue.values() for code in by_currency} - {venue.currency}
+    )
 
 
 def _language_name(code: str) -> str:
@@ -120,8 +144,16 @@ def _language_name(code: str) -> str:
     return LANGUAGES.get(code, code)
 
 
+# A formula character where a spreadsheet reading the file on ";" (or tabs) could start a
+# cell inside ours, after any quotes or blanks there; defusedcsv sees only a cell's start.
+_INNER_CELL = re.compile(r"(?<=[;\t\r\n])(?=[\"\s]*[=+\-@|%])")
+
+
 def _neutralise(value: object) -> object:
-    if isinstance(value, str) and value.startswith(("\t", "\r")):
+    if not isinstance(value, str):
+        return value
+    value = _INNER_CELL.sub("'", value)
+    if value.startswith(("\t", "\r", "\n")):
         return "'" + value
     return value
 
@@ -187,6 +219,7 @@ def _set_progress(job_id: str, percent: int) -> None:
 def _write_csv(venue: Venue, shows: list[Show], name: str, progress: Callable[[int], None]) -> None:
     tz = _settings().tz
     revenue = _revenue_by_show(venue.id)
+    others = _other_currencies(venue, revenue)
     directory = exports_dir()
     directory.mkdir(parents=True, exist_ok=True)
     # Written to a temporary file and renamed, so a download never sees half a file.
@@ -194,9 +227,10 @@ def _write_csv(venue: Venue, shows: list[Show], name: str, progress: Callable[[i
     with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerows(_safe_row(row) for row in _venue_rows(venue))
-        writer.writerow(SHOW_COLUMNS)
+        writer.writerow([*SHOW_COLUMNS, *(f"Revenue ({code})" for code in others)])
         for index, show in enumerate(shows, start=1):
             local = show.starts_at.astimezone(tz)
+            sold = revenue.get(show.id, {})
             writer.writerow(
                 _safe_row(
                     [
@@ -208,7 +242,10 @@ def _write_csv(venue: Venue, shows: list[Show], name: str, progress: Callable[[i
                         show.capacity,
                         show.seats_booked,
                         show.free_seats,
-                        f"{revenue.get(show.id, Decimal('0.00')):.2f}",
+                        *(
+                            f"{sold.get(code, Decimal('0.00')):.2f}"
+                            for code in (venue.currency, *others)
+                        ),
                     ]
                 )
             )
