@@ -40,6 +40,18 @@ def seat_status(client: FlaskClient, show_id: int, who: Account | None = None) -
     return {seat["seat"]: seat["status"] for seat in body.get_json()["seats"]}
 
 
+def live_holds() -> list[tuple[str, int]]:
+    """(hold id, user id) of the holds that still count; an ended hold's row stays a while."""
+    from sqlalchemy import select
+
+    from boxoffice.bookings.models import Hold
+    from boxoffice.db_types import utcnow
+    from boxoffice.extensions import db
+
+    query = select(Hold.id, Hold.user_id).where(Hold.expires_at > utcnow())
+    return [(row.id, row.user_id) for row in db.session.execute(query)]
+
+
 def soon_show(minutes: int = 30, **kwargs: Any) -> Show:
     """A show starting shortly, for tests that move the clock past its start or cutoff."""
     venue = make_venue(name=f"Studio {minutes}", rows=2, seats_per_row=4)

@@ -8,14 +8,14 @@ import re
 import pytest
 import redis
 import sqlalchemy as sa
-from bookings.conftest import CAPACITY, book, hold, later, seat_status, soon_show
+from bookings.conftest import CAPACITY, book, hold, later, live_holds, seat_status, soon_show
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from support import Account, assert_error
 
 from boxoffice.bookings import holds, records, seat_orders
 from boxoffice.bookings.events import channel
-from boxoffice.bookings.models import Booking, Hold, SeatClaim
+from boxoffice.bookings.models import Booking, SeatClaim
 from boxoffice.catalog.models import Show
 from boxoffice.extensions import db
 from boxoffice.reports.models import MailLog
@@ -55,10 +55,11 @@ def test_book_a_hold(client: FlaskClient, show, user: Account):
     assert booking["qr_url"] == f"/api/booking/qr?booking_id={booking['booking_id']}"
     assert booking["ics_url"] == f"/api/booking/ics?booking_id={booking['booking_id']}"
     assert seat_status(client, show.id)["E3"] == "booked"
-    assert db.session.scalar(select(func.count(Hold.id))) == 0
+    assert live_holds() == []
     assert _booked_count(show.id) == (2, 2)
-    # The same hold cannot be booked twice.
-    assert_error(book(client, user, hold_id=held["hold_id"]), 404, "not_found")
+    # The same hold cannot be booked twice (say, from another tab): it is gone, not unknown.
+    assert_error(book(client, user, hold_id=held["hold_id"]), 409, "hold_expired")
+    assert _booked_count(show.id) == (2, 2)
 
 
 def test_a_hold_is_booked_at_the_prices_it_quoted(
@@ -96,11 +97,13 @@ def test_book_seats_directly(client: FlaskClient, show, user: Account):
 
 
 def test_direct_booking_replaces_own_hold(client: FlaskClient, show, user: Account):
-    hold(client, user, show.id, ["C1", "C2"])
+    held = hold(client, user, show.id, ["C1", "C2"]).get_json()
     assert book(client, user, show_id=show.id, seats=["C2", "C3"]).status_code == 201
     statuses = seat_status(client, show.id)
     assert (statuses["C1"], statuses["C2"], statuses["C3"]) == ("free", "booked", "booked")
-    assert db.session.scalar(select(func.count(Hold.id))) == 0
+    assert live_holds() == []
+    assert_error(book(client, user, hold_id=held["hold_id"]), 409, "hold_expired")
+    assert _booked_count(show.id) == (2, 2)
 
 
 def test_seats_held_or_booked_by_others_are_409(
@@ -255,7 +258,7 @@ def test_ones_own_hold_committed_since_the_read_is_replaced(
     monkeypatch.setattr(seat_orders, "claims_among", _stale_once(reads))
     second = hold(client, user, show.id, ["D2", "D3"])
     assert second.status_code == 201, second.get_json()
-    assert db.session.scalars(select(Hold.id)).all() == [second.get_json()["hold_id"]]
+    assert live_holds() == [(second.get_json()["hold_id"], user.user_id)]
     assert second.get_json()["hold_id"] != first["hold_id"]
     assert seat_status(client, show.id, user)["D2"] == "held"
     assert len(reads) == 2

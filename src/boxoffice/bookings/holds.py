@@ -13,8 +13,8 @@ bookings with them.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from datetime import datetime
+from collections.abc import Callable, Collection, Sequence
+from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import partial
 from typing import Any, Protocol
@@ -213,6 +213,25 @@ def _too_many_holds(held: list[Any], now: datetime) -> ApiError:
     )
 
 
+# A hold that is replaced (by its person's next hold or booking on the show) or booked ends
+# at once: its claims go, and its row is marked ended (expired now). The row itself stays
+# until ``purge_expired_holds`` finds it ended this long ago, so that booking it again, from
+# another tab or after a newer hold replaced it, answers 409 ``hold_expired``: its owner
+# learns it is gone, while an id that was never theirs stays a 404.
+ENDED_HOLDS_KEPT = timedelta(hours=1)
+END_HOLDS = (
+    Hold.__table__.update()
+    .where(_HOLDS.id.in_(bindparam("hold_ids", expanding=True)))
+    .values(expires_at=bindparam("ended_at"))
+)
+
+
+def end_holds(connection: Connection, hold_ids: Collection[str], now: datetime) -> None:
+    """Mark these holds ended (their claims are gone or booked): they no longer count."""
+    if hold_ids:
+        connection.execute(END_HOLDS, {"hold_ids": sorted(hold_ids), "ended_at": now})
+
+
 def release_hold(user_id: int, hold_id: str) -> list[str]:
     """Give the seats of one's own hold back; 404 for anyone else's or an unknown hold."""
     hold = db.session.get(Hold, hold_id)
@@ -234,7 +253,8 @@ def release_hold(user_id: int, hold_id: str) -> list[str]:
 
 
 def purge_expired_holds() -> int:
-    """Delete holds (and their unbooked claims) that have expired; returns how many holds.
+    """Delete the claims of expired holds, and the rows of holds that ended
+    ``ENDED_HOLDS_KEPT`` ago; returns how many holds had their seats freed.
 
     Safe to run at any time and any number of times: expired claims already count as free,
     and a booking that converts a hold re-checks the rows it updates, so it either wins (its
@@ -245,15 +265,15 @@ def purge_expired_holds() -> int:
         freed = session.execute(
             delete(SeatClaim)
             .where(SeatClaim.booking_id.is_(None), SeatClaim.expires_at <= now)
-            .returning(SeatClaim.show_id, SeatClaim.seat)
+            .returning(SeatClaim.show_id, SeatClaim.seat, SeatClaim.hold_id)
         ).all()
-        holds = session.execute(delete(Hold).where(Hold.expires_at <= now))
+        session.execute(delete(Hold).where(Hold.expires_at <= now - ENDED_HOLDS_KEPT))
         by_show: dict[int, list[tuple[str, str]]] = {}
-        for show_id, seat in freed:
+        for show_id, seat, _hold_id in freed:
             by_show.setdefault(show_id, []).append((seat, FREE))
         for show_id, changes in by_show.items():
             events.publish_after_commit(show_id, changes)
-    return int(getattr(holds, "rowcount", 0) or 0)
+    return len({hold_id for _show_id, _seat, hold_id in freed})
 
 
 __all__ = ["BOOKED", "check_open", "purge_expired_holds", "release_hold"]

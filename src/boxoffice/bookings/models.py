@@ -20,6 +20,8 @@ class Hold(db.Model):  # type: ignore[name-defined]
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     show_id: Mapped[int] = mapped_column(ForeignKey("shows.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # Set to the moment it ended when it is replaced or booked; the row stays a while after
+    # (``holds.ENDED_HOLDS_KEPT``) so that its owner booking it again learns it is gone.
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     # ISO 4217 code of the prices quoted with the hold (kept on its claims): the venue's
     # currency when it was made. Booking the hold charges those prices in this currency.

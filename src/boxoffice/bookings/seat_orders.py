@@ -39,7 +39,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import Connection, bindparam
+from sqlalchemy import Connection, bindparam, or_
 from sqlalchemy.orm import Session
 
 from .. import notifications
@@ -53,6 +53,7 @@ from .holds import (
     CLAIMS_TABLE,
     check_open,
     claims_among,
+    end_holds,
     insert_skipping_taken,
     is_reusable_by,
     is_taken_from,
@@ -72,16 +73,25 @@ MAX_BATCH = 32
 _GROUPS = "boxoffice_seat_orders"
 
 INSERT_HOLD = Hold.__table__.insert()
-# Only claims still held: on PostgreSQL a hold read as such may have been booked since (its
-# claims turned into booked ones), and a booked seat's claim is never reusable.
-DELETE_CLAIMS = CLAIMS_TABLE.delete().where(
-    CLAIMS.id.in_(bindparam("ids", expanding=True)), CLAIMS.booking_id.is_(None)
+# What the winners reuse: the expired claims read on their seats (by id), and every held
+# claim of theirs on the show, also one committed since the read (on PostgreSQL, a hold of
+# theirs sent at the same moment through another web process), which their new hold or
+# booking replaces. Only claims still held: a hold read as such may have been booked since,
+# and a booked seat's claim is never reusable. The rows deleted say which seats were
+# freed, so that the seat event names those and no others.
+CLEAR_CLAIMS = (
+    CLAIMS_TABLE.delete()
+    .where(
+        CLAIMS.show_id == bindparam("target_show"),
+        CLAIMS.booking_id.is_(None),
+        or_(
+            CLAIMS.id.in_(bindparam("ids", expanding=True)),
+            CLAIMS.user_id.in_(bindparam("people", expanding=True)),
+        ),
+    )
+    .returning(CLAIMS.seat, CLAIMS.user_id, CLAIMS.hold_id)
 )
 _HOLDS = Hold.__table__.c
-DELETE_HOLDS = Hold.__table__.delete().where(
-    _HOLDS.show_id == bindparam("target_show"),
-    _HOLDS.user_id.in_(bindparam("users", expanding=True)),
-)
 # Taking the orders that lost a seat back out of a batch (by hold or booking id).
 DROP_HELD_CLAIMS = CLAIMS_TABLE.delete().where(CLAIMS.hold_id.in_(bindparam("ids", expanding=True)))
 DROP_HOLDS = Hold.__table__.delete().where(_HOLDS.id.in_(bindparam("ids", expanding=True)))
@@ -208,7 +218,7 @@ def _place(
     outcomes, winners, replaced = _decide(kind, show, claims, orders, refusals)
     again: set[int] = set()
     if winners:
-        given_up = _clear_reusable(connection, show_id, claims, winners)
+        given_up = _clear_reusable(connection, show_id, claims, winners, now)
         views, columns, status = kind.record(connection, show, winners, replaced, now)
         lost = _claim(connection, show, winners, columns)
         if lost:
@@ -318,11 +328,16 @@ def _decide(
 
 
 def _clear_reusable(
-    connection: Connection, show_id: int, claims: Sequence[Any], winners: list[Winner]
+    connection: Connection,
+    show_id: int,
+    claims: Sequence[Any],
+    winners: list[Winner],
+    now: datetime,
 ) -> list[Any]:
     """Delete what the winners may reuse (``holds.is_reusable_by``): their own held seats on
-    this show (a new hold or booking replaces one's hold) and expired holds on their seats.
-    Returns the claims of the winners' old holds, which they gave up."""
+    this show (a new hold or booking replaces one's hold, which ends now) and expired holds
+    on their seats. Returns the deleted claims of the winners' old holds (seat, user id,
+    hold id), which they gave up."""
     reusable = {
         claim.id: claim
         for winner in winners
@@ -331,12 +346,11 @@ def _clear_reusable(
     }
     if not reusable:
         return []
-    connection.execute(DELETE_CLAIMS, {"ids": list(reusable)})
     people = {winner.order.user_id for winner in winners}
-    own = [claim for claim in reusable.values() if claim.user_id in people]
-    if own:
-        holders = sorted({claim.user_id for claim in own})
-        connection.execute(DELETE_HOLDS, {"target_show": show_id, "users": holders})
+    params = {"target_show": show_id, "ids": sorted(reusable), "people": sorted(people)}
+    cleared = connection.execute(CLEAR_CLAIMS, params).all()
+    own = [claim for claim in cleared if claim.user_id in people]
+    end_holds(connection, {claim.hold_id for claim in own}, now)
     return own
 
 
@@ -384,16 +398,19 @@ def _record_holds(
             "total": price_of(show, winner.seats),
             "currency": show.currency,
         }
+    # A hold replaced within the batch is written as one that ended at once, as if it had
+    # been made and replaced one after the other (see ``holds.ENDED_HOLDS_KEPT``).
     rows = [
         {
             "id": hold_ids[winner.position],
             "show_id": show.id,
             "user_id": winner.order.user_id,
-            "expires_at": expires_at,
+            "expires_at": expires_at if live else now,
             "currency": show.currency,
             "created_at": now,
         }
-        for winner in winners
+        for live, batch in ((True, winners), (False, replaced))
+        for winner in batch
     ]
     connection.execute(INSERT_HOLD, rows)
     columns = [

@@ -22,7 +22,7 @@ from ..errors import Conflict, NotFound
 from ..extensions import db
 from . import events, seat_orders
 from .cancellation import CANCELLED, release_booking
-from .holds import CLAIMS, CLAIMS_TABLE, check_open, seats_for, taken_now
+from .holds import CLAIMS, CLAIMS_TABLE, check_open, end_holds, seats_for, taken_now
 from .locking import count_booked, race_pause, read_show, run_locked
 from .models import Booking, Hold
 from .records import booking_view, can_cancel, cancel_cutoff_minutes, insert_bookings
@@ -55,7 +55,6 @@ CONVERT_HELD = (
     .where(CLAIMS.hold_id == bindparam("held_by"), CLAIMS.booking_id.is_(None))
     .values(booking_id=bindparam("new_booking"), hold_id=None, expires_at=None)
 )
-DELETE_HOLD = Hold.__table__.delete().where(_HOLDS.id == bindparam("hold_id"))
 
 
 def _book_hold(user_id: int, hold_id: str) -> dict[str, Any]:
@@ -88,7 +87,7 @@ def _book_hold(user_id: int, hold_id: str) -> dict[str, Any]:
         if converted.rowcount != len(labels):
             raise _hold_expired()
         race_pause()
-        connection.execute(DELETE_HOLD, {"hold_id": hold_id})
+        end_holds(connection, [hold_id], now)  # another tab booking it too: 409, not 404
         notifications.booking_confirmed([(booking.id, user_id)])
         count_booked(session, show_id, len(labels), as_read=show)
         events.publish_after_commit(show_id, [(seat, BOOKED) for seat in booking.seats])
