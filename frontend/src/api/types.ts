@@ -36,6 +36,8 @@ export interface Meta {
   show_languages?: string[]
   /** A booking can be cancelled until this long before its show (BOXOFFICE_CANCEL_CUTOFF_MINUTES). */
   cancel_cutoff_minutes?: number
+  /** ISO 4217 codes a venue may charge in, in order of code: the only ones the API accepts. */
+  currencies?: CurrencyCode[]
 }
 
 export interface VenueRef {

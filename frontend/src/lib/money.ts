@@ -57,7 +57,7 @@ export function currencySymbol(currency: CurrencyCode): string {
     const parts = new Intl.NumberFormat(LOCALE, { style: 'currency', currency }).formatToParts(0)
     return parts.find((p) => p.type === 'currency')?.value ?? currency
   } catch {
-    // A malformed code (the API only accepts three capitals, but a draft is typed data).
+    // A malformed code (the API accepts only real currencies, but a draft is typed data).
     return currency
   }
 }

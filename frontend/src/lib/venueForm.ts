@@ -21,7 +21,7 @@ export interface VenueDraft {
   currency: CurrencyCode
 }
 
-/** The codes the venue editor offers; a venue already in another keeps it on the list. */
+/** The codes the venue editor offers first, the ones most venues charge in. */
 export const COMMON_CURRENCIES: CurrencyCode[] = ['INR', 'USD', 'EUR', 'GBP', 'AED', 'SGD', 'AUD', 'CAD']
 
 /** "INR (₹)", "EUR (€)"; a code whose symbol is itself gets its name: "CHF (Swiss Franc)". */
@@ -37,12 +37,23 @@ export function currencyLabel(currency: CurrencyCode): string {
   return name && name !== currency ? `${currency} (${name})` : currency
 }
 
+export interface CurrencyOptions {
+  common: CurrencyCode[]
+  /** Every other code, in order of code. */
+  more: CurrencyCode[]
+}
+
 /**
- * The editor's choices: the common codes, plus `current` if it is not one of them, so a
- * venue set to another code (through the API) is shown as it is and saved unchanged.
+ * The editor's choices: the common codes, then every other code that the server accepts
+ * (`accepted`, from /api/meta), so that the editor offers exactly what the API takes; until
+ * the server has said, the common ones alone. `current`, the venue's own code, stays on the
+ * list even if the server no longer takes it, so the form shows the venue as it is.
  */
-export function currencyOptions(current: CurrencyCode): CurrencyCode[] {
-  return !current || COMMON_CURRENCIES.includes(current) ? COMMON_CURRENCIES : [...COMMON_CURRENCIES, current]
+export function currencyOptions(current: CurrencyCode, accepted: CurrencyCode[] = []): CurrencyOptions {
+  const common = accepted.length ? COMMON_CURRENCIES.filter((code) => accepted.includes(code)) : COMMON_CURRENCIES
+  const more = accepted.filter((code) => !common.includes(code))
+  if (current && !common.includes(current) && !more.includes(current)) more.push(current)
+  return { common, more: more.sort() }
 }
 
 /**

@@ -47,10 +47,24 @@ describe('the venue currency', () => {
     expect(venueToDraft(venue()).currency).toBe('INR')
   })
 
-  it('offers the common codes, plus a venue’s own code that is not one of them', () => {
-    expect(currencyOptions('INR')).toEqual(['INR', 'USD', 'EUR', 'GBP', 'AED', 'SGD', 'AUD', 'CAD'])
+  const COMMON = ['INR', 'USD', 'EUR', 'GBP', 'AED', 'SGD', 'AUD', 'CAD']
+
+  it('offers the common codes, plus a venue’s own code that is not one of them, until the server says more', () => {
+    expect(currencyOptions('INR')).toEqual({ common: COMMON, more: [] })
     expect(currencyOptions('EUR')).toEqual(currencyOptions('INR'))
-    expect(currencyOptions('CHF')).toEqual(['INR', 'USD', 'EUR', 'GBP', 'AED', 'SGD', 'AUD', 'CAD', 'CHF'])
+    expect(currencyOptions('CHF')).toEqual({ common: COMMON, more: ['CHF'] })
+  })
+
+  it('offers exactly the codes the server accepts, the common ones first', () => {
+    const accepted = ['AED', 'AUD', 'CAD', 'CHF', 'EUR', 'GBP', 'INR', 'JPY', 'SGD', 'USD']
+    expect(currencyOptions('INR', accepted)).toEqual({ common: COMMON, more: ['CHF', 'JPY'] })
+    // A common code the server no longer takes is not offered; the venue's own code stays.
+    const withoutUsd = accepted.filter((code) => code !== 'USD')
+    expect(currencyOptions('XXX', withoutUsd)).toEqual({
+      common: COMMON.filter((code) => code !== 'USD'),
+      more: ['CHF', 'JPY', 'XXX'],
+    })
+    expect(currencyOptions('CHF', accepted).more).toEqual(['CHF', 'JPY'])
   })
 
   it('labels a code with its symbol, or its name when the symbol is the code itself', () => {
@@ -60,7 +74,7 @@ describe('the venue currency', () => {
     expect(currencyLabel('INR')).toBe('INR (₹)')
     expect(currencyLabel('GBP')).toBe('GBP (£)')
     expect(currencyLabel('CHF')).toBe('CHF (Swiss Franc)')
-    // Malformed codes never reach the API (it takes three capitals), but must not break the page.
+    // Malformed codes never reach the API (it takes only real currencies), but must not break the page.
     expect(currencySymbol('eur!')).toBe('eur!')
     expect(currencyLabel('eur!')).toBe('eur!')
   })

@@ -1,4 +1,4 @@
-import { render, screen } from '@testing-library/vue'
+import { render, screen, within } from '@testing-library/vue'
 import userEvent from '@testing-library/user-event'
 import { createPinia } from 'pinia'
 import { describe, expect, it, vi } from 'vitest'
@@ -7,8 +7,8 @@ import { api } from '@/api'
 import type { Meta, Venue } from '@/api/types'
 import AdminVenueEditView from '@/views/admin/AdminVenueEditView.vue'
 
-async function mount(url: string) {
-  vi.spyOn(api, 'meta').mockResolvedValue({ languages: {} } as Meta)
+async function mount(url: string, currencies?: string[]) {
+  vi.spyOn(api, 'meta').mockResolvedValue({ languages: {}, currencies } as Meta)
   const stub = { template: '<div />' }
   const router = createRouter({
     history: createMemoryHistory(),
@@ -108,6 +108,20 @@ describe('AdminVenueEditView, the currency', () => {
     expect(update).toHaveBeenCalledTimes(1)
     expect(update.mock.calls[0]![0]).toBe(4)
     expect(update.mock.calls[0]![1].currency).toBe('EUR')
+  })
+
+  it('offers every currency the server accepts, the common ones first', async () => {
+    const create = vi.spyOn(api, 'createVenue').mockResolvedValue({ venue: { venue_id: 5 } as Venue })
+    const accepted = ['AED', 'AUD', 'CAD', 'CHF', 'EUR', 'GBP', 'INR', 'JPY', 'SGD', 'USD']
+    const user = await mount('/admin/venues/new', accepted)
+    const other = await screen.findByRole('group', { name: 'Other currencies' })
+    expect(within(other).getAllByRole('option').map((o) => o.textContent)).toEqual(['CHF (Swiss Franc)', 'JPY (JP¥)'])
+    const common = screen.getByRole('group', { name: 'Common' })
+    expect(within(common).getAllByRole('option')).toHaveLength(8)
+    await user.selectOptions(currency(), 'JPY (JP¥)')
+    expect(screen.getByText('Surcharge (JP¥)')).toBeInTheDocument()
+    await nameAndSave(user)
+    expect(create.mock.calls[0]![0]).toMatchObject({ name: 'Hall 2', currency: 'JPY' })
   })
 
   it('keeps a code outside the common list selectable, and can change it', async () => {
