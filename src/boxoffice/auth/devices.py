@@ -60,7 +60,7 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
 
 
-def _now_ms() -> int:
+def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
@@ -82,7 +82,7 @@ def _read() -> dict[str, Any] | None:
     # known again at its next sign-in. So are sign-ins older than a cookie lives: signing in
     # to another account renews the cookie and carries them on, but the mark of a new
     # password (``forget_devices``) is kept only that long.
-    oldest = _now_ms() - LIFETIME_SECONDS * 1000
+    oldest = now_ms() - LIFETIME_SECONDS * 1000
     payload["accounts"] = [
         entry
         for entry in accounts
@@ -112,15 +112,17 @@ def trusted_device(digest: str) -> str | None:
 
 def forget_devices(email: str) -> None:
     """The account's password was set anew: no device that signed in before is trusted."""
-    get_redis().set(FORGOTTEN_PREFIX + account_digest(email), _now_ms(), ex=LIFETIME_SECONDS)
+    get_redis().set(FORGOTTEN_PREFIX + account_digest(email), now_ms(), ex=LIFETIME_SECONDS)
 
 
-def remember(response: Response, email: str) -> None:
-    """After a successful sign-in: trust this browser for the account from now on."""
+def remember(response: Response, email: str, signed_in_ms: int) -> None:
+    """After a successful sign-in: trust this browser for the account from then on.
+    ``signed_in_ms`` is when the password was found right (``services.sign_in``): a new
+    password stored after that moment ends the trust again."""
     payload = _read() or {"device": secrets.token_urlsafe(16), "accounts": []}
     digest = account_digest(email)
     others = [entry for entry in payload["accounts"] if entry[0] != digest]
-    payload["accounts"] = [[digest, _now_ms()], *others][:MAX_ACCOUNTS]
+    payload["accounts"] = [[digest, signed_in_ms], *others][:MAX_ACCOUNTS]
     response.set_cookie(
         COOKIE,
         _serializer().dumps(payload),

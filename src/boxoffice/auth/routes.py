@@ -7,11 +7,7 @@ from typing import Any
 
 from flask import current_app, jsonify, request
 from flask.typing import ResponseReturnValue
-from flask_jwt_extended import (
-    create_access_token,
-    set_access_cookies,
-    unset_jwt_cookies,
-)
+from flask_jwt_extended import set_access_cookies, unset_jwt_cookies
 from flask_limiter.util import get_remote_address
 
 from ..blueprint import Blueprint
@@ -32,7 +28,7 @@ from .schemas import (
     UserEnvelopeSchema,
     UserSchema,
 )
-from .tokens import revoke_current_token
+from .tokens import issue, revoke_current_token, session_generation
 
 blp = Blueprint("auth", __name__, url_prefix="/api", description="Accounts and sessions")
 
@@ -95,13 +91,14 @@ def _refused_form(response: Any) -> bool:
     return bool(response.status_code in (400, 422))
 
 
-def _signed_in(user: Any) -> ResponseReturnValue:
-    token = create_access_token(identity=user)
+def _signed_in(session: services.SignIn) -> ResponseReturnValue:
+    user = session.user
+    token = issue(user, session.generation)
     response = jsonify(LoginResultSchema().dump({"access_token": token, "user": user}))
     # The cookie lives as long as the token in it, not the library's default of a year.
     lifetime = current_app.config["JWT_ACCESS_TOKEN_EXPIRES"]
     set_access_cookies(response, token, max_age=int(lifetime.total_seconds()))
-    devices.remember(response, user.email)
+    devices.remember(response, user.email, session.at_ms)
     return response
 
 
@@ -154,7 +151,7 @@ def register(data: dict[str, Any]) -> dict[str, Any]:
 @blp.response(200, LoginResultSchema)
 def login(data: dict[str, Any]) -> ResponseReturnValue:
     """Sign in: the token comes in the body and as an httpOnly cookie (with a CSRF cookie)."""
-    return _signed_in(services.authenticate(data["email"], data["password"]))
+    return _signed_in(services.sign_in(data["email"], data["password"]))
 
 
 @blp.route("/admin/login", methods=["POST"])
@@ -165,10 +162,10 @@ def login(data: dict[str, Any]) -> ResponseReturnValue:
 @blp.response(200, LoginResultSchema)
 def admin_login(data: dict[str, Any]) -> ResponseReturnValue:
     """Sign in to the admin dashboard; refused with 403 for accounts that are not admins."""
-    user = services.authenticate(data["email"], data["password"])
-    if not user.is_admin:
+    session = services.sign_in(data["email"], data["password"])
+    if not session.user.is_admin:
         raise ApiError(403, "not_admin", "This account is not an administrator.")
-    return _signed_in(user)
+    return _signed_in(session)
 
 
 @blp.route("/logout", methods=["POST"])
@@ -201,7 +198,8 @@ def change_password(data: dict[str, Any]) -> ResponseReturnValue:
     device; this browser gets a new one (token in the body and the cookie)."""
     user = caller()
     services.change_password(user, data["current_password"], data["new_password"])
-    return _signed_in(user)
+    # Read after this change ended every session: this browser's new one outlives it.
+    return _signed_in(services.SignIn(user, session_generation(user.id), devices.now_ms()))
 
 
 @blp.route("/password/forgot", methods=["POST"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, update
@@ -23,7 +24,7 @@ from .schemas import (
     unicode_spelling,
     weak_password,
 )
-from .tokens import end_all_sessions
+from .tokens import end_all_sessions, session_generation
 
 # Checked instead of a password bcrypt cannot take; the result is never used.
 _STAND_IN_PASSWORD = "not-the-password"
@@ -144,8 +145,40 @@ def authenticate(email: str, password: str) -> User:
         bcrypt.check_password_hash(candidate_hash, _STAND_IN_PASSWORD)
         password_ok = False
     if user is None or not password_ok:
-        raise ApiError(401, "invalid_credentials", "Wrong email or password.")
+        raise _wrong_credentials()
     return user
+
+
+def _wrong_credentials() -> ApiError:
+    return ApiError(401, "invalid_credentials", "Wrong email or password.")
+
+
+@dataclass(frozen=True)
+class SignIn:
+    user: User
+    generation: int  # the session generation its token carries (``tokens.issue``)
+    at_ms: int  # when, as the device cookie records it (``devices.remember``)
+
+
+def sign_in(email: str, password: str) -> SignIn:
+    """A session for these credentials, or the 401 of ``authenticate``.
+
+    A new password stored while the (slow) password check runs must not leave a session
+    that outlives it. So the person's session generation is read after the check, and the
+    stored password confirmed unchanged after that: a change committed before the
+    confirmation is seen there, and one committed after it moves the generation past the
+    one read here, which ends the session as it ends every other."""
+    user = authenticate(email, password)
+    checked_hash = user.password_hash
+    at_ms = devices.now_ms()
+    generation = session_generation(user.id)
+    # The confirmation needs a fresh read: SQLite's open transaction would still see the
+    # snapshot it began with.
+    db.session.rollback()
+    current = db.session.get(User, user.id, populate_existing=True)
+    if current is None or current.password_hash != checked_hash:
+        raise _wrong_credentials()
+    return SignIn(current, generation, at_ms)
 
 
 def update_profile(user: User, changes: dict[str, Any]) -> User:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Response, current_app
-from flask_jwt_extended import get_jwt
+from flask_jwt_extended import create_access_token, get_jwt
 
 from ..errors import envelope
 from ..extensions import jwt
@@ -25,9 +25,16 @@ def _identity(user: User) -> str:
     return str(user.id)
 
 
-@jwt.additional_claims_loader
-def _claims(user: User) -> dict[str, int]:
-    return {SESSIONS_CLAIM: int(get_redis().get(SESSIONS_PREFIX + str(user.id)) or 0)}
+def session_generation(user_id: int) -> int:
+    """How many times this person's sessions were all ended so far; a token made now
+    carries it (``issue``). Read it *before* confirming the password: see
+    ``services.sign_in``."""
+    return int(get_redis().get(SESSIONS_PREFIX + str(user_id)) or 0)
+
+
+def issue(user: User, generation: int) -> str:
+    """A token for this person that stays valid until their sessions are next ended."""
+    return create_access_token(identity=user, additional_claims={SESSIONS_CLAIM: generation})
 
 
 @jwt.token_in_blocklist_loader
