@@ -1,4 +1,4 @@
-"""Every write endpoint against every kind of caller.
+"""Every write endpoint, and every admin read, against every kind of caller.
 
 Callers: nobody, a normal user, an admin, a signed-out (revoked) token, a token signed with
 another key, and an unsigned ``alg: none`` token. Rows say which callers may act; the test
@@ -68,6 +68,18 @@ ENDPOINTS = [
     Endpoint("/api/bookticket", lambda ctx: {"show_id": ctx["show_id"], "seats": ["A2"]}, "user"),
     Endpoint("/api/export", lambda ctx: {"venue_id": ctx["venue_id"]}, "admin"),
     Endpoint("/api/admin/mail/retry", lambda ctx: {"mail_id": ctx["failed_mail_id"]}, "admin"),
+    Endpoint("/api/ticket/admit", lambda ctx: {"ref": "NOSUCHCODE"}, "admin"),
+]
+
+# Admin reads: what a person may not even look at (door checks, occupancy and revenue,
+# exports, the mail log). The query names nothing that exists: an admin gets past the
+# guard to a 200 or a 404, everyone else is stopped before it.
+ADMIN_READS = [
+    "/api/admin/stats",
+    "/api/admin/mail",
+    "/api/ticket/verify?ref=NOSUCHCODE",
+    "/api/export/status?job_id=00000000-0000-4000-8000-000000000000",
+    "/api/export/download?job_id=00000000-0000-4000-8000-000000000000",
 ]
 
 
@@ -139,6 +151,18 @@ def test_authorization(
         assert_error(response, 403, "admin_only")
     else:
         assert response.status_code in (200, 201, 202), response.get_json()
+
+
+@pytest.mark.parametrize("path", ADMIN_READS)
+@pytest.mark.parametrize("caller", CALLERS)
+def test_admin_reads(client: FlaskClient, context: dict[str, Any], path: str, caller: str):
+    response = client.get(path, headers=_headers(caller, context))
+    if caller in ("anonymous", "revoked", "forged", "unsigned"):
+        assert_error(response, 401)
+    elif caller == "user":
+        assert_error(response, 403, "admin_only")
+    else:
+        assert response.status_code in (200, 404), response.get_json()
 
 
 def test_token_for_deleted_account_is_rejected(client: FlaskClient, context: dict[str, Any]):
