@@ -102,6 +102,27 @@ def test_a_booked_hold_is_charged_what_it_was_quoted_in_the_currency_it_was_quot
     assert (newer["total"], newer["currency"]) == ("11.70", "CHF")
 
 
+def test_the_holders_seat_map_states_the_currency_their_hold_quoted_and_charges(
+    client: FlaskClient, euro_show: Show, user: Account, other_user: Account, admin: Account
+):
+    held = hold(client, user, euro_show.id, ["C1", "E1"]).get_json()
+    _change_currency(client, admin, euro_show.venue_id, "CHF")
+    seat_map = _get(client, "/api/show/seats", user, show_id=euro_show.id)
+    # The seats are now offered in francs; the caller's own seats and total as quoted.
+    assert seat_map["currency"] == "CHF"
+    mine = seat_map["hold"]
+    assert (mine["seats"], mine["total"], mine["currency"]) == (["C1", "E1"], "175.00", "EUR")
+    prices = {seat["seat"]: seat["price"] for seat in seat_map["seats"] if seat["mine"]}
+    assert prices == {"C1": "12.50", "E1": "162.50"}
+    booked = book(client, user, hold_id=held["hold_id"]).get_json()["booking"]
+    assert (booked["total"], booked["currency"]) == (mine["total"], mine["currency"])
+    # Anyone else's map, and a hold made now, are in francs.
+    assert _get(client, "/api/show/seats", other_user, show_id=euro_show.id)["hold"] is None
+    hold(client, other_user, euro_show.id, ["A1"])
+    theirs = _get(client, "/api/show/seats", other_user, show_id=euro_show.id)["hold"]
+    assert (theirs["total"], theirs["currency"]) == ("12.50", "CHF")
+
+
 def test_a_hold_on_a_show_moved_to_a_venue_of_another_currency_books_as_quoted(
     client: FlaskClient, euro_show: Show, user: Account, admin: Account
 ):

@@ -126,7 +126,10 @@ class HoldSchema(Schema):
     seats = fields.List(fields.String())
     total = MoneyField()
     currency = fields.String(
-        metadata={"description": "ISO 4217 code of the total: the venue's currency"}
+        metadata={
+            "description": "ISO 4217 code of the total and of the prices of the hold's seats:"
+            " the venue's currency when the hold was made, which booking it charges"
+        }
     )
 
 
@@ -135,7 +138,11 @@ class SeatMapSchema(Schema):
     rows = fields.Integer()
     seats_per_row = fields.Integer()
     currency = fields.String(
-        metadata={"description": "ISO 4217 code of the seat prices: the venue's currency"}
+        metadata={
+            "description": "ISO 4217 code of the seat prices: the venue's currency. The"
+            " caller's own held seats are priced as their hold quoted them, in"
+            " ``hold.currency``"
+        }
     )
     seats = fields.List(fields.Nested(SeatSchema))
     hold = fields.Nested(HoldSchema, allow_none=True)

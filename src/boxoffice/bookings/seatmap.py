@@ -21,7 +21,18 @@ from zoneinfo import ZoneInfo
 
 import redis
 from flask import current_app
-from sqlalchemy import Engine, String, bindparam, cast, create_engine, event, select
+from sqlalchemy import (
+    Engine,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    create_engine,
+    event,
+    null,
+    select,
+)
 from sqlalchemy.exc import DBAPIError
 
 from .. import cache
@@ -33,7 +44,7 @@ from ..errors import ApiError, NotFound
 from ..extensions import db
 from ..per_app import shared
 from .events import generation_key
-from .models import SeatClaim
+from .models import Hold, SeatClaim
 
 FREE, HELD, BOOKED = "free", "held", "booked"
 CACHE_PREFIX = "boxoffice:seatmap:"
@@ -141,28 +152,44 @@ def _rendered(
     return tuple(rendered)
 
 
-SEAT_MAP_QUERY = (
-    select(
-        Show.price,
-        Venue.rows,
-        Venue.seats_per_row,
-        # The layout as its stored JSON text: it is the cache key of the rendered seats, so
-        # the per-request work is one query and a loop over pre-rendered strings.
-        cast(Venue.layout, String),
-        SeatClaim.seat,
-        SeatClaim.booking_id,
-        SeatClaim.expires_at,
-        SeatClaim.user_id,
-        SeatClaim.hold_id,
-        # What a hold quoted for the seat: the price booking the hold charges.
-        SeatClaim.price,
-        # Last, so that the claim columns keep their places: the currency of every price.
-        Venue.currency,
+def _seat_map_query(signed_in: bool) -> Any:
+    """The show, its venue and its claims, one row per claim, by ``:show_id``.
+
+    For a signed-in caller (``:caller_id``) each of their own held claims also carries its
+    hold's currency (``holds.currency``): the hold quoted its prices in it, and booking it
+    charges them in it, even after the venue changed currency. The CASE runs the lookup for
+    those rows alone; for anonymous callers the column is a plain NULL.
+    """
+    own_hold = and_(SeatClaim.user_id == bindparam("caller_id"), SeatClaim.hold_id.is_not(None))
+    quoted_currency = select(Hold.currency).where(Hold.id == SeatClaim.hold_id).scalar_subquery()
+    hold_currency = case((own_hold, quoted_currency)) if signed_in else null()
+    return (
+        select(
+            Show.price,
+            Venue.rows,
+            Venue.seats_per_row,
+            # The layout as its stored JSON text: it is the cache key of the rendered seats, so
+            # the per-request work is one query and a loop over pre-rendered strings.
+            cast(Venue.layout, String),
+            SeatClaim.seat,
+            SeatClaim.booking_id,
+            SeatClaim.expires_at,
+            SeatClaim.user_id,
+            SeatClaim.hold_id,
+            # What a hold quoted for the seat: the price booking the hold charges.
+            SeatClaim.price,
+            hold_currency,
+            # Last, so that the claim columns keep their places: the currency of every price.
+            Venue.currency,
+        )
+        .join(Venue, Venue.id == Show.venue_id)
+        .outerjoin(SeatClaim, SeatClaim.show_id == Show.id)
+        .where(Show.id == bindparam("show_id"))
     )
-    .join(Venue, Venue.id == Show.venue_id)
-    .outerjoin(SeatClaim, SeatClaim.show_id == Show.id)
-    .where(Show.id == bindparam("show_id"))
-)
+
+
+# By whether the caller is signed in.
+SEAT_MAP_QUERIES = {signed_in: _seat_map_query(signed_in) for signed_in in (False, True)}
 
 
 def _reader() -> Engine:
@@ -196,14 +223,15 @@ def _make_reader() -> Engine:
     return engine
 
 
-def _read_only_rows(show_id: int) -> list[tuple[Any, ...]]:
+def _read_only_rows(show_id: int, caller_id: int | None) -> list[tuple[Any, ...]]:
+    query = SEAT_MAP_QUERIES[caller_id is not None]
+    params = {"show_id": show_id, "caller_id": caller_id}
     if db.engine.dialect.name == "sqlite":
-        return [tuple(row) for row in db.session.execute(SEAT_MAP_QUERY, {"show_id": show_id})]
+        return [tuple(row) for row in db.session.execute(query, params)]
     for attempt in range(2):
         try:
             with _reader().connect() as connection:
-                rows = connection.execute(SEAT_MAP_QUERY, {"show_id": show_id})
-                return [tuple(row) for row in rows]
+                return [tuple(row) for row in connection.execute(query, params)]
         except DBAPIError as error:
             if not error.connection_invalidated or attempt:
                 raise
@@ -230,7 +258,7 @@ def seat_map_json(show_id: int, caller_id: int | None, tz: ZoneInfo) -> str:
                 caller_id is None or str(caller_id) not in owners.split(",")
             ):
                 return body
-    result = _read_only_rows(show_id)
+    result = _read_only_rows(show_id, caller_id)
     if not result:
         raise NotFound("Show")
     body, owners_now, valid_until_now = _render(show_id, result, caller_id, tz, now)
@@ -283,7 +311,7 @@ def _render(
                 parts.append(seat.mine if quoted == seat.price else seat.mine_at(quoted))
                 hold_seats.append(seat.label)
                 hold_total += quoted
-                hold = {"hold_id": claim[8], "expires_at": claim[6]}
+                hold = {"hold_id": claim[8], "expires_at": claim[6], "currency": claim[10]}
             else:
                 parts.append(seat.held)
     hold_part = "null"
@@ -295,7 +323,7 @@ def _render(
                 "expires_at": expires,
                 "seats": hold_seats,
                 "total": _money(hold_total),
-                "currency": currency,
+                "currency": hold["currency"] or currency,
             }
         )
     body = (
