@@ -63,6 +63,9 @@ def test_email_is_normalised_and_duplicates_conflict(client: FlaskClient):
         ({"password": "        "}, "password"),
         ({"language": "klingon"}, "language"),
         ({"email": 12}, "email"),
+        ({"email": "meera@localhost"}, "email"),
+        ({"email": "meera@[127.0.0.1]"}, "email"),
+        ({"email": "meera@example.123"}, "email"),
     ],
 )
 def test_register_validation(client: FlaskClient, changes: dict, field: str):

@@ -143,8 +143,18 @@ class LoginResultSchema(Schema):
     user = fields.Nested(UserSchema)
 
 
+def reachable_domain(email: str) -> None:
+    """Refuse what marshmallow's address check lets through but no mail could reach from
+    here, and mail to which would stay on the relay itself: ``localhost``, an address
+    literal (``x@[127.0.0.1]``) and a last label of digits. The web app asks for a dot."""
+    domain = email.rpartition("@")[2]
+    last = domain.rpartition(".")[2]
+    if domain.startswith("[") or "." not in domain or last.isdigit():
+        raise ValidationError("Use an address with a mail domain, like name@example.com.")
+
+
 class RegisterSchema(RequestSchema):
-    email = fields.Email(required=True, validate=validate.Length(max=254))
+    email = fields.Email(required=True, validate=[validate.Length(max=254), reachable_domain])
     name = _name_field(required=True)
     password = _new_password_field()
     language = fields.String(load_default="en", validate=validate.OneOf(list(LANGUAGES)))
