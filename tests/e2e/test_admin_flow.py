@@ -48,7 +48,7 @@ def test_admin_creates_venue_and_show_then_exports(
     # The editor's legend lists the price categories only: a layout has no booking statuses.
     expect(preview.get_by_role("list", name="Seat status legend")).to_have_count(0)
     expect(preview.get_by_role("list", name="Price categories")).to_contain_text("Premium +₹100")
-    preview.get_by_role("button", name="Remove seat A5, Standard, +₹0").click()
+    preview.get_by_role("button", name="Remove seat A 5, Standard, +₹0").click()
     preview.locator('[data-seat="B5"]').click()
     expect(preview.locator('[data-gap="A5"]')).to_be_visible()
     expect(page.get_by_text("Removed seats: A5, B5")).to_be_visible()

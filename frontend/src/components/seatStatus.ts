@@ -21,8 +21,15 @@ export function displayStatusOf(seat: Seat, selected: readonly string[]): Displa
   return seat.status
 }
 
+/**
+ * 'A 1' in a seat's name: a free seat shows only its number, which has to be a word of the
+ * name for speech control ("click 1") and for WCAG's label in name. Read aloud it sounds as
+ * 'A1' does.
+ */
+const rowAndNumber = (seat: Seat) => `${seat.row} ${seat.number}`
+
 export function seatAriaLabel(seat: Seat, status: DisplayStatus, currency: CurrencyCode): string {
-  return `Seat ${seat.seat}, ${seat.category}, ${formatMoney(seat.price, currency)}, ${STATUS_TEXT[status]}`
+  return `Seat ${rowAndNumber(seat)}, ${seat.category}, ${formatMoney(seat.price, currency)}, ${STATUS_TEXT[status]}`
 }
 
 /**
@@ -30,7 +37,7 @@ export function seatAriaLabel(seat: Seat, status: DisplayStatus, currency: Curre
  * seat …'). Its price there is the category's surcharge, and it has no booking status.
  */
 export function editableSeatAriaLabel(seat: Seat, currency: CurrencyCode): string {
-  return `Remove seat ${seat.seat}, ${seat.category}, +${formatMoney(seat.price, currency)}`
+  return `Remove seat ${rowAndNumber(seat)}, ${seat.category}, +${formatMoney(seat.price, currency)}`
 }
 
 /** Up to 6 category palettes (CSS classes cat-0..cat-5), assigned in layout order. */

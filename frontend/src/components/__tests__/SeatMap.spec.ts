@@ -45,17 +45,28 @@ describe('SeatMap', () => {
 
   it('labels seats with row and number, category, price and status', () => {
     renderMap()
-    expect(screen.getByRole('button', { name: 'Seat A1, Standard, ₹250, free' })).toBeInTheDocument()
-    expect(screen.getByRole('button', { name: 'Seat A2, Standard, ₹250, held' })).toBeInTheDocument()
-    expect(screen.getByRole('button', { name: 'Seat A4, Standard, ₹250, booked' })).toBeInTheDocument()
-    expect(screen.getByRole('button', { name: 'Seat C5, Premium, ₹350, selected' })).toBeInTheDocument()
-    expect(screen.getByRole('button', { name: 'Seat A5, Standard, ₹250, booked by you' })).toBeInTheDocument()
+    expect(screen.getByRole('button', { name: 'Seat A 1, Standard, ₹250, free' })).toBeInTheDocument()
+    expect(screen.getByRole('button', { name: 'Seat A 2, Standard, ₹250, held' })).toBeInTheDocument()
+    expect(screen.getByRole('button', { name: 'Seat A 4, Standard, ₹250, booked' })).toBeInTheDocument()
+    expect(screen.getByRole('button', { name: 'Seat C 5, Premium, ₹350, selected' })).toBeInTheDocument()
+    expect(screen.getByRole('button', { name: 'Seat A 5, Standard, ₹250, booked by you' })).toBeInTheDocument()
+  })
+
+  it('has the number a free seat shows as a word of its name, for speech control', () => {
+    renderMap()
+    renderMap({ editable: true, selected: [] })
+    const shown = [...document.querySelectorAll<HTMLElement>('[data-seat]')].filter((el) => el.textContent!.trim())
+    expect(shown.length).toBeGreaterThan(10)
+    for (const el of shown) {
+      const words = el.getAttribute('aria-label')!.split(/[\s,]+/)
+      expect(words, el.getAttribute('aria-label')!).toContain(el.textContent!.trim())
+    }
   })
 
   it("says each seat's price in the venue's currency", () => {
     renderMap({ currency: 'GBP' })
-    expect(screen.getByRole('button', { name: 'Seat A1, Standard, £250, free' })).toBeInTheDocument()
-    expect(screen.getByRole('button', { name: 'Seat C5, Premium, £350, selected' })).toBeInTheDocument()
+    expect(screen.getByRole('button', { name: 'Seat A 1, Standard, £250, free' })).toBeInTheDocument()
+    expect(screen.getByRole('button', { name: 'Seat C 5, Premium, £350, selected' })).toBeInTheDocument()
   })
 
   it('shows status by shape and state, not only colour', () => {
@@ -136,8 +147,8 @@ describe('SeatMap', () => {
   it('in editable mode names what pressing a seat does, with its surcharge and no booking status', () => {
     const list = seatsFromLayout(3, 5, { removed: ['B3'], categories: [{ name: 'Premium', rows: ['C'], surcharge: '100.00' }] })
     render(SeatMap, { props: { rows: 3, seatsPerRow: 5, seats: list, currency: 'INR', editable: true } })
-    expect(screen.getByRole('button', { name: 'Remove seat A1, Standard, +₹0' })).toBeInTheDocument()
-    expect(screen.getByRole('button', { name: 'Remove seat C2, Premium, +₹100' })).toBeInTheDocument()
+    expect(screen.getByRole('button', { name: 'Remove seat A 1, Standard, +₹0' })).toBeInTheDocument()
+    expect(screen.getByRole('button', { name: 'Remove seat C 2, Premium, +₹100' })).toBeInTheDocument()
     expect(seat('A1')).not.toHaveAttribute('aria-pressed')
   })
 

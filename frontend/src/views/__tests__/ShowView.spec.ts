@@ -54,7 +54,7 @@ describe('ShowView', () => {
   it('marks the seats you booked, says which, and lists them in the legend', async () => {
     await mountShow(seatMap({ A2: { status: 'booked', mine: true }, B1: { status: 'booked', mine: true }, A3: { status: 'booked' } }))
     expect(seat('A2')).toHaveAttribute('data-status', 'yours')
-    expect(seat('A2')).toHaveAccessibleName('Seat A2, Standard, ₹200, booked by you')
+    expect(seat('A2')).toHaveAccessibleName('Seat A 2, Standard, ₹200, booked by you')
     expect(seat('A3')).toHaveAttribute('data-status', 'booked')
     expect(screen.getByTestId('booked-by-you')).toHaveTextContent('You have booked seats A2, B1 for this show')
     const legend = screen.getByRole('list', { name: 'Seat status legend' })
