@@ -135,6 +135,16 @@ def _settings() -> Settings:
     return settings
 
 
+def _literal_display_name(name: str) -> str:
+    """A person's name as they typed it, never read as an RFC 2047 encoded word.
+
+    Python's header folding decodes an encoded word it finds in a display name and writes
+    the result unquoted, so a name like ``=?utf-8?b?...?=`` could turn the To line into
+    ``x <someone@else>, y <own@address>``. A word joiner (invisible) after each ``=`` before
+    a ``?`` keeps it text; the name is then encoded whole and reads back unchanged."""
+    return name.replace("=?", "=\u2060?")
+
+
 def compose(
     *,
     to: tuple[str, str],
@@ -149,7 +159,7 @@ def compose(
     domain = parseaddr(sender)[1].rpartition("@")[2] or "boxoffice.local"
     message = EmailMessage(policy=MAIL_POLICY)
     message["From"] = sender
-    message["To"] = formataddr(to)
+    message["To"] = formataddr((_literal_display_name(to[0]), to[1]))
     message["Subject"] = subject
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = make_msgid(domain=domain)

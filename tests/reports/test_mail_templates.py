@@ -3,6 +3,8 @@ renders in every language, and settings for the jobs are checked at start-up."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import re
 from datetime import datetime
@@ -133,6 +135,26 @@ def test_every_kind_renders_and_escapes(app: Flask, language: str) -> None:
         if kind in ("booking_confirmed", "booking_cancelled", "monthly_report"):
             assert "€400.00" in text and "€400.00" in html, kind
             assert "₹" not in text + html, kind
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "=?utf-8?b?eCA8ZXZpbEBhdHRhY2tlci5jb20+LCB5?=",  # "x <evil@attacker.com>, y"
+        "Meera =?utf-8?q?K?= Rao",
+        'Asha "A" <Co>, Ltd',
+        "मीरा",
+    ],
+)
+def test_a_name_is_never_more_than_a_name_in_the_to_line(app: Flask, name: str) -> None:
+    with app.app_context():
+        message = mail.compose(
+            to=(name, "self@example.com"), subject="s", text="t", html="<p>t</p>"
+        )
+    parsed = email.message_from_bytes(message.as_bytes(), policy=email.policy.default)
+    [address] = parsed["To"].addresses
+    assert address.addr_spec == "self@example.com"
+    assert address.display_name.replace("\u2060", "") == name
 
 
 def test_settings_for_jobs() -> None:
