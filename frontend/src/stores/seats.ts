@@ -36,6 +36,9 @@ export const useSeatsStore = defineStore('seats', () => {
     selected.value.map((l) => seatIndex.value.get(l)).filter((s): s is Seat => !!s).sort(bySeatOrder),
   )
   const total = computed(() => sumMoney(selectedSeats.value.map((s) => s.price)))
+  /** The currency of the selection's prices: a hold's own (what booking it charges, also after
+   * the venue changed its currency), else the venue's. */
+  const currency = computed(() => hold.value?.currency ?? map.value?.currency)
   /** Seats of this show the person has already booked (the map lists seats in seat order). */
   const bookedByMe = computed(() =>
     (map.value?.seats ?? []).filter((s) => s.status === 'booked' && s.mine).map((s) => s.seat),
@@ -185,7 +188,7 @@ export const useSeatsStore = defineStore('seats', () => {
         hold.value = null
       } else {
         const h = await api.hold(showId.value, labels)
-        hold.value = { hold_id: h.hold_id, expires_at: h.expires_at, seats: h.seats, total: h.total }
+        hold.value = { hold_id: h.hold_id, expires_at: h.expires_at, seats: h.seats, total: h.total, currency: h.currency }
       }
       for (const l of previous) if (!hold.value?.seats.includes(l)) setStatus(l, 'free')
       for (const l of hold.value?.seats ?? []) setStatus(l, 'held', true)
@@ -275,7 +278,7 @@ export const useSeatsStore = defineStore('seats', () => {
 
   return {
     showId, show, map, selected, hold, loading, loadError, syncing,
-    selectedSeats, total, inSync, bookedByMe,
+    selectedSeats, total, currency, inSync, bookedByMe,
     displayStatus, load, refresh, toggle, restore, suggest, syncHold, settled, applyEvent, expire, book, abandon, reset,
   }
 })

@@ -37,6 +37,12 @@ describe('seats store', () => {
     expect(store.inSync).toBe(true)
   })
 
+  it("states a restored hold's prices in the currency it quoted, the venue's otherwise", async () => {
+    const store = await loaded(seatMap({ ...hold(['B1']), currency: 'EUR' }))
+    expect(store.currency).toBe('EUR')
+    expect((await loaded(seatMap(hold(['B1'])))).currency).toBe('INR')
+  })
+
   it('holds the full selection on every toggle and lists prices in seat order', async () => {
     const store = await loaded()
     const holdSpy = vi.spyOn(api, 'hold').mockImplementation(async (_id, seats) => hold(seats))

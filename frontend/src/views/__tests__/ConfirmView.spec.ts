@@ -1,4 +1,4 @@
-import { render, screen } from '@testing-library/vue'
+import { render, screen, within } from '@testing-library/vue'
 import userEvent from '@testing-library/user-event'
 import { flushPromises } from '@vue/test-utils'
 import { createPinia } from 'pinia'
@@ -25,14 +25,14 @@ beforeEach(() => {
 afterEach(() => vi.useRealTimers())
 
 /** The confirm page opened directly (as after a reload): it loads the show and our hold. */
-async function mountConfirm(startsAt = show.starts_at, cutoff?: number, currency = 'INR') {
+async function mountConfirm(startsAt = show.starts_at, cutoff?: number, currency = 'INR', holdCurrency = currency) {
   const seats = seatsFromLayout(1, 4, { removed: [], categories: [] }, '200.00')
   Object.assign(seats[1]!, { status: 'held', mine: true })
   vi.spyOn(api, 'show').mockResolvedValue({ show: { ...show, starts_at: startsAt, currency } })
   vi.spyOn(api, 'meta').mockResolvedValue({ languages: {}, locations: [], tags: [], cancel_cutoff_minutes: cutoff } as never)
   vi.spyOn(api, 'seats').mockResolvedValue({
     show_id: 7, rows: 1, seats_per_row: 4, currency, seats,
-    hold: { hold_id: 'h1', expires_at: at(8 * 60_000), seats: ['A2'], total: '200.00', currency },
+    hold: { hold_id: 'h1', expires_at: at(8 * 60_000), seats: ['A2'], total: '200.00', currency: holdCurrency },
   })
   const stub = { render: () => h('div') }
   const router = createRouter({
@@ -108,5 +108,13 @@ describe('ConfirmView prices', () => {
     expect(screen.getByTestId('confirm-total')).toHaveTextContent('€200')
     expect(screen.getByRole('button', { name: 'Confirm booking · €200' })).toBeInTheDocument()
     expect(screen.getByRole('table')).not.toHaveTextContent('₹')
+  })
+
+  it('says the held seats in the currency the hold quoted, after the venue changed it', async () => {
+    await mountConfirm(show.starts_at, undefined, 'CHF', 'EUR')
+    const table = screen.getByRole('table')
+    expect(within(table).getAllByRole('row')[1]).toHaveTextContent('€200')
+    expect(screen.getByTestId('confirm-total')).toHaveTextContent('€200')
+    expect(table).not.toHaveTextContent('CHF')
   })
 })
