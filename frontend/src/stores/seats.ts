@@ -30,6 +30,9 @@ export const useSeatsStore = defineStore('seats', () => {
   const loading = ref(false)
   const loadError = ref<ApiError | null>(null)
   const syncing = ref(false)
+  /** The seats of a hold that ended here because the person booked them in another window:
+   * nothing to pick again (see holdEnded). */
+  const bookedElsewhere = ref<string[]>([])
 
   const seatIndex = computed(() => new Map((map.value?.seats ?? []).map((s) => [s.seat, s])))
   const selectedSeats = computed(() =>
@@ -234,14 +237,32 @@ export const useSeatsStore = defineStore('seats', () => {
   }
 
   function expire(): void {
-    notices.push('info', 'Your seat hold expired. Please pick your seats again.')
+    const labels = hold.value?.seats ?? []
     hold.value = null
     selected.value = []
-    void refresh()
+    void holdEnded(labels, () => notices.push('info', 'Your seat hold expired. Please pick your seats again.'))
+  }
+
+  /**
+   * A hold of `labels` ended without being booked here: re-read the map. A hold booked in
+   * another window ends too, and its seats are then the person's own booking, which "expired,
+   * pick again" would belie; `expired` tells of any other end (timed out, replaced).
+   */
+  async function holdEnded(labels: string[], expired: () => void): Promise<void> {
+    bookedElsewhere.value = []
+    await refresh()
+    const booked = bookedByMe.value
+    if (labels.length > 0 && labels.every((l) => booked.includes(l))) {
+      bookedElsewhere.value = [...labels]
+      notices.info('You have booked these seats already, in another window.')
+    } else {
+      expired()
+    }
   }
 
   async function book(): Promise<Booking | null> {
     if (!hold.value) return null
+    const labels = hold.value.seats
     try {
       const { booking } = await api.book(hold.value.hold_id)
       reset()
@@ -254,8 +275,12 @@ export const useSeatsStore = defineStore('seats', () => {
         await refresh()
         return null
       }
+      if (e instanceof ApiError && e.code === 'hold_expired') {
+        await holdEnded(labels, () => notices.error(e))
+        return null
+      }
       notices.error(e, 'The booking failed.')
-      if (e instanceof ApiError && (e.code === 'hold_expired' || e.code === 'seat_taken')) await refresh()
+      if (e instanceof ApiError && e.code === 'seat_taken') await refresh()
       return null
     }
   }
@@ -274,11 +299,12 @@ export const useSeatsStore = defineStore('seats', () => {
     selected.value = []
     hold.value = null
     loadError.value = null
+    bookedElsewhere.value = []
   }
 
   return {
     showId, show, map, selected, hold, loading, loadError, syncing,
-    selectedSeats, total, currency, inSync, bookedByMe,
+    selectedSeats, total, currency, inSync, bookedByMe, bookedElsewhere,
     displayStatus, load, refresh, toggle, restore, suggest, syncHold, settled, applyEvent, expire, book, abandon, reset,
   }
 })

@@ -223,15 +223,6 @@ describe('seats store', () => {
     expect(store.map).toBeNull()
   })
 
-  it('on hold_expired while booking refreshes the map', async () => {
-    const store = await loaded(seatMap(hold(['A1'], 3)))
-    vi.spyOn(api, 'book').mockRejectedValue(new ApiError(409, 'hold_expired', 'Your hold expired.'))
-    const seats = vi.spyOn(api, 'seats').mockResolvedValue(seatMap())
-    expect(await store.book()).toBeNull()
-    expect(seats).toHaveBeenCalled()
-    expect(store.selected).toEqual([])
-  })
-
   it('takes up the hold chosen in another window when its own hold is gone', async () => {
     const store = await loaded(seatMap(hold(['A1'], 3)))
     vi.spyOn(api, 'book').mockRejectedValue(new ApiError(404, 'not_found', 'Hold was not found.'))
@@ -249,6 +240,78 @@ describe('seats store', () => {
     await store.suggest(2)
     expect(store.selected).toEqual(['B2', 'B3'])
     expect(store.inSync).toBe(true)
+  })
+})
+
+describe('a hold that ended before it was booked here', () => {
+  const expired = () => new ApiError(409, 'hold_expired', 'Your hold has expired; please choose your seats again.')
+  /** The map as the server has it now: `booked` are booked by this person. */
+  function mapNow(booked: string[], current: SeatMapResponse['hold'] = null) {
+    const map = seatMap(current)
+    for (const label of booked) Object.assign(map.seats.find((s) => s.seat === label)!, { status: 'booked', mine: true })
+    return map
+  }
+  const texts = () => useNoticesStore().items.map((n) => n.text)
+
+  it('on hold_expired says the hold expired when its seats are free again, and refreshes the map', async () => {
+    const store = await loaded(seatMap(hold(['A1', 'A2'], 3)))
+    vi.spyOn(api, 'book').mockRejectedValue(expired())
+    const seats = vi.spyOn(api, 'seats').mockResolvedValue(mapNow([]))
+    expect(await store.book()).toBeNull()
+    expect(seats).toHaveBeenCalledTimes(2) // the load, then after the 409
+    expect(store.hold).toBeNull()
+    expect(store.selected).toEqual([])
+    expect(store.bookedElsewhere).toEqual([])
+    expect(texts()).toEqual(['Your hold has expired; please choose your seats again.'])
+  })
+
+  it('on hold_expired says the seats are booked when this person booked the hold in another window', async () => {
+    const store = await loaded(seatMap(hold(['A1', 'A2'], 3)))
+    vi.spyOn(api, 'book').mockRejectedValue(expired())
+    vi.spyOn(api, 'seats').mockResolvedValue(mapNow(['A1', 'A2', 'B4']))
+    expect(await store.book()).toBeNull()
+    expect(store.hold).toBeNull()
+    expect(store.selected).toEqual([])
+    expect(store.bookedElsewhere).toEqual(['A1', 'A2'])
+    expect(texts()).toEqual(['You have booked these seats already, in another window.'])
+  })
+
+  it('on hold_expired says the hold expired when a newer selection replaced it and booked only part of it', async () => {
+    const store = await loaded(seatMap(hold(['A1', 'A2'], 3)))
+    vi.spyOn(api, 'book').mockRejectedValue(expired())
+    vi.spyOn(api, 'seats').mockResolvedValue(mapNow(['A1'], hold(['B1'], 4)))
+    expect(await store.book()).toBeNull()
+    expect(store.hold?.hold_id).toBe(4) // the newer hold is taken up
+    expect(store.bookedElsewhere).toEqual([])
+    expect(texts()).toEqual(['Your hold has expired; please choose your seats again.'])
+  })
+
+  it('when the countdown runs out, says the seats are booked if they were booked in another window', async () => {
+    const store = await loaded(seatMap(hold(['B2'], 3)))
+    vi.spyOn(api, 'seats').mockResolvedValue(mapNow(['B2']))
+    store.expire()
+    await vi.waitFor(() => expect(store.bookedElsewhere).toEqual(['B2']))
+    expect(texts()).toEqual(['You have booked these seats already, in another window.'])
+  })
+
+  it('when the countdown runs out, says the hold expired otherwise', async () => {
+    const store = await loaded(seatMap(hold(['B2'], 3)))
+    const seats = vi.spyOn(api, 'seats').mockResolvedValue(mapNow([]))
+    store.expire()
+    expect(store.selected).toEqual([])
+    await vi.waitFor(() => expect(texts()).toEqual(['Your seat hold expired. Please pick your seats again.']))
+    expect(seats).toHaveBeenCalledTimes(2)
+    expect(store.bookedElsewhere).toEqual([])
+  })
+
+  it('forgets the seats booked elsewhere when the flow starts over', async () => {
+    const store = await loaded(seatMap(hold(['A1'], 3)))
+    vi.spyOn(api, 'book').mockRejectedValue(expired())
+    vi.spyOn(api, 'seats').mockResolvedValue(mapNow(['A1']))
+    await store.book()
+    expect(store.bookedElsewhere).toEqual(['A1'])
+    store.abandon()
+    expect(store.bookedElsewhere).toEqual([])
   })
 })
 

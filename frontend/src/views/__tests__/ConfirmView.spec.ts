@@ -6,8 +6,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { h } from 'vue'
 import { createMemoryHistory, createRouter, RouterView } from 'vue-router'
 import { api } from '@/api'
+import { ApiError } from '@/api/client'
 import type { Show } from '@/api/types'
 import { seatsFromLayout } from '@/lib/layout'
+import { useNoticesStore } from '@/stores/notices'
 import ConfirmView from '@/views/ConfirmView.vue'
 
 const NOW = new Date('2026-11-26T12:00:00Z').getTime()
@@ -41,6 +43,7 @@ async function mountConfirm(startsAt = show.starts_at, cutoff?: number, currency
       { path: '/shows/:id/confirm', name: 'confirm', component: ConfirmView },
       { path: '/shows/:id', name: 'show', component: stub },
       { path: '/bookings/:id', name: 'booking', component: stub },
+      { path: '/bookings', name: 'bookings', component: stub },
     ],
   })
   await router.push('/shows/7/confirm')
@@ -116,5 +119,47 @@ describe('ConfirmView prices', () => {
     expect(within(table).getAllByRole('row')[1]).toHaveTextContent('€200')
     expect(screen.getByTestId('confirm-total')).toHaveTextContent('€200')
     expect(table).not.toHaveTextContent('CHF')
+  })
+})
+
+describe('ConfirmView when the hold ended before Confirm was pressed', () => {
+  /** Confirm pressed, and the server answers that the hold (of seat A2) has ended; `a2` is
+   * what the seat map says of A2 afterwards. */
+  async function confirmEndedHold(a2: { status: 'free' | 'booked'; mine: boolean }) {
+    await mountConfirm()
+    vi.spyOn(api, 'book').mockRejectedValue(
+      new ApiError(409, 'hold_expired', 'Your hold has expired; please choose your seats again.'),
+    )
+    const seats = seatsFromLayout(1, 4, { removed: [], categories: [] }, '200.00')
+    Object.assign(seats[1]!, a2)
+    vi.spyOn(api, 'seats').mockResolvedValue({ show_id: 7, rows: 1, seats_per_row: 4, currency: 'INR', seats, hold: null })
+    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime })
+    await user.click(screen.getByRole('button', { name: /Confirm booking/ }))
+    await flushPromises()
+  }
+
+  it('says the seats are booked, with a link to My bookings, when they were booked in another tab', async () => {
+    await confirmEndedHold({ status: 'booked', mine: true })
+    expect(screen.getByText('You have booked these seats already, in another window.')).toBeInTheDocument()
+    expect(screen.getByText('Seat A2 is booked for you.')).toBeInTheDocument()
+    expect(screen.getByRole('link', { name: 'My bookings' })).toHaveAttribute('href', '/bookings')
+    expect(screen.queryByRole('link', { name: 'Choose seats' })).toBeNull()
+    expect(screen.queryByText(/expired|pick your seats/i)).toBeNull()
+    expect(screen.queryByRole('button', { name: /Confirm booking/ })).toBeNull()
+    expect(useNoticesStore().items.map((n) => n.text)).toEqual(['You have booked these seats already, in another window.'])
+  })
+
+  it('asks to pick seats again when the hold really expired', async () => {
+    await confirmEndedHold({ status: 'free', mine: false })
+    expect(screen.getByText('No seats are held for you')).toBeInTheDocument()
+    expect(screen.getByRole('link', { name: 'Choose seats' })).toHaveAttribute('href', '/shows/7')
+    expect(screen.queryByText(/booked these seats/)).toBeNull()
+    expect(useNoticesStore().items.map((n) => n.text)).toEqual(['Your hold has expired; please choose your seats again.'])
+  })
+
+  it('asks to pick seats again when someone else booked them after the hold ended', async () => {
+    await confirmEndedHold({ status: 'booked', mine: false })
+    expect(screen.getByRole('link', { name: 'Choose seats' })).toBeInTheDocument()
+    expect(screen.queryByText(/booked these seats/)).toBeNull()
   })
 })
