@@ -1,5 +1,6 @@
 import type { CurrencyCode, Seat } from '@/api/types'
 import type { DisplayStatus } from '@/stores/seats'
+import type { SeatPlace } from '@/lib/layout'
 import { formatMoney } from '@/lib/money'
 
 /** Words for screen readers and the legend; colour is never the only cue. */
@@ -26,7 +27,7 @@ export function displayStatusOf(seat: Seat, selected: readonly string[]): Displa
  * name for speech control ("click 1") and for WCAG's label in name. Read aloud it sounds as
  * 'A1' does.
  */
-const rowAndNumber = (seat: Seat) => `${seat.row} ${seat.number}`
+const rowAndNumber = (place: SeatPlace) => `${place.row} ${place.number}`
 
 export function seatAriaLabel(seat: Seat, status: DisplayStatus, currency: CurrencyCode): string {
   return `Seat ${rowAndNumber(seat)}, ${seat.category}, ${formatMoney(seat.price, currency)}, ${STATUS_TEXT[status]}`
@@ -38,6 +39,11 @@ export function seatAriaLabel(seat: Seat, status: DisplayStatus, currency: Curre
  */
 export function editableSeatAriaLabel(seat: Seat, currency: CurrencyCode): string {
   return `Remove seat ${rowAndNumber(seat)}, ${seat.category}, +${formatMoney(seat.price, currency)}`
+}
+
+/** The gap of a removed seat in the layout editor, named like the seat it puts back. */
+export function restoreSeatAriaLabel(gap: SeatPlace): string {
+  return `Restore seat ${rowAndNumber(gap)}`
 }
 
 /** Up to 6 category palettes (CSS classes cat-0..cat-5), assigned in layout order. */

@@ -16,8 +16,15 @@ export function parseSeatLabel(label: string): { row: string; number: number } |
   return { row: m[1]!, number: Number(m[2]) }
 }
 
-/** A cell of the drawn grid: a seat, or a gap where the layout removed one (an aisle). */
-export type SeatCell = { kind: 'seat'; seat: Seat } | { kind: 'gap'; key: string }
+/** A place in the grid: its row letter and seat number. */
+export interface SeatPlace {
+  row: string
+  number: number
+}
+
+/** A cell of the drawn grid: a seat, or a gap where the layout removed one (an aisle); a
+ * gap's key is the removed seat's label. */
+export type SeatCell = { kind: 'seat'; seat: Seat } | ({ kind: 'gap'; key: string } & SeatPlace)
 
 export interface SeatRow {
   row: string
@@ -31,7 +38,7 @@ export function buildGrid(rows: number, seatsPerRow: number, seats: Seat[]): Sea
     row,
     cells: Array.from({ length: seatsPerRow }, (_, i): SeatCell => {
       const seat = byLabel.get(`${row}${i + 1}`)
-      return seat ? { kind: 'seat', seat } : { kind: 'gap', key: `${row}${i + 1}` }
+      return seat ? { kind: 'seat', seat } : { kind: 'gap', key: `${row}${i + 1}`, row, number: i + 1 }
     }),
   }))
 }

@@ -139,7 +139,7 @@ describe('SeatMap', () => {
     const user = userEvent.setup()
     const { emitted } = renderMap({ editable: true, selected: [] })
     await user.click(seat('A4'))
-    await user.click(screen.getByRole('button', { name: 'Restore seat B3' }))
+    await user.click(screen.getByRole('button', { name: 'Restore seat B 3' }))
     expect(emitted('toggle')).toEqual([['A4']])
     expect(emitted('restore')).toEqual([['B3']])
   })
