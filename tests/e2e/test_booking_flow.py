@@ -243,3 +243,35 @@ def test_seat_map_works_with_the_keyboard(new_context, api_sign_up, bookable_sho
     expect(page.get_by_test_id("countdown")).to_be_visible()
     page.keyboard.press(" ")
     expect(focused).to_have_attribute("data-status", "free")
+
+
+def test_confirming_a_hold_already_booked_in_another_tab(
+    new_context, api_sign_up, bookable_show
+) -> None:
+    context = new_context()
+    api_sign_up(context)
+    page = context.new_page()
+    show_id = bookable_show["show_id"]
+    page.goto(f"/shows/{show_id}")
+    expect(page.get_by_text("Live seat updates")).to_be_visible()
+    seat = page.locator('.seat-map [data-status="free"]').first.get_attribute("data-seat")
+    page.locator(f'[data-seat="{seat}"]').click()
+    expect(page.get_by_test_id("countdown")).to_be_visible()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Booking summary")).to_be_visible()
+
+    # The same confirm page in a second tab (it reads the hold from the server), booked there.
+    other = context.new_page()
+    other.goto(f"/shows/{show_id}/confirm")
+    other.get_by_role("button", name=re.compile("Confirm booking")).click()
+    expect(other.get_by_role("heading", name="You're all set!")).to_be_visible()
+
+    # The server answers 409 hold_expired to the first tab; its seats are booked, not lost.
+    page.get_by_role("button", name=re.compile("Confirm booking")).click()
+    expect(page.get_by_text(f"Seat {seat} is booked for you.")).to_be_visible()
+    said = "You have booked these seats already, in another window."
+    expect(page.locator(".empty").get_by_text(said)).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text=said)).to_be_visible()  # the notice
+    expect(page.get_by_text(re.compile("expired|pick your seats", re.IGNORECASE))).to_have_count(0)
+    page.locator(".empty").get_by_role("link", name="My bookings").click()
+    expect(page).to_have_url(re.compile(r"/bookings$"))
