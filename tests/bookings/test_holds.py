@@ -259,3 +259,94 @@ def test_holds_of_one_person_on_two_shows_at_once_are_counted_one_after_the_othe
     error = assert_error(reply, 409, "too_many_holds")
     assert error["details"]["show_ids"] == sorted([*earlier, fifth])
     assert seat_status(client, sixth)["A1"] == "free"
+
+
+def _behind_the_read(show_id: int, monkeypatch: pytest.MonkeyPatch, send: Any) -> Any:
+    """Has ``send`` (a request through another web process: its own app, its own batches)
+    run once the next seat order for ``show_id`` has read the claims, before it writes; it
+    runs to its end, or until it waits for a lock that order holds. Returns the reply."""
+    replies: list[Any] = []
+    other = threading.Thread(target=lambda: replies.append(send()))
+    real = seat_orders.claims_among
+
+    def read_then_the_other(connection: Any, show: int, *args: Any) -> Any:
+        claims = real(connection, show, *args)
+        if show == show_id and threading.current_thread() is not other and not other.ident:
+            other.start()
+            deadline = time.monotonic() + 10
+            while other.is_alive() and not _waits_for_a_lock() and time.monotonic() < deadline:
+                time.sleep(0.01)
+        return claims
+
+    monkeypatch.setattr(seat_orders, "claims_among", read_then_the_other)
+
+    def reply() -> Any:
+        other.join(timeout=30)
+        (answer,) = replies
+        return answer
+
+    return reply
+
+
+@pytest.mark.postgres_only
+def test_two_first_holds_of_one_person_at_once_leave_only_the_last(
+    app: Flask,
+    client: FlaskClient,
+    settings: Any,
+    second_app: Any,
+    show,
+    user: Account,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """PostgreSQL, for real: a person holding nothing on the show sends two holds at once
+    (two tabs, a double click) that reach two web processes. The second one's read misses
+    the first; it must still replace it, as if the two had come one after the other, and
+    not leave two holds that the seat map merges and the hold limit counts twice."""
+    elsewhere = second_app(settings).test_client()
+    other_reply = _behind_the_read(
+        show.id, monkeypatch, lambda: hold(elsewhere, user, show.id, ["A2"])
+    )
+    first = hold(client, user, show.id, ["A1"])
+    second = other_reply()
+    assert (first.status_code, second.status_code) == (201, 201)
+    # The other waited for the first to commit, then replaced it.
+    assert live_holds() == [(second.get_json()["hold_id"], user.user_id)]
+    statuses = seat_status(client, show.id)
+    assert (statuses["A1"], statuses["A2"]) == ("free", "held")
+    assert_error(book(client, user, hold_id=first.get_json()["hold_id"]), 409, "hold_expired")
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize("first_kind", ["hold", "book"])
+def test_a_booking_and_a_first_hold_of_one_person_at_once_stand_as_if_booked_first(
+    app: Flask,
+    client: FlaskClient,
+    settings: Any,
+    second_app: Any,
+    show,
+    user: Account,
+    monkeypatch: pytest.MonkeyPatch,
+    first_kind: str,
+):
+    """PostgreSQL, for real: a direct booking and the person's first hold on the show reach
+    two web processes at once, either one reading before the other commits. Neither sees
+    the other, and both stand: the outcome of the booking coming first (a later hold never
+    replaces a booking), with one hold, counted once."""
+    elsewhere = second_app(settings).test_client()
+
+    def send(kind: str, to: FlaskClient, seat: str) -> Any:
+        if kind == "hold":
+            return hold(to, user, show.id, [seat])
+        return book(to, user, show_id=show.id, seats=[seat])
+
+    other_kind = "book" if first_kind == "hold" else "hold"
+    other_reply = _behind_the_read(show.id, monkeypatch, lambda: send(other_kind, elsewhere, "A2"))
+    first = send(first_kind, client, "A1")
+    replies = {first_kind: first, other_kind: other_reply()}
+    assert [replies[kind].status_code for kind in ("hold", "book")] == [201, 201]
+    held, booked = (replies["hold"].get_json(), replies["book"].get_json()["booking"])
+    assert live_holds() == [(held["hold_id"], user.user_id)]
+    statuses = seat_status(client, show.id)
+    assert statuses[held["seats"][0]] == "held"
+    assert statuses[booked["seats"][0]] == "booked"
+    assert book(client, user, hold_id=held["hold_id"]).status_code == 201

@@ -172,7 +172,9 @@ HELD_ELSEWHERE = (
 _USERS = User.__table__.c
 # Holds of one person on two shows run in two transactions (one per show) that cannot see
 # each other's new hold: each takes the person's row first, so the second reads the first's
-# hold. NO KEY UPDATE: it does not stop the foreign keys of new holds and bookings.
+# hold. So do two holds of theirs on one show through two web processes: the lock comes
+# before the claims are read (``seat_orders._place``), so the second replaces the first.
+# NO KEY UPDATE: it does not stop the foreign keys of new holds and bookings.
 LOCK_PEOPLE = (
     select(_USERS.id)
     .where(_USERS.id.in_(bindparam("users", expanding=True)))
@@ -189,7 +191,9 @@ def over_hold_limit(
 
     Read in the hold's transaction after locking the people's rows until it ends (on
     SQLite the write transaction already keeps every other writer out), so that holds the
-    same person sends to two shows at the same moment are counted one after the other."""
+    same person sends to two shows at the same moment are counted one after the other.
+    Called before the claims are read, which the lock then also keeps in step (see
+    ``LOCK_PEOPLE``)."""
     held: dict[int, list[Any]] = {}
     params = {"users": sorted(people), "show_id": show_id, "now": now}
     if connection.dialect.name != "sqlite":

@@ -5,8 +5,11 @@ An order is one person asking for 1-10 seats of a show, to hold them for a few m
 (``hold_seats``) or to book them at once (``book_seats``). Each is all or nothing and is
 decided on its own, as if the orders of a batch had come one after the other:
 
-1. One read: the show, then every claim on the seats asked for and every held claim of the
-   people asking, with what the database says each claim is (booked, held, expired).
+1. One read: the show; for holds, the people asking (their rows locked on PostgreSQL) and
+   the other shows they hold; then every claim on the seats asked for and every held claim
+   of the people asking, with what the database says each claim is (booked, held,
+   expired). Holds of one person on one show through two web processes so run one after
+   the other: the second reads the first's claims and replaces them.
 2. Orders are decided in order of arrival. An order is refused with 409 when a seat is
    booked, held by someone else, or promised to an earlier order of the batch; with 422
    when a seat does not exist; a hold with 409 when its person already holds seats of five
@@ -138,8 +141,8 @@ class Kind:
     # Whether a person's later order replaces their earlier one of the same batch.
     replaces_own: bool
     # The refusal, by person, of those whose orders of this kind are over a limit, read in
-    # the batch's transaction before anything is decided. A factory: each refused order gets
-    # an exception of its own, raised in its own request's thread.
+    # the batch's transaction before its claims are read (see ``_place``). A factory: each
+    # refused order gets an exception of its own, raised in its own request's thread.
     limits: Callable[[Connection, int, set[int], datetime], dict[int, Callable[[], ApiError]]]
 
 
@@ -213,8 +216,11 @@ def _place(
     check_open(show, now)
     labels = {label for order in orders for label in order.labels}
     people = {order.user_id for order in orders}
-    claims = claims_among(connection, show_id, labels, people, now)
+    # Before the claims are read: a hold's limits lock its people's rows (PostgreSQL), so
+    # that a hold of theirs on this show committed by another web process a moment ago is
+    # read, and replaced, even when they held nothing here before it.
     refusals = kind.limits(connection, show_id, people, now)
+    claims = claims_among(connection, show_id, labels, people, now)
     outcomes, winners, replaced = _decide(kind, show, claims, orders, refusals)
     again: set[int] = set()
     if winners:
