@@ -333,6 +333,28 @@ def test_the_claim_rules_on_every_kind_of_claim(show, user: Account, other_user:
         assert {row.seat for row in rows if holds.is_reusable_by(row, caller, labels)} == reusable
 
 
+def _book_the_hold_behind_the_read(
+    monkeypatch: pytest.MonkeyPatch, show_id: int, booking_id: int
+) -> None:
+    """The next order's claims read is followed by another transaction that books the
+    person's held A1 into ``booking_id`` (its claim becomes a booked one) and commits."""
+    real = seat_orders.claims_among
+
+    def read_then_book_the_hold(connection: Any, *args: Any) -> Any:
+        claims = real(connection, *args)
+        with db.engine.begin() as other:
+            other.execute(
+                sa.text(
+                    "UPDATE seat_claims SET booking_id = :booking, hold_id = NULL,"
+                    " expires_at = NULL WHERE show_id = :show AND seat = 'A1'"
+                ),
+                {"booking": booking_id, "show": show_id},
+            )
+        return claims
+
+    monkeypatch.setattr(seat_orders, "claims_among", read_then_book_the_hold)
+
+
 @pytest.mark.postgres_only
 @pytest.mark.parametrize("kind", ["hold", "book"])
 def test_a_hold_booked_behind_the_read_keeps_its_seats(
@@ -345,21 +367,7 @@ def test_a_hold_booked_behind_the_read_keeps_its_seats(
     and sold to the next person."""
     first = book(client, user, show_id=show.id, seats=["B1"]).get_json()["booking"]
     assert hold(client, user, show.id, ["A1"]).status_code == 201
-    real = seat_orders.claims_among
-
-    def read_then_book_the_hold(connection: Any, *args: Any) -> Any:
-        claims = real(connection, *args)
-        with db.engine.begin() as other:
-            other.execute(
-                sa.text(
-                    "UPDATE seat_claims SET booking_id = :booking, hold_id = NULL,"
-                    " expires_at = NULL WHERE show_id = :show AND seat = 'A1'"
-                ),
-                {"booking": first["booking_id"], "show": show.id},
-            )
-        return claims
-
-    monkeypatch.setattr(seat_orders, "claims_among", read_then_book_the_hold)
+    _book_the_hold_behind_the_read(monkeypatch, show.id, first["booking_id"])
     body = {"show_id": show.id, "seats": ["A1"]}
     if kind == "hold":
         response = hold(client, user, show.id, ["A1"])
@@ -409,21 +417,7 @@ def test_a_hold_booked_behind_the_read_is_not_announced_free(
     which is nothing: A1 is booked, and open seat maps must not be told it is free."""
     first = book(client, user, show_id=show.id, seats=["B1"]).get_json()["booking"]
     assert hold(client, user, show.id, ["A1"]).status_code == 201
-    real = seat_orders.claims_among
-
-    def read_then_book_the_hold(connection: Any, *args: Any) -> Any:
-        claims = real(connection, *args)
-        with db.engine.begin() as other:
-            other.execute(
-                sa.text(
-                    "UPDATE seat_claims SET booking_id = :booking, hold_id = NULL,"
-                    " expires_at = NULL WHERE show_id = :show AND seat = 'A1'"
-                ),
-                {"booking": first["booking_id"], "show": show.id},
-            )
-        return claims
-
-    monkeypatch.setattr(seat_orders, "claims_among", read_then_book_the_hold)
+    _book_the_hold_behind_the_read(monkeypatch, show.id, first["booking_id"])
     collect = _seat_events(app, show.id)
     assert hold(client, user, show.id, ["A3"]).status_code == 201
     assert collect() == {"A3": "held"}
