@@ -18,6 +18,7 @@ BOOKING_CONFIRMED = "booking_confirmed"
 BOOKING_CANCELLED = "booking_cancelled"
 PASSWORD_RESET = "password_reset"
 PASSWORD_CHANGED = "password_changed"
+ACCOUNT_DELETED = "account_deleted"
 # How a password changed, named in the notice (the first part of its period).
 CHANGED_IN_ACCOUNT = "change"
 CHANGED_BY_RESET = "reset"
@@ -53,3 +54,10 @@ def password_changed(user_id: int, how: str) -> None:
 def booking_cancelled(booking_id: int, user: User) -> None:
     """Send a short cancellation notice once the cancellation commits (at most once)."""
     outbox.record_and_kick(BOOKING_CANCELLED, outbox.booking_period(booking_id), user)
+
+
+def account_deleted(user_id: int) -> None:
+    """Tell the person their account is closed, at the address it had (the one mail that
+    still goes there). Call it in the deleting transaction *before* the address is erased:
+    the outbox row reads the address from the account as it is recorded."""
+    outbox.record_new(ACCOUNT_DELETED, [(f"account:{user_id}", user_id)])

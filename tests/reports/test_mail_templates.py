@@ -42,6 +42,7 @@ PYTHON_STRINGS = {
     "Export ready: %(venue)s",
     "Set a new BoxOffice password",
     "Your BoxOffice password was changed",
+    "Your BoxOffice account was deleted",
     *"Mon Tue Wed Thu Fri Sat Sun".split(),
     *"Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(),
     *"January February March April June July August September October November".split(),
@@ -126,6 +127,7 @@ def test_every_kind_renders_and_escapes(app: Flask, language: str) -> None:
             "by_operator": True,
             "forgot_url": "u",
         },
+        "account_deleted": {"deleted_at": "Fri, 27 Nov 2026, 18:30", "cancelled": [booking]},
     }
     for kind, context in contexts.items():
         text, html = mail.render(kind, translator, {**common, **context})

@@ -123,6 +123,32 @@ def remember(response: Response, email: str, signed_in_ms: int) -> None:
     digest = account_digest(email)
     others = [entry for entry in payload["accounts"] if entry[0] != digest]
     payload["accounts"] = [[digest, signed_in_ms], *others][:MAX_ACCOUNTS]
+    _write(response, payload)
+
+
+def forget_here(response: Response, email: str) -> None:
+    """The account was deleted: this browser's cookie stops naming it (the other accounts
+    signed in to from it stay trusted)."""
+    payload = _read()
+    if payload is None:
+        return
+    digest = account_digest(email)
+    others = [entry for entry in payload["accounts"] if entry[0] != digest]
+    if len(others) == len(payload["accounts"]):
+        return
+    if not others:
+        response.delete_cookie(
+            COOKIE,
+            path=COOKIE_PATH,
+            secure=bool(current_app.config["JWT_COOKIE_SECURE"]),
+            httponly=True,
+            samesite="Strict",
+        )
+        return
+    _write(response, {**payload, "accounts": others})
+
+
+def _write(response: Response, payload: dict[str, Any]) -> None:
     response.set_cookie(
         COOKIE,
         _serializer().dumps(payload),

@@ -15,9 +15,11 @@ from ..celery_app import BROKER_UNREACHABLE
 from ..errors import ApiError
 from ..extensions import limiter
 from ..schemas import MessageSchema
-from . import devices, services, tasks
+from . import deletion, devices, services, tasks
 from .guards import caller, caller_id, login_required
 from .schemas import (
+    AccountDeletedSchema,
+    AccountDeleteSchema,
     LoginResultSchema,
     LoginSchema,
     PasswordChangeSchema,
@@ -72,7 +74,7 @@ def _from_unknown_device() -> bool:
 
 
 def _caller_key() -> str:
-    return f"password-change:{caller_id()}"
+    return f"current-password:{caller_id()}"
 
 
 def _register_limit() -> str:
@@ -121,11 +123,16 @@ _limit_per_known_device = _failed_sign_ins("login-device", _from_unknown_device,
 # Sign-ups per client address: each one costs a bcrypt hash, and "email_taken" answers
 # whether an address has an account. Mistakes the form shows (422) are not counted.
 _limit_sign_ups = limiter.limit(_register_limit, deduct_when=_not_a_form_mistake)
-# Guesses of the current password by someone who has a session but not the password: per
-# client address, and per account (the session may be used from many addresses).
+# Guesses of a reset link's token, per client address.
 _limit_password_guesses = limiter.limit(_login_limit, deduct_when=_refused_form)
-_limit_password_guesses_per_account = limiter.limit(
-    _login_limit, key_func=_caller_key, deduct_when=_refused_form
+# Guesses of the current password by someone who has a session but not the password: per
+# client address, and per account (the session may be used from many addresses). Changing
+# the password and deleting the account share them: two doors must not double the guesses.
+_limit_current_password = limiter.shared_limit(
+    _login_limit, scope="current-password", deduct_when=_refused_form
+)
+_limit_current_password_per_account = limiter.shared_limit(
+    _login_limit, scope="current-password-account", key_func=_caller_key, deduct_when=_refused_form
 )
 # Reset mails: per client address, and per address asked for (no inbox gets flooded).
 RESET_MAILS_LIMIT = "5 per hour"
@@ -189,8 +196,8 @@ def me() -> dict[str, Any]:
 
 @blp.route("/me/password", methods=["POST"])
 @login_required
-@_limit_password_guesses
-@_limit_password_guesses_per_account
+@_limit_current_password
+@_limit_current_password_per_account
 @blp.arguments(PasswordChangeSchema)
 @blp.response(200, LoginResultSchema)
 def change_password(data: dict[str, Any]) -> ResponseReturnValue:
@@ -200,6 +207,27 @@ def change_password(data: dict[str, Any]) -> ResponseReturnValue:
     services.change_password(user, data["current_password"], data["new_password"])
     # Read after this change ended every session: this browser's new one outlives it.
     return _signed_in(services.SignIn(user, session_generation(user.id), devices.now_ms()))
+
+
+@blp.route("/me/delete", methods=["POST"])
+@login_required
+@_limit_current_password
+@_limit_current_password_per_account
+@blp.arguments(AccountDeleteSchema)
+@blp.response(200, AccountDeletedSchema)
+def delete_me(data: dict[str, Any]) -> ResponseReturnValue:
+    """Delete your account, given your current password (422 at ``current_password`` when
+    wrong). Upcoming bookings are cancelled and their seats freed, held seats released;
+    past bookings stay in the cinema's figures without your name. Every session ends and
+    a notice goes to your address. 409 ``tickets_still_valid`` while you hold a ticket
+    that can no longer be cancelled (until its show is over), ``last_admin`` for the only
+    administrator."""
+    deleted = deletion.delete_account(caller(), data["current_password"])
+    body = {"message": "Your account is deleted.", "cancelled_bookings": deleted.cancelled}
+    response = jsonify(AccountDeletedSchema().dump(body))
+    unset_jwt_cookies(response)
+    devices.forget_here(response, deleted.email)
+    return response
 
 
 @blp.route("/password/forgot", methods=["POST"])

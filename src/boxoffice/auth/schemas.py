@@ -143,14 +143,23 @@ class LoginResultSchema(Schema):
     user = fields.Nested(UserSchema)
 
 
-def reachable_domain(email: str) -> None:
-    """Refuse what marshmallow's address check lets through but no mail could reach from
-    here, and mail to which would stay on the relay itself: ``localhost``, an address
-    literal (``x@[127.0.0.1]``) and a last label of digits. The web app asks for a dot."""
+def unreachable_domain(email: str) -> bool:
+    """Whether no mail could reach this address from here, or it would stay on the relay
+    itself: ``localhost``, an address literal (``x@[127.0.0.1]``), a last label of digits,
+    and ``.invalid`` (RFC 2606), where deleted accounts keep their rows."""
     domain = email.rpartition("@")[2]
     last = domain.rpartition(".")[2]
-    if domain.startswith("[") or "." not in domain or last.isdigit():
-        raise ValidationError("Use an address with a mail domain, like name@example.com.")
+    return domain.startswith("[") or "." not in domain or last.isdigit() or last == "invalid"
+
+
+NO_MAIL_DOMAIN = "Use an address with a mail domain, like name@example.com."
+
+
+def reachable_domain(email: str) -> None:
+    """Refuse what marshmallow's address check lets through but no mail could reach. The
+    web app asks for a dot."""
+    if unreachable_domain(email):
+        raise ValidationError(NO_MAIL_DOMAIN)
 
 
 class RegisterSchema(RequestSchema):
@@ -172,11 +181,25 @@ class RegisterSchema(RequestSchema):
             raise ValidationError("The password must not be only spaces.", "password")
 
 
+def _current_password_field() -> fields.String:
+    return fields.String(required=True, load_only=True, validate=validate.Length(max=PASSWORD_MAX))
+
+
 class PasswordChangeSchema(RequestSchema):
-    current_password = fields.String(
-        required=True, load_only=True, validate=validate.Length(max=PASSWORD_MAX)
-    )
+    current_password = _current_password_field()
     new_password = _new_password_field()
+
+
+class AccountDeleteSchema(RequestSchema):
+    current_password = _current_password_field()
+
+
+class AccountDeletedSchema(Schema):
+    message = fields.String()
+    cancelled_bookings = fields.List(
+        fields.String(),
+        metadata={"description": "Codes of the upcoming bookings cancelled, seats freed"},
+    )
 
 
 class PasswordForgotSchema(RequestSchema):

@@ -15,9 +15,10 @@ from ..extensions import bcrypt, db
 from ..languages import LANGUAGES
 from ..schemas import text_problem, utf8_length
 from . import devices, reset
-from .models import User
+from .models import User, is_deleted_address
 from .schemas import (
     NAME_MAX,
+    NO_MAIL_DOMAIN,
     PASSWORD_MIN,
     normalise_email,
     password_problem,
@@ -96,6 +97,8 @@ def register_user(
         email = normalise_email(email)
     except ValueError:
         raise _invalid("email", "Not a valid email address.") from None
+    if is_deleted_address(email):  # the sign-up form refuses it; the CLI comes here
+        raise _invalid("email", NO_MAIL_DOMAIN)
     name = clean_name(name)
     check_password_rules(email, password)
     if language not in LANGUAGES:
@@ -221,12 +224,18 @@ def set_password(user: User, password: str, how: str, field: str = "password") -
     devices.forget_devices(email)
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    """Set a new password, given the current one (a session alone is not enough)."""
+def check_current_password(user: User, current: str) -> None:
+    """422 at ``current_password`` unless it is the person's password: a session alone is
+    not enough to change the password or close the account."""
     if password_problem(current) is not None or not bcrypt.check_password_hash(
         user.password_hash, current
     ):
         raise _invalid("current_password", "This is not your current password.")
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Set a new password, given the current one (a session alone is not enough)."""
+    check_current_password(user, current)
     if current == new:
         raise _invalid("new_password", "Choose a password other than the current one.")
     set_password(user, new, notifications.CHANGED_IN_ACCOUNT, "new_password")
@@ -236,7 +245,7 @@ def request_password_reset(email: str) -> None:
     """Mail a reset link if an account has this address; nothing otherwise (the answer is
     the same either way, so it does not tell who has an account)."""
     user = find_user_by_email(email)
-    if user is None:
+    if user is None or user.is_deleted:
         return
     with write_transaction():
         notifications.password_reset(user)
@@ -257,6 +266,8 @@ def reset_password(token: str, password: str) -> User:
 def make_admin(email: str, name: str, password: str) -> tuple[User, bool]:
     """Create an admin, or promote an existing account. Returns (user, created)."""
     existing = find_user_by_email(email)
+    if existing is not None and existing.is_deleted:
+        raise _invalid("email", NO_MAIL_DOMAIN)  # a deleted account stays closed
     if existing is not None:
         check_password_rules(email, password)
         with write_transaction():

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import mail
+from .. import mail, notifications
+from ..auth.models import deleted_address
 from . import outbox
+from .models import MailLog
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +20,14 @@ log = logging.getLogger(__name__)
 class Outcome:
     status: str
     retry_in: float | None = None
+
+
+def _forgotten_address(row: MailLog) -> str | None:
+    """What the log keeps instead of the address once this mail is done with it: the
+    notice to a deleted account's address is the last use of that address."""
+    if row.kind == notifications.ACCOUNT_DELETED and row.user_id is not None:
+        return deleted_address(row.user_id)
+    return None
 
 
 def attempt(log_id: int) -> Outcome:
@@ -29,7 +39,7 @@ def attempt(log_id: int) -> Outcome:
     try:
         message = build(row)
     except SubjectGone as gone:
-        outbox.finish(row, outbox.SKIPPED, error=str(gone))
+        outbox.finish(row, outbox.SKIPPED, error=str(gone), recipient=_forgotten_address(row))
         return Outcome(outbox.SKIPPED)
     except SQLAlchemyError:
         raise  # the database may come back: the lease runs out and the sweep tries again
@@ -56,5 +66,5 @@ def attempt(log_id: int) -> Outcome:
         log.error("mail %s refused permanently: %s", row.id, error)
         outbox.finish(row, outbox.FAILED, error=str(error))
         return Outcome(outbox.FAILED)
-    outbox.finish(row, outbox.SENT, message_id=message_id)
+    outbox.finish(row, outbox.SENT, message_id=message_id, recipient=_forgotten_address(row))
     return Outcome(outbox.SENT)

@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import select
 
 from .. import mail, notifications
-from ..auth import reset
-from ..auth.models import User
+from ..auth import deletion, reset
+from ..auth.models import User, is_deleted_address
 from ..bookings.cancellation import CONFIRMED
 from ..bookings.models import Booking
 from ..bookings.tickets import booking_calendar, ticket_qr_png
@@ -50,6 +51,10 @@ class Draft:
         user = db.session.get(User, row.user_id) if row.user_id is not None else None
         if user is None:
             raise SubjectGone("the user no longer exists")
+        # A deleted account gets one mail, saying so; any other recorded meanwhile (a
+        # booking that raced the deletion, an export it had asked for) is not sent.
+        if user.is_deleted and row.kind != notifications.ACCOUNT_DELETED:
+            raise SubjectGone("the account was deleted")
         if optional is not None and not unsubscribe.wants(user, optional):
             raise SubjectGone(f"the user turned {optional} mails off")
         self.row = row
@@ -57,8 +62,10 @@ class Draft:
         self.settings = _settings()
         self.t = mail.Translator(user.language)
         self.attachments: list[mail.Attachment] = []
+        # A deleted account's name is erased: its notice greets nobody by name.
+        self.name = "" if user.is_deleted else user.name
         self.context: dict[str, Any] = {
-            "user_name": user.name,
+            "user_name": self.name,
             "public_url": self.settings.public_url,
             "unsubscribe_url": unsubscribe.url_for(user, optional) if optional else None,
             "unsubscribe_kind": optional,
@@ -74,7 +81,7 @@ class Draft:
         context = {**self.context, **context, "subject": subject}
         text, html = mail.render(template, self.t, context)
         message = mail.compose(
-            to=(self.user.name, self.row.recipient),
+            to=(self.name, self.row.recipient),
             subject=subject,
             text=text,
             html=html,
@@ -243,7 +250,27 @@ def password_changed(row: MailLog) -> EmailMessage:
     )
 
 
+def account_deleted(row: MailLog) -> EmailMessage:
+    """The last mail to a deleted account's address; it lists the bookings that closing it
+    cancelled (the account's row and bookings stay, without the person's data)."""
+    if is_deleted_address(row.recipient):
+        raise SubjectGone("the address was erased")  # sent already, and forgotten
+    draft = Draft(row)
+    cancelled = db.session.scalars(
+        select(Booking)
+        .where(Booking.user_id == draft.user.id, Booking.cancel_reason == deletion.CANCEL_REASON)
+        .order_by(Booking.show_starts_at, Booking.id)
+    ).all()
+    return draft.finish(
+        "account_deleted",
+        draft.t("Your BoxOffice account was deleted"),
+        deleted_at=draft.t.when(row.created_at, draft.settings.tz),  # recorded with it
+        cancelled=cancelled,
+    )
+
+
 BUILDERS: dict[str, Callable[[MailLog], EmailMessage]] = {
+    notifications.ACCOUNT_DELETED: account_deleted,
     notifications.BOOKING_CONFIRMED: booking_confirmed,
     notifications.BOOKING_CANCELLED: booking_cancelled,
     notifications.PASSWORD_RESET: password_reset,

@@ -215,8 +215,18 @@ def claim(log_id: int) -> MailLog | None:
     return db.session.get(MailLog, log_id) if taken else None
 
 
-def finish(row: MailLog, status: str, *, message_id: str | None = None, error: str = "") -> None:
+def finish(
+    row: MailLog,
+    status: str,
+    *,
+    message_id: str | None = None,
+    error: str = "",
+    recipient: str | None = None,
+) -> None:
+    """Record how the delivery ended; ``recipient`` replaces the address kept in the log."""
     values: dict[str, Any] = {"status": status, "next_attempt_at": None}
+    if recipient is not None:
+        values["recipient"] = recipient
     if status == SENT:
         values.update(sent_at=utcnow(), message_id=message_id, error=None)
     else:
