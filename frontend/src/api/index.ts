@@ -67,6 +67,9 @@ export const api = {
   // Ends every other session; this browser's cookie is replaced by the answer.
   changePassword: (data: { current_password: string; new_password: string }) =>
     post<{ access_token: string; user: User }>('/api/me/password', data),
+  // Cancels the upcoming bookings, ends every session and clears this browser's cookie.
+  deleteAccount: (current_password: string) =>
+    post<{ message: string; cancelled_bookings: string[] }>('/api/me/delete', { current_password }),
   // The same answer whether or not an account has the address.
   forgotPassword: (email: string) => post<{ message: string }>('/api/password/forgot', { email }),
   resetPassword: (token: string, password: string) =>

@@ -128,18 +128,30 @@ def _bookings_to_cancel(session: Session, me: User, now: datetime, lock: bool) -
     bookings = list(session.scalars(query))
     kept = [booking for booking in bookings if not can_cancel(booking, now)]
     if kept:
-        tz = current_app.config["BOXOFFICE"].tz
-        last = max(kept, key=lambda booking: booking.show_ends_at)
-        raise Conflict(
-            "tickets_still_valid",
-            f"Your ticket {last.code} for {last.show_title} can no longer be cancelled."
-            " You can delete your account once the show is over.",
-            {
-                "bookings": [booking.code for booking in kept],
-                "until": last.show_ends_at.astimezone(tz).isoformat(),
-            },
-        )
+        raise _tickets_still_valid(kept)
     return bookings
+
+
+def _tickets_still_valid(kept: list[Booking]) -> Conflict:
+    tz = current_app.config["BOXOFFICE"].tz
+    last = max(kept, key=lambda booking: booking.show_ends_at)
+    over = last.show_ends_at.astimezone(tz)
+    # Details are objects, not text: clients read text details of a 409 as field messages.
+    tickets = [
+        {
+            "booking_id": booking.id,
+            "code": booking.code,
+            "title": booking.show_title,
+            "ends_at": booking.show_ends_at.astimezone(tz).isoformat(),
+        }
+        for booking in kept
+    ]
+    return Conflict(
+        "tickets_still_valid",
+        f"Your ticket {last.code} for {last.show_title} can no longer be cancelled. You can"
+        f" delete your account once the show is over, after {over:%H:%M} on {over:%d %b %Y}.",
+        {"tickets": tickets},
+    )
 
 
 def _is_last_admin(session: Session, user_id: int, lock: bool) -> bool:
