@@ -228,6 +228,25 @@ def test_openapi_document_is_valid_openapi_and_money_is_a_decimal_string(client:
     assert [show["price"] for show in shows] == ["250.00"]
 
 
+def test_the_openapi_document_says_which_operations_need_a_token(client: FlaskClient):
+    """The API docs' "Authorize" sends the bearer token only where the document asks for
+    one: every operation that answers 401 without a token must say so, and no other."""
+    spec = client.get("/api/openapi.json").get_json()
+    operations = [
+        (method, path, operation.get("security", []))
+        for path, methods in spec["paths"].items()
+        for method, operation in methods.items()
+    ]
+    for method, path, security in operations:
+        response = client.open(path, method=method.upper())
+        needs_token = bool(security) and {} not in security
+        assert (response.status_code == 401) == needs_token, (method, path, response.status_code)
+        if needs_token:
+            assert security == [{"bearer": []}], (method, path)
+    optional = [path for _m, path, security in operations if {} in security]
+    assert optional == ["/api/show/seats"]  # anyone; a token marks the caller's own seats
+
+
 def test_docs_are_served_without_a_cdn(client: FlaskClient):
     page = client.get("/api/docs")
     assert page.status_code == 200

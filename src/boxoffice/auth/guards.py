@@ -14,6 +14,7 @@ from typing import Any, TypeVar, cast
 
 from flask import request
 from flask_jwt_extended import get_jwt_identity, verify_jwt_in_request
+from flask_smorest import Blueprint
 from sqlalchemy import bindparam, select
 
 from ..errors import ApiError
@@ -25,6 +26,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # Built once: ``Session.get`` rebuilds its query on every call.
 USER_BY_ID = select(User).where(User.id == bindparam("user_id"))
+# Every guarded view says so in the OpenAPI description, so that the API docs' "Authorize"
+# sends the bearer token with it (and a client generator knows the call needs one).
+BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
+_needs_bearer = Blueprint.doc(security=BEARER)
 # Where ``caller()`` keeps the row for the rest of the request (``g`` may outlive a request).
 _CALLER_KEY = "boxoffice.caller"
 
@@ -59,7 +64,7 @@ def login_required(view: F) -> F:
         verify_jwt_in_request()
         return view(*args, **kwargs)
 
-    return cast(F, wrapper)
+    return cast(F, _needs_bearer(wrapper))
 
 
 def admin_required(view: F) -> F:
@@ -70,4 +75,4 @@ def admin_required(view: F) -> F:
             raise ApiError(403, "admin_only", "Only administrators can do that.")
         return view(*args, **kwargs)
 
-    return cast(F, wrapper)
+    return cast(F, _needs_bearer(wrapper))

@@ -10,7 +10,7 @@ from flask_jwt_extended import get_jwt_identity, verify_jwt_in_request
 from flask_jwt_extended.exceptions import JWTExtendedException
 from jwt import PyJWTError
 
-from ..auth.guards import admin_required, caller_id, login_required
+from ..auth.guards import BEARER, admin_required, caller_id, login_required
 from ..blueprint import Blueprint
 from ..extensions import db, limiter
 from ..redis_client import get_redis
@@ -75,6 +75,7 @@ def _optional_caller_id() -> int | None:
 @blp.route("/show/seats", methods=["GET"])
 @blp.arguments(ShowIdQuerySchema, location="query")
 @blp.response(200, SeatMapSchema)
+@blp.doc(security=[{}, *BEARER])  # anyone; a bearer token marks the caller's own seats
 def seats(query: dict[str, Any]) -> ResponseReturnValue:
     """Every seat of the show with status (free/held/booked), price and category.
 
