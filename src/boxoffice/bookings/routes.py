@@ -92,7 +92,9 @@ def seats(query: dict[str, Any]) -> ResponseReturnValue:
 @blp.arguments(SuggestQuerySchema, location="query")
 @blp.response(200, SuggestionSchema)
 def suggest_seats(query: dict[str, Any]) -> dict[str, Any]:
-    """The best ``count`` adjacent free seats; 409 ``no_adjacent_seats`` when impossible."""
+    """The best adjacent free seats.
+
+    The best ``count`` seats side by side; 409 ``no_adjacent_seats`` when there are none."""
     labels = best_seats(query["show_id"], query["count"])
     return {"seats": labels}
 
@@ -101,7 +103,9 @@ def suggest_seats(query: dict[str, Any]) -> dict[str, Any]:
 @blp.arguments(ShowIdQuerySchema, location="query")
 @blp.response(200, description="text/event-stream of seat changes")
 def seat_events(query: dict[str, Any]) -> ResponseReturnValue:
-    """Server-Sent Events: ``data: {"seats": [{"seat", "status"}]}`` on every change."""
+    """Live seat changes, as Server-Sent Events.
+
+    ``data: {"seats": [{"seat", "status"}]}`` on every change."""
     show_id = query["show_id"]
     seatmap.show_layout(show_id)  # 404 for an unknown show
     client = get_redis()
@@ -152,9 +156,10 @@ def release(data: dict[str, Any]) -> dict[str, Any]:
 @blp.arguments(BookRequestSchema)
 @blp.response(201, BookingEnvelopeSchema)
 def book(data: dict[str, Any]) -> dict[str, Any]:
-    """Book your hold (``hold_id``) or seats directly (``show_id`` + ``seats``).
+    """Book your hold, or seats directly.
 
-    The total is computed here from the seat prices; prices sent by the client are ignored.
+    Your hold by ``hold_id``, or seats directly by ``show_id`` + ``seats``. The total is
+    computed here from the seat prices; prices sent by the client are ignored.
     """
     return {"booking": services.book(caller_id(), data)}
 
@@ -164,7 +169,9 @@ def book(data: dict[str, Any]) -> dict[str, Any]:
 @blp.arguments(BookingQuerySchema, location="query")
 @blp.response(200, BookingGetSchema)
 def get_booking(query: dict[str, Any]) -> dict[str, Any]:
-    """One of your bookings by ``booking_id``, else your bookings newest first (paged)."""
+    """One of your bookings, or your bookings newest first.
+
+    One by ``booking_id``; without it, a page of your bookings, newest first."""
     if "booking_id" in query:
         booking = services.get_booking(caller_id(), query["booking_id"])
         return {"booking": services.booking_view(booking)}
@@ -227,8 +234,9 @@ def verify(query: dict[str, Any]) -> dict[str, Any]:
 @blp.arguments(AdmitSchema)
 @blp.response(200, VerifySchema)
 def admit(body: dict[str, Any]) -> dict[str, Any]:
-    """Door (admins): let the holder of a valid ticket in; a ticket admits once
-    (``already_admitted`` after that)."""
+    """Door (admins): let the holder of a valid ticket in.
+
+    A ticket admits once (``already_admitted`` after that)."""
     return tickets.admit_ref(body["ref"])
 
 

@@ -56,7 +56,9 @@ def meta() -> dict[str, Any]:
 @blp.arguments(VenueQuerySchema, location="query")
 @blp.response(200, VenueGetSchema)
 def get_venue(query: dict[str, Any]) -> dict[str, Any]:
-    """One venue by ``venue_id``, else the list of venues."""
+    """One venue, or the list of venues.
+
+    One venue by ``venue_id``; without it, every venue."""
     if "venue_id" in query:
         return {"venue": services.get_venue(query["venue_id"])}
     return {"venues": services.list_venues()}
@@ -86,7 +88,9 @@ def update_venue(data: dict[str, Any]) -> dict[str, Any]:
 @blp.arguments(VenueDeleteSchema)
 @blp.response(200, DeletedSchema)
 def delete_venue(data: dict[str, Any]) -> dict[str, Any]:
-    """Delete a venue and its shows; 409 while upcoming shows have bookings unless ``force``."""
+    """Delete a venue and its shows (admins).
+
+    409 while upcoming shows have bookings, unless ``force``."""
     cancelled = services.delete_venue(data["venue_id"], data["force"])
     return {"message": "Venue deleted.", "cancelled_bookings": cancelled}
 
@@ -95,8 +99,11 @@ def delete_venue(data: dict[str, Any]) -> dict[str, Any]:
 @blp.arguments(ShowQuerySchema, location="query")
 @blp.response(200, ShowGetSchema)
 def get_show(query: dict[str, Any]) -> dict[str, Any]:
-    """One show by ``show_id``, else a page of every show (optionally of one venue), past
-    ones too, in order of start time; ``next`` is the ``after`` of the following page."""
+    """One show, or a page of every show.
+
+    One show by ``show_id``; without it every show (optionally of one venue), past ones
+    too, in order of start time, a page at a time: ``next`` is the ``after`` of the
+    following page."""
     if "show_id" in query:
         return {"show": services.get_show(query["show_id"])}
     return services.list_shows(query.get("venue_id"), query["limit"], query.get("after"))
@@ -126,6 +133,8 @@ def update_show(data: dict[str, Any]) -> dict[str, Any]:
 @blp.arguments(ShowDeleteSchema)
 @blp.response(200, DeletedSchema)
 def delete_show(data: dict[str, Any]) -> dict[str, Any]:
-    """Delete a show; 409 while it has active bookings unless ``force`` (which cancels them)."""
+    """Delete a show (admins).
+
+    409 while it has active bookings, unless ``force`` (which cancels them)."""
     cancelled = services.delete_show(data["show_id"], data["force"])
     return {"message": "Show deleted.", "cancelled_bookings": cancelled}

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, pre_load, validate
+from marshmallow import Schema, ValidationError, fields, pre_dump, pre_load, validate
 
 from ..db_types import utcnow
 from ..languages import LANGUAGES
@@ -25,7 +25,7 @@ from ..schemas import (
     query_id_field,
     validator,
 )
-from . import paging
+from . import paging, services
 from .layout import capacity_of, cheapest_surcharge
 
 TAG = validate.Regexp(
@@ -98,6 +98,40 @@ class VenueSchema(Schema):
         return capacity_of(venue.rows, venue.seats_per_row, venue.layout)
 
 
+class _VenueWithLock:
+    """A venue and the refusal a change of its seating would get now (one read for both)."""
+
+    def __init__(self, venue: Any) -> None:
+        self._venue = venue
+        lock = services.seating_lock(venue)
+        self.seating_locked = lock is not None
+        self.seating_locked_reason = lock.message if lock is not None else None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._venue, name)
+
+
+class VenueDetailSchema(VenueSchema):
+    """One venue, as the editor loads it: also whether its seating may change now."""
+
+    seating_locked = fields.Boolean(
+        dump_only=True,
+        metadata={
+            "description": "True while upcoming shows have bookings: an update that changes "
+            "`rows`, `seats_per_row` or `layout` is then refused with 409 `venue_has_bookings`"
+        },
+    )
+    seating_locked_reason = fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "Why the seating is locked, to show to the admin; else null"},
+    )
+
+    @pre_dump
+    def _with_lock(self, venue: Any, **_kwargs: Any) -> Any:
+        return _VenueWithLock(venue)
+
+
 class VenueBriefSchema(Schema):
     venue_id = fields.Integer(attribute="id")
     name = fields.String()
@@ -142,7 +176,7 @@ class VenueQuerySchema(Schema):
 
 
 class VenueEnvelopeSchema(Schema):
-    venue = fields.Nested(VenueSchema)
+    venue = fields.Nested(VenueDetailSchema)
 
 
 class VenueListSchema(Schema):
@@ -150,9 +184,9 @@ class VenueListSchema(Schema):
 
 
 class VenueGetSchema(Schema):
-    """``venue`` when a venue_id was given, else ``venues``."""
+    """``venue`` when a venue_id was given, else ``venues`` (without ``seating_locked``)."""
 
-    venue = fields.Nested(VenueSchema)
+    venue = fields.Nested(VenueDetailSchema)
     venues = fields.List(fields.Nested(VenueSchema))
 
 
@@ -245,7 +279,7 @@ class PageQuerySchema(Schema):
     limit = QueryInteger(load_default=100, validate=validate.Range(min=1, max=200))
     after = PageCursor(
         metadata={
-            "description": "The `next` of the previous page: the page after it",
+            "description": "Omit for the first page; for the page after one, that page's `next`",
             "maxLength": paging.MAX_LENGTH,
         },
     )

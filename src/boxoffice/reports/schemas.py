@@ -57,7 +57,9 @@ class MailQuerySchema(Schema):
     )
     limit = QueryInteger(load_default=50, validate=validate.Range(min=1, max=200))
     before = query_id_field(
-        metadata={"description": "The next_before of the previous page, for the page after it"}
+        metadata={
+            "description": "Omit for the first page; for the page after one, its `next_before`"
+        }
     )
 
 
