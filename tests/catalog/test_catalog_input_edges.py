@@ -81,6 +81,35 @@ def test_seating_change_refused_for_upcoming_bookings_whatever_past_shows_hold(
     assert _show(upcoming.id).capacity == 8
 
 
+def test_a_venue_says_up_front_whether_its_seating_can_change(
+    client: FlaskClient, admin: Account, user: Account, book
+):
+    """The editor disables the seating while the update would refuse it, by the same rule."""
+    venue = make_venue(rows=2, seats_per_row=4)
+    book(_past_show(venue), user.user_id, ["A1"])
+    upcoming = make_show(venue, starts_in=timedelta(days=2))
+
+    def read() -> dict:
+        return client.get("/api/venue/get", query_string={"venue_id": venue.id}).get_json()["venue"]
+
+    # Bookings of a past show, and an upcoming show without any, lock nothing.
+    assert read()["seating_locked"] is False and read()["seating_locked_reason"] is None
+    book(upcoming, user.user_id, ["B4"])
+    reason = "The seating cannot change while upcoming shows have bookings."
+    assert read()["seating_locked"] is True and read()["seating_locked_reason"] == reason
+    refused = client.post(
+        "/api/venue/update", json={"venue_id": venue.id, "rows": 1}, headers=admin.headers
+    )
+    assert assert_error(refused, 409, "venue_has_bookings")["message"] == reason
+    renamed = client.post(
+        "/api/venue/update", json={"venue_id": venue.id, "name": "Hall 2"}, headers=admin.headers
+    )
+    assert renamed.status_code == 200 and renamed.get_json()["venue"]["seating_locked"] is True
+    # The list leaves it out: it would read the bookings of every venue's shows.
+    listed = client.get("/api/venue/get").get_json()["venues"]
+    assert "seating_locked" not in listed[0]
+
+
 def test_capacity_below_the_booked_count_is_a_conflict_not_a_crash(
     client: FlaskClient, admin: Account
 ):

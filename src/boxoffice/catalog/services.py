@@ -87,6 +87,27 @@ def _booked(shows: list[Show]) -> list[Show]:
     return [show for show in shows if count_active_bookings(show) > 0]
 
 
+def _seating_conflict(upcoming: list[Show]) -> Conflict | None:
+    """Why the seating cannot change, or None: shows not yet over keep the seats they sold."""
+    booked = _booked(upcoming)
+    if not booked:
+        return None
+    return Conflict(
+        "venue_has_bookings",
+        "The seating cannot change while upcoming shows have bookings.",
+        {"show_ids": [s.id for s in booked]},
+    )
+
+
+def seating_lock(venue: Venue) -> Conflict | None:
+    """The refusal a change of the venue's seating would get now, or None.
+
+    Read without locks, for the venue editor to say so before anything is typed; the
+    update itself decides again under its locks (``_change_seating``).
+    """
+    return _seating_conflict(_upcoming_shows(venue))
+
+
 def _is_free_seats_violation(error: IntegrityError) -> bool:
     return "free_seats" in str(error.orig)
 
@@ -119,13 +140,9 @@ def _change_seating(venue: Venue, data: dict[str, Any]) -> None:
     if (rows, per_row, layout) == (venue.rows, venue.seats_per_row, venue.layout):
         return
     upcoming = _upcoming_shows(venue, lock=True)
-    booked = _booked(upcoming)
-    if booked:
-        raise Conflict(
-            "venue_has_bookings",
-            "The seating cannot change while upcoming shows have bookings.",
-            {"show_ids": [s.id for s in booked]},
-        )
+    conflict = _seating_conflict(upcoming)
+    if conflict is not None:
+        raise conflict
     venue.rows, venue.seats_per_row, venue.layout = rows, per_row, layout
     capacity = capacity_of(rows, per_row, layout)
     now = utcnow()
