@@ -82,6 +82,13 @@ describe('ShowView', () => {
     expect(suggest).toHaveFocus()
   })
 
+  it('gives keyboard instructions only once a keyboard is used (jsdom, like a phone, has no mouse)', async () => {
+    await mountShow(seatMap())
+    expect(screen.queryByText(/Use Tab to reach the map/)).toBeNull()
+    await userEvent.tab()
+    expect(screen.getByText('Use Tab to reach the map, arrow keys to move, Enter or Space to pick.')).toBeInTheDocument()
+  })
+
   it('has no "booked by you" without a booking of yours', async () => {
     await mountShow(seatMap({ A3: { status: 'booked' } }))
     expect(screen.queryByTestId('booked-by-you')).toBeNull()
