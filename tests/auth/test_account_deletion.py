@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import threading
 from datetime import timedelta
 from typing import Any
 
@@ -18,14 +19,14 @@ from sqlalchemy import func, select
 from support import PASSWORD, Account, assert_error, register_and_login
 
 from boxoffice import notifications
-from boxoffice.auth import reset
+from boxoffice.auth import deletion, reset
 from boxoffice.auth.models import DELETED_NAME, User, deleted_address
 from boxoffice.bookings import events
 from boxoffice.bookings import services as booking_services
 from boxoffice.bookings.models import Booking, Hold, SeatClaim
 from boxoffice.catalog.models import Show
 from boxoffice.db_types import utcnow
-from boxoffice.extensions import db
+from boxoffice.extensions import bcrypt, db
 from boxoffice.redis_client import get_redis
 from boxoffice.reports import export, monthly, outbox, reminders
 from boxoffice.reports.models import MailLog
@@ -334,3 +335,36 @@ def test_the_endpoint_is_documented(client: FlaskClient):
     assert body["$ref"].endswith("/AccountDelete")
     assert "current_password" in spec["components"]["schemas"]["AccountDelete"]["required"]
     assert "cancelled_bookings" in spec["components"]["schemas"]["AccountDeleted"]["properties"]
+
+
+def test_two_administrators_deleting_at_once_leave_one(
+    app: Flask, client: FlaskClient, admin: Account, monkeypatch
+):
+    """The second administrator's deletion commits while the first one's is past its
+    first check: the first is refused in its own transaction, and one administrator stays."""
+    other = register_and_login(client, "second-admin@example.com", admin=True)
+    real_hash = bcrypt.generate_password_hash
+    armed = [True]
+
+    def delete_other_meanwhile(password: str) -> bytes:
+        if armed:
+            armed.clear()
+
+            def run() -> None:
+                with app.app_context():
+                    deletion.delete_account(db.session.get(User, other.user_id), PASSWORD)
+                    db.session.remove()
+
+            thread = threading.Thread(target=run)
+            thread.start()
+            thread.join()
+        return bytes(real_hash(password))
+
+    monkeypatch.setattr(bcrypt, "generate_password_hash", delete_other_meanwhile)
+
+    assert_error(_delete(client, admin), 409, "last_admin")
+
+    assert not armed  # the other deletion did run in between
+    assert _fresh(User, other.user_id).email == deleted_address(other.user_id)
+    me = _fresh(User, admin.user_id)
+    assert me.is_admin and me.email == admin.email

@@ -60,7 +60,8 @@ def delete_account(user: User, current_password: str) -> Deleted:
     _bookings_to_cancel(db.session(), user, utcnow(), lock=False)
     # Ended first as well as after: a seat change trusts its token without reading the
     # person's row, so a hold or booking sent from another device at this moment could
-    # otherwise land on the account just after its bookings were swept.
+    # otherwise land on the account just after its bookings were swept. (A refusal that
+    # only the transaction finds, after a change made meanwhile, leaves them signed out.)
     end_all_sessions(user_id)
     # Hashed before the write lock: bcrypt is slow on purpose. Nobody ever learns it.
     unusable = bcrypt.generate_password_hash(secrets.token_urlsafe(32)).decode()
