@@ -247,6 +247,16 @@ def test_the_openapi_document_says_which_operations_need_a_token(client: FlaskCl
     assert optional == ["/api/show/seats"]  # anyone; a token marks the caller's own seats
 
 
+def test_every_operation_has_a_one_line_plain_summary(client: FlaskClient):
+    """Docs and generated clients show the summary as plain text, on one line; details
+    (with ``code`` markup, which the docs render) belong in the description."""
+    spec = client.get("/api/openapi.json").get_json()
+    for path, methods in spec["paths"].items():
+        for method, operation in methods.items():
+            summary = operation.get("summary", "")
+            assert summary and "\n" not in summary and "``" not in summary, (method, path)
+
+
 def test_docs_are_served_without_a_cdn(client: FlaskClient):
     page = client.get("/api/docs")
     assert page.status_code == 200

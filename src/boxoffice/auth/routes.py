@@ -201,8 +201,10 @@ def me() -> dict[str, Any]:
 @blp.arguments(PasswordChangeSchema)
 @blp.response(200, LoginResultSchema)
 def change_password(data: dict[str, Any]) -> ResponseReturnValue:
-    """Change the password, given the current one. Every session so far ends, on every
-    device; this browser gets a new one (token in the body and the cookie)."""
+    """Change the password, given the current one.
+
+    Every session so far ends, on every device; this browser gets a new one (token in the
+    body and the cookie)."""
     user = caller()
     services.change_password(user, data["current_password"], data["new_password"])
     # Read after this change ended every session: this browser's new one outlives it.
@@ -216,12 +218,13 @@ def change_password(data: dict[str, Any]) -> ResponseReturnValue:
 @blp.arguments(AccountDeleteSchema)
 @blp.response(200, AccountDeletedSchema)
 def delete_me(data: dict[str, Any]) -> ResponseReturnValue:
-    """Delete your account, given your current password (422 at ``current_password`` when
-    wrong). Upcoming bookings are cancelled and their seats freed, held seats released;
-    past bookings stay in the cinema's figures without your name. Every session ends and
-    a notice goes to your address. 409 ``tickets_still_valid`` while you hold a ticket
-    that can no longer be cancelled (until its show is over), ``last_admin`` for the only
-    administrator."""
+    """Delete your account, given your current password.
+
+    422 at ``current_password`` when it is wrong. Upcoming bookings are cancelled and
+    their seats freed, held seats released; past bookings stay in the cinema's figures
+    without your name. Every session ends and a notice goes to your address. 409
+    ``tickets_still_valid`` while you hold a ticket that can no longer be cancelled (until
+    its show is over), ``last_admin`` for the only administrator."""
     deleted = deletion.delete_account(caller(), data["current_password"])
     body = {"message": "Your account is deleted.", "cancelled_bookings": deleted.cancelled}
     response = jsonify(AccountDeletedSchema().dump(body))
@@ -236,8 +239,10 @@ def delete_me(data: dict[str, Any]) -> ResponseReturnValue:
 @blp.arguments(PasswordForgotSchema)
 @blp.response(202, MessageSchema)
 def forgot_password(data: dict[str, Any]) -> dict[str, Any]:
-    """Mail a link to set a new password. The answer is the same, and as quick, whether or
-    not an account has this address (the worker looks it up)."""
+    """Mail a link to set a new password.
+
+    The answer is the same, and as quick, whether or not an account has this address (the
+    worker looks it up)."""
     try:
         tasks.send_password_reset.delay(data["email"])
     except BROKER_UNREACHABLE:
@@ -254,8 +259,10 @@ def forgot_password(data: dict[str, Any]) -> dict[str, Any]:
 @blp.arguments(PasswordResetSchema)
 @blp.response(200, MessageSchema)
 def reset_password(data: dict[str, Any]) -> dict[str, Any]:
-    """Set a new password with the link's token (valid for an hour, once). Every session of
-    the account ends; sign in with the new password."""
+    """Set a new password with the link's token.
+
+    The token is valid for an hour, once. Every session of the account ends; sign in with
+    the new password."""
     services.reset_password(data["token"], data["password"])
     return {"message": "Your password is set. Please sign in with it."}
 

@@ -224,8 +224,9 @@ def ics(query: dict[str, Any]) -> ResponseReturnValue:
 @blp.arguments(VerifyQuerySchema, location="query")
 @blp.response(200, VerifySchema)
 def verify(query: dict[str, Any]) -> dict[str, Any]:
-    """Door check (admins): is the scanned reference a ticket that may still be used, and
-    for what? Changes nothing."""
+    """Door check (admins): may this ticket still be used, and for what?
+
+    Reads the scanned reference and changes nothing."""
     return tickets.verify_ref(query["ref"])
 
 
