@@ -77,17 +77,26 @@ export const routes: RouteRecordRaw[] = [
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue'), meta: { title: 'Not found' } },
 ]
 
+export const SESSION_ENDED = 'Your session has ended; please sign in again.'
+export const ADMINS_ONLY = 'That page is for administrators.'
+
 export async function guard(to: RouteLocationNormalized) {
   const auth = useAuthStore()
   await auth.ensureLoaded().catch(() => undefined)
+  /** To sign in, saying why when the server refused a session this browser held (a first
+   * visit, which never had one, needs no reason). */
+  const signIn = (name: 'signin' | 'admin-login') => {
+    if (auth.takeSessionEnded()) useNoticesStore().push('error', SESSION_ENDED)
+    return { name, query: { next: to.fullPath } }
+  }
   if (to.meta.requiresAdmin) {
-    if (!auth.signedIn) return { name: 'admin-login', query: { next: to.fullPath } }
+    if (!auth.signedIn) return signIn('admin-login')
     if (!auth.isAdmin) {
-      useNoticesStore().push('error', 'That page is only for administrators.')
+      useNoticesStore().push('error', ADMINS_ONLY)
       return { name: 'home' }
     }
   }
-  if (to.meta.requiresAuth && !auth.signedIn) return { name: 'signin', query: { next: to.fullPath } }
+  if (to.meta.requiresAuth && !auth.signedIn) return signIn('signin')
   if (to.meta.guestOnly === 'user' && auth.signedIn) return safeNext(to.query.next)
   if (to.meta.guestOnly === 'admin' && auth.isAdmin) return safeNext(to.query.next, '/admin')
   return true

@@ -4,9 +4,15 @@ import { api, type Credentials, type ProfileUpdate, type Registration } from '@/
 import { ApiError, CSRF_COOKIE, readCookie } from '@/api/client'
 import type { User } from '@/api/types'
 
+/** The server's 401s for a session this browser held but which is over (signed out
+ * elsewhere, a password changed or reset, its time up), as against never signed in. */
+const ENDED_SESSION_CODES = new Set(['token_revoked', 'token_expired', 'invalid_token'])
+
 export const useAuthStore = defineStore('auth', () => {
   const user = ref<User | null>(null)
   const loaded = ref(false)
+  /** The server refused the session this browser held, and nobody has been told yet. */
+  const sessionEnded = ref(false)
   let probe: Promise<void> | null = null
 
   const signedIn = computed(() => user.value !== null)
@@ -17,6 +23,20 @@ export const useAuthStore = defineStore('auth', () => {
    * about, and asking would only put a 401 in the console of every signed-out visit. */
   function maybeSignedIn(): boolean {
     return readCookie(CSRF_COOKIE) !== null
+  }
+
+  /** The answer to "who am I" was "nobody" (any other error is thrown on). */
+  function signedOut(e: unknown): void {
+    if (!(e instanceof ApiError) || (e.status !== 401 && e.status !== 403)) throw e
+    user.value = null
+    if (e.status === 401 && ENDED_SESSION_CODES.has(e.code)) sessionEnded.value = true
+  }
+
+  /** Whether a session of this browser was refused since it was last said; says it only once. */
+  function takeSessionEnded(): boolean {
+    const ended = sessionEnded.value
+    sessionEnded.value = false
+    return ended
   }
 
   /** Ask the server once who we are (the JWT cookie is httpOnly, so only it knows). */
@@ -32,10 +52,7 @@ export const useAuthStore = defineStore('auth', () => {
       .then((r) => {
         user.value = r.user
       })
-      .catch((e: unknown) => {
-        if (!(e instanceof ApiError) || (e.status !== 401 && e.status !== 403)) throw e
-        user.value = null
-      })
+      .catch(signedOut)
       .finally(() => {
         loaded.value = true
         probe = null
@@ -48,8 +65,7 @@ export const useAuthStore = defineStore('auth', () => {
     try {
       user.value = maybeSignedIn() ? (await api.me()).user : null
     } catch (e) {
-      if (!(e instanceof ApiError) || (e.status !== 401 && e.status !== 403)) throw e
-      user.value = null
+      signedOut(e)
     }
     loaded.value = true
     return user.value
@@ -58,6 +74,7 @@ export const useAuthStore = defineStore('auth', () => {
   async function login(credentials: Credentials): Promise<User> {
     const r = await api.login(credentials)
     user.value = r.user
+    sessionEnded.value = false
     loaded.value = true
     return r.user
   }
@@ -65,6 +82,7 @@ export const useAuthStore = defineStore('auth', () => {
   async function adminLogin(credentials: Credentials): Promise<User> {
     const r = await api.adminLogin(credentials)
     user.value = r.user
+    sessionEnded.value = false
     loaded.value = true
     return r.user
   }
@@ -95,5 +113,5 @@ export const useAuthStore = defineStore('auth', () => {
     loaded.value = true
   }
 
-  return { user, loaded, signedIn, isAdmin, ensureLoaded, refresh, login, adminLogin, register, logout, update, forget }
+  return { user, loaded, sessionEnded, signedIn, isAdmin, ensureLoaded, takeSessionEnded, refresh, login, adminLogin, register, logout, update, forget }
 })

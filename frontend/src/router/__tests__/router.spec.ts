@@ -4,7 +4,7 @@ import { createMemoryHistory, createRouter } from 'vue-router'
 import { api } from '@/api'
 import { ApiError, setUnauthorizedHandler } from '@/api/client'
 import type { User } from '@/api/types'
-import { guard, installUnauthorizedRedirect, routes } from '@/router'
+import { ADMINS_ONLY, guard, installUnauthorizedRedirect, routes, SESSION_ENDED } from '@/router'
 import { useAuthStore } from '@/stores/auth'
 import { useNoticesStore } from '@/stores/notices'
 
@@ -71,7 +71,8 @@ describe('route guards', () => {
     useAuthStore().loaded = false
     await router.push('/admin')
     expect(router.currentRoute.value.name).toBe('home')
-    expect(useNoticesStore().items.at(-1)?.text).toMatch(/administrators/)
+    expect(useNoticesStore().items.at(-1)?.text).toBe('That page is for administrators.')
+    expect(ADMINS_ONLY).toBe('That page is for administrators.')
   })
 
   it('lets an admin in', async () => {
@@ -79,6 +80,77 @@ describe('route guards', () => {
     const router = makeRouter()
     await router.push('/admin/export')
     expect(router.currentRoute.value.name).toBe('admin-export')
+  })
+})
+
+describe('a session the server refused', () => {
+  const texts = () => useNoticesStore().items.map((n) => n.text)
+
+  it.each(['token_revoked', 'token_expired', 'invalid_token'])(
+    'says why on the way to sign-in when a page needs it (%s)',
+    async (code) => {
+      vi.spyOn(api, 'me').mockRejectedValue(new ApiError(401, code, 'from the server'))
+      const router = makeRouter()
+      await router.push('/bookings')
+      expect(router.currentRoute.value.name).toBe('signin')
+      expect(router.currentRoute.value.query.next).toBe('/bookings')
+      expect(texts()).toEqual(['Your session has ended; please sign in again.'])
+      expect(SESSION_ENDED).toBe('Your session has ended; please sign in again.')
+    },
+  )
+
+  it('says it on the way to the admin sign-in too', async () => {
+    vi.spyOn(api, 'me').mockRejectedValue(new ApiError(401, 'token_revoked', 'Your session has ended.'))
+    const router = makeRouter()
+    await router.push('/admin/venues')
+    expect(router.currentRoute.value.name).toBe('admin-login')
+    expect(texts()).toEqual([SESSION_ENDED])
+  })
+
+  it('says it once, not on every page after', async () => {
+    vi.spyOn(api, 'me').mockRejectedValue(new ApiError(401, 'token_revoked', 'Your session has ended.'))
+    const router = makeRouter()
+    await router.push('/bookings')
+    useNoticesStore().items = []
+    await router.push('/profile')
+    expect(router.currentRoute.value.name).toBe('signin')
+    expect(texts()).toEqual([])
+  })
+
+  it('says nothing on a page that needs no session', async () => {
+    vi.spyOn(api, 'me').mockRejectedValue(new ApiError(401, 'token_revoked', 'Your session has ended.'))
+    const router = makeRouter()
+    await router.push('/')
+    expect(router.currentRoute.value.name).toBe('home')
+    expect(texts()).toEqual([])
+  })
+
+  it('is not said after signing in again', async () => {
+    vi.spyOn(api, 'me').mockRejectedValue(new ApiError(401, 'token_revoked', 'Your session has ended.'))
+    vi.spyOn(api, 'login').mockResolvedValue({ access_token: 't', user: user() })
+    vi.spyOn(api, 'logout').mockResolvedValue({})
+    const router = makeRouter()
+    await router.push('/')
+    await useAuthStore().login({ email: 'a@b.co', password: 'pw' })
+    await useAuthStore().logout()
+    await router.push('/bookings')
+    expect(texts()).toEqual([])
+  })
+
+  it('is not said on a first visit, with no session to refuse', async () => {
+    document.cookie = NO_COOKIE
+    const router = makeRouter()
+    await router.push('/bookings')
+    expect(router.currentRoute.value.name).toBe('signin')
+    expect(texts()).toEqual([])
+  })
+
+  it('is not said for a sign-in the server never had', async () => {
+    vi.spyOn(api, 'me').mockRejectedValue(new ApiError(401, 'not_signed_in', 'Please sign in.'))
+    const router = makeRouter()
+    await router.push('/bookings')
+    expect(router.currentRoute.value.name).toBe('signin')
+    expect(texts()).toEqual([])
   })
 })
 
