@@ -1,13 +1,18 @@
-import { render, screen } from '@testing-library/vue'
+import { cleanup, render, screen } from '@testing-library/vue'
 import userEvent from '@testing-library/user-event'
 import { createPinia, setActivePinia } from 'pinia'
-import { describe, expect, it, vi } from 'vitest'
-import { createMemoryHistory, createRouter } from 'vue-router'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { h } from 'vue'
+import { createMemoryHistory, createRouter, RouterView, type Router } from 'vue-router'
 import { api } from '@/api'
 import { ApiError } from '@/api/client'
+import type { User } from '@/api/types'
+import { KEEP_MS } from '@/lib/resetAddress'
+import { useAuthStore } from '@/stores/auth'
 import { useNoticesStore } from '@/stores/notices'
 import ForgotPasswordView from '@/views/ForgotPasswordView.vue'
 import ResetPasswordView from '@/views/ResetPasswordView.vue'
+import SignInView from '@/views/SignInView.vue'
 
 async function mount(component: object, url: string) {
   const pinia = createPinia()
@@ -85,5 +90,77 @@ describe('ResetPasswordView', () => {
     await mount(ResetPasswordView, '/reset-password')
     expect(screen.getByRole('alert')).toHaveTextContent('needs the link from the mail')
     expect(screen.queryByRole('button', { name: 'Set the password' })).toBeNull()
+  })
+})
+
+describe('the sign-in page after a reset', () => {
+  const SET = { message: 'Your password is set. Please sign in with it.' }
+
+  /** The app at `url`, with the three pages of the round trip; `signedInAs` is who this
+   * browser was signed in as (a reset signs that account out). */
+  async function openApp(url: string, signedInAs: User | null = null) {
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    Object.assign(useAuthStore(), { user: signedInAs, loaded: true })
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [
+        { path: '/signin', name: 'signin', component: SignInView },
+        { path: '/forgot-password', name: 'forgot-password', component: ForgotPasswordView },
+        { path: '/reset-password', name: 'reset-password', component: ResetPasswordView },
+        { path: '/signup', name: 'signup', component: { render: () => h('div') } },
+      ],
+    })
+    await router.push(url)
+    render({ render: () => h(RouterView) }, { global: { plugins: [pinia, router] } })
+    return { router, user: userEvent.setup() }
+  }
+
+  async function setPassword(user: ReturnType<typeof userEvent.setup>, router: Router) {
+    await user.type(await screen.findByLabelText(/^New password(?! again)/), 'new-secret-2')
+    await user.type(screen.getByLabelText(/^New password again/), 'new-secret-2')
+    await user.click(screen.getByRole('button', { name: 'Set the password' }))
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('signin'))
+    return screen.findByLabelText(/^Email/)
+  }
+
+  beforeEach(() => localStorage.clear())
+
+  it('starts with the address the link was asked for in this browser, in another tab, without putting it in the URL', async () => {
+    vi.spyOn(api, 'forgotPassword').mockResolvedValue({ message: 'A link is on its way.' })
+    const asked = await openApp('/forgot-password')
+    await asked.user.type(screen.getByLabelText(/^Email/), ' asha@example.com ')
+    await asked.user.click(screen.getByRole('button', { name: 'Send the link' }))
+    await screen.findByRole('status')
+    cleanup()
+
+    vi.spyOn(api, 'resetPassword').mockResolvedValue(SET)
+    const { router, user } = await openApp('/reset-password#token=abc.def') // the mail's link: a new tab
+    expect(await setPassword(user, router)).toHaveValue('asha@example.com')
+    expect(router.currentRoute.value.fullPath).toBe('/signin')
+    expect(screen.getByLabelText(/^Password/)).toHaveValue('')
+  })
+
+  it('starts with the address of the account this browser was signed in as', async () => {
+    vi.spyOn(api, 'resetPassword').mockResolvedValue(SET)
+    document.cookie = 'csrf_access_token=tok; path=/'
+    vi.spyOn(api, 'me').mockRejectedValue(new ApiError(401, 'token_revoked', 'Your session has ended.'))
+    const asha = { email: 'asha@example.com', name: 'Asha' } as User
+    const { router, user } = await openApp('/reset-password#token=abc.def', asha)
+    expect(await setPassword(user, router)).toHaveValue('asha@example.com')
+    document.cookie = 'csrf_access_token=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/'
+  })
+
+  it('starts empty when this browser does not know the address, or asked over an hour ago', async () => {
+    vi.spyOn(api, 'resetPassword').mockResolvedValue(SET)
+    localStorage.setItem('boxoffice.resetAddress', JSON.stringify({ email: 'old@example.com', savedAt: Date.now() - KEEP_MS - 1 }))
+    const { router, user } = await openApp('/reset-password#token=abc.def')
+    expect(await setPassword(user, router)).toHaveValue('')
+    expect(localStorage.getItem('boxoffice.resetAddress')).toBeNull()
+  })
+
+  it('is empty when reached any other way', async () => {
+    await openApp('/signin')
+    expect(await screen.findByLabelText(/^Email/)).toHaveValue('')
   })
 })
