@@ -151,6 +151,27 @@ def test_a_link_used_twice_at_the_same_moment_sets_one_password(
     assert len(mail_rows(notifications.PASSWORD_CHANGED)) == 1
 
 
+def test_a_link_can_be_checked_before_anything_is_typed(client: FlaskClient) -> None:
+    """The reset page asks first whether its link still works (and for which address):
+    the check changes nothing, and says what the reset itself would say."""
+
+    def check(token: object):
+        return client.post("/api/password/reset/check", json={"token": token})
+
+    user = make_user(client, "asha@example.com")
+    token = reset.make_token(user)
+    for _ in range(2):  # checking does not use the link up
+        response = check(token)
+        assert (response.status_code, response.get_json()) == (200, {"email": user.email})
+    for forged in (token[:-3] + "abc", "garbage"):
+        assert_error(check(forged), 400, "invalid_token")
+    assert_error(check(""), 422, "validation_failed")
+    with time_machine.travel(utcnow() + timedelta(minutes=61)):
+        assert_error(check(token), 400, "invalid_token")
+    assert _reset(client, token).status_code == 200
+    assert_error(check(token), 400, "invalid_token")  # used
+
+
 def test_the_token_shows_nothing_of_the_password_hash(client: FlaskClient) -> None:
     user = make_user(client, "asha@example.com")
     payload = URLSafeTimedSerializer("x").loads_unsafe(reset.make_token(user))[1]

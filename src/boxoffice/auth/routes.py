@@ -15,7 +15,7 @@ from ..celery_app import BROKER_UNREACHABLE
 from ..errors import ApiError
 from ..extensions import limiter
 from ..schemas import MessageSchema
-from . import deletion, devices, services, tasks
+from . import deletion, devices, reset, services, tasks
 from .guards import caller, caller_id, login_required
 from .schemas import (
     AccountDeletedSchema,
@@ -27,6 +27,8 @@ from .schemas import (
     PasswordResetSchema,
     ProfileUpdateSchema,
     RegisterSchema,
+    ResetLinkForSchema,
+    ResetLinkSchema,
     UserEnvelopeSchema,
     UserSchema,
 )
@@ -252,6 +254,19 @@ def forgot_password(data: dict[str, Any]) -> dict[str, Any]:
     return {
         "message": "If an account has this address, a link to set a new password is on its way."
     }
+
+
+@blp.route("/password/reset/check", methods=["POST"])
+@_limit_password_guesses
+@blp.arguments(ResetLinkSchema)
+@blp.response(200, ResetLinkForSchema)
+def check_reset_link(data: dict[str, Any]) -> dict[str, Any]:
+    """Whether a reset link can still set a password, and for which address.
+
+    Changes nothing. A link that is forged, expired or used already gets the 400
+    ``invalid_token`` that setting the password would get, so the page can say so before
+    anything is typed."""
+    return {"email": reset.user_for(data["token"]).email}
 
 
 @blp.route("/password/reset", methods=["POST"])

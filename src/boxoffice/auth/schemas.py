@@ -210,9 +210,16 @@ class PasswordForgotSchema(RequestSchema):
         return _strip_email(data)
 
 
-class PasswordResetSchema(RequestSchema):
+class ResetLinkSchema(RequestSchema):
     token = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class PasswordResetSchema(ResetLinkSchema):
     password = _new_password_field()
+
+
+class ResetLinkForSchema(Schema):
+    email = fields.String(metadata={"description": "The address of the account it is for"})
 
 
 class LoginSchema(RequestSchema):
