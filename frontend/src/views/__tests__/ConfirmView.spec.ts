@@ -151,7 +151,10 @@ describe('ConfirmView when the hold ended before Confirm was pressed', () => {
 
   it('asks to pick seats again when the hold really expired', async () => {
     await confirmEndedHold({ status: 'free', mine: false })
-    expect(screen.getByText('No seats are held for you')).toBeInTheDocument()
+    // The show starts 3 minutes after NOW (12:00 UTC), written in UTC.
+    expect(screen.getByText('Your seats for Dune, Thu, 26 Nov, 12:03 pm are no longer held')).toBeInTheDocument()
+    expect(screen.getByText('Pick your seats again.')).toBeInTheDocument()
+    expect(screen.queryByText(/No seats are held/)).toBeNull()
     expect(screen.getByRole('link', { name: 'Choose seats' })).toHaveAttribute('href', '/shows/7')
     expect(screen.queryByText(/booked these seats/)).toBeNull()
     expect(useNoticesStore().items.map((n) => n.text)).toEqual(['Your hold has expired; please choose your seats again.'])
@@ -161,5 +164,16 @@ describe('ConfirmView when the hold ended before Confirm was pressed', () => {
     await confirmEndedHold({ status: 'booked', mine: false })
     expect(screen.getByRole('link', { name: 'Choose seats' })).toBeInTheDocument()
     expect(screen.queryByText(/booked these seats/)).toBeNull()
+  })
+
+  it("names the show when the hold's countdown runs out on the page, and keeps Choose seats", async () => {
+    await mountConfirm('2026-11-26T20:00:00+05:30')
+    const seats = seatsFromLayout(1, 4, { removed: [], categories: [] }, '200.00')
+    vi.spyOn(api, 'seats').mockResolvedValue({ show_id: 7, rows: 1, seats_per_row: 4, currency: 'INR', seats, hold: null })
+    await vi.advanceTimersByTimeAsync(8 * 60_000)
+    await flushPromises()
+    expect(screen.getByText('Your seats for Dune, Thu, 26 Nov, 8:00 pm are no longer held')).toBeInTheDocument()
+    expect(screen.getByRole('link', { name: 'Choose seats' })).toHaveAttribute('href', '/shows/7')
+    expect(screen.queryByRole('button', { name: /Confirm booking/ })).toBeNull()
   })
 })
