@@ -61,6 +61,9 @@ def test_admin_creates_venue_and_show_then_exports(
     venue_id = int(re.search(r"/admin/venues/(\d+)/shows", page.url).group(1))
     page.get_by_role("link", name="New show").click()
     expect(page.get_by_text(f"at {venue_name}, Chennai")).to_be_visible()
+    # No rupee price in a venue that may charge another currency; times are the server's zone.
+    expect(page.get_by_label("Base price (INR)")).to_have_value("250.00")
+    expect(page.get_by_label("Starts at (Asia/Kolkata time)")).to_be_visible()
     page.fill("input[name=title]", title)
     page.fill("input[name=starts_at]", "2020-01-01T19:00")
     page.get_by_role("button", name="Create show").click()
@@ -90,6 +93,21 @@ def test_admin_creates_venue_and_show_then_exports(
     expect(card.get_by_text(venue_name)).to_be_visible()
     expect(card.get_by_text("78 of 78 seats left")).to_be_visible()
     shot(visitor, "26-visitor-finds-new-show")
+
+    # The next days' screenings: a copy of the show a day later, then one more day on.
+    page.get_by_role("link", name="Cancel").click()
+    page.get_by_role("row", name=re.compile(title)).get_by_role("link", name="Duplicate").click()
+    starts = page.get_by_label("Starts at (Asia/Kolkata time)")
+    expect(starts).to_have_value(f"{(day + timedelta(days=1)).isoformat()}T19:00")
+    expect(page.get_by_label("Movie title")).to_have_value(title)
+    expect(page.get_by_label("Base price (INR)")).to_have_value("300.00")
+    next_day = page.get_by_role("button", name="Create and add next day")
+    next_day.click()
+    expect(page.get_by_text(re.compile(f"“{re.escape(title)}” on .+ is saved."))).to_be_visible()
+    expect(starts).to_have_value(f"{(day + timedelta(days=2)).isoformat()}T19:00")
+    expect(next_day).to_be_focused()
+    page.get_by_role("button", name="Create show").click()
+    expect(page.get_by_role("cell", name=title, exact=True)).to_have_count(3)
 
     # Door check: a reference that is not a signed ticket is refused, with the reason.
     # The scanner types into whatever has focus: the field has it on arrival from the menu.

@@ -1,5 +1,6 @@
-import type { Show, ShowInput } from '@/api/types'
+import type { CurrencyCode, Show, ShowInput } from '@/api/types'
 import { fromLocalInput, isoOffset, toLocalInput, zoneOffset } from './datetime'
+import { DEFAULT_CURRENCY } from './money'
 import type { FieldErrors } from './validation'
 
 export interface ShowDraft {
@@ -12,10 +13,10 @@ export interface ShowDraft {
   duration_minutes: number
 }
 
-export const emptyShowDraft = (): ShowDraft => ({
+export const emptyShowDraft = (price = ''): ShowDraft => ({
   title: '',
   starts_at: '',
-  price: '250.00',
+  price,
   language: 'en',
   rating: '',
   tags: '',
@@ -32,6 +33,44 @@ export function showToDraft(s: Show): ShowDraft {
     tags: s.tags.join(', '),
     duration_minutes: s.duration_minutes,
   }
+}
+
+// A usual ticket in rupees, the currency venues get by default; a sum in rupees says
+// nothing about a ticket in euros, so other currencies get no default.
+const RUPEE_PRICE = '250.00'
+
+/**
+ * The price a new show starts with: that of the venue's latest show in the venue's currency
+ * (a venue mostly keeps its prices), else a usual one in rupees, else nothing to retype.
+ */
+export function defaultShowPrice(currency: CurrencyCode | null, venueShows: Show[]): string {
+  const latest = venueShows
+    .filter((s) => s.currency === currency)
+    .reduce<Show | null>((a, s) => (a && Date.parse(a.starts_at) >= Date.parse(s.starts_at) ? a : s), null)
+  if (latest) return latest.price
+  return currency === DEFAULT_CURRENCY ? RUPEE_PRICE : ''
+}
+
+const DAY_MS = 86_400_000
+
+/** A datetime-local value `days` later on the wall clock (so 7 pm stays 7 pm over a DST change). */
+export function addDays(wallTime: string, days: number): string {
+  return new Date(Date.parse(`${wallTime.slice(0, 16)}:00Z`) + days * DAY_MS).toISOString().slice(0, 16)
+}
+
+/**
+ * A new show like `source` (title, price, length, language, rating, tags), the next day at
+ * the same time: a week of screenings is one show and six copies. A copy of a show long past
+ * lands on the first such day still to come, which the form would refuse otherwise. The
+ * price is kept only in the currency the venue charges now.
+ */
+export function nextDayDraft(source: Show, currency: CurrencyCode | null, now = Date.now()): ShowDraft {
+  const draft = showToDraft(source)
+  const offset = isoOffset(source.starts_at)
+  let start = addDays(draft.starts_at, 1)
+  const passed = Math.floor((now - Date.parse(fromLocalInput(start, offset))) / DAY_MS) + 1
+  if (passed > 0) start = addDays(start, passed)
+  return { ...draft, starts_at: start, price: source.currency === currency ? draft.price : defaultShowPrice(currency, []) }
 }
 
 /**
@@ -53,6 +92,16 @@ export function scheduleOffset(opts: {
     if (off) return off
   }
   return null
+}
+
+/**
+ * The start field's label, naming the zone the typed time is read in: the server's one zone
+ * for every venue, which need not be where the venue is (a Dublin hall on an Asia/Kolkata
+ * server), so "venue time" would be untrue.
+ */
+export function startsAtLabel(timeZone: string | undefined, offset: string | null): string {
+  if (timeZone) return `Starts at (${timeZone} time)`
+  return offset ? `Starts at (UTC${offset})` : 'Starts at'
 }
 
 export function draftToShowInput(d: ShowDraft, venueId: number, offset: string | null): ShowInput {

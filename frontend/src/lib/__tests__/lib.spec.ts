@@ -106,7 +106,7 @@ describe('show form', () => {
     expect(validateShowDraft(d, ctx).starts_at).toEqual(['A show cannot start in the past.'])
   })
   it('refuses an overlap in the same venue and accepts a show right after', () => {
-    const clash = { ...emptyShowDraft(), title: 'New', starts_at: '2026-11-27T16:00', duration_minutes: 150 }
+    const clash = { ...emptyShowDraft('250.00'), title: 'New', starts_at: '2026-11-27T16:00', duration_minutes: 150 }
     expect(validateShowDraft(clash, ctx).starts_at?.[0]).toMatch(/Overlaps with “Dune”/)
     const after = { ...clash, starts_at: '2026-11-27T20:30' }
     expect(validateShowDraft(after, ctx)).toEqual({})

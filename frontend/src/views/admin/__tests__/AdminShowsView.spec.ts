@@ -60,3 +60,10 @@ describe('AdminShowsView, deleting a show with bookings', () => {
     await vi.waitFor(() => expect(openQuestion().message).toBe('It has bookings.\n\nDelete anyway and cancel those bookings?'))
   })
 })
+
+describe('AdminShowsView, duplicating a show', () => {
+  it('links each show to a new show filled in from it', async () => {
+    await mount()
+    expect(screen.getByRole('link', { name: 'Duplicate' })).toHaveAttribute('href', '/admin/venues/4/shows/new?from=9')
+  })
+})
