@@ -20,6 +20,18 @@ export function quietCurrency(venues: AdminStats['venues']): CurrencyCode {
   return currencies.size === 1 ? [...currencies][0]! : DEFAULT_CURRENCY
 }
 
+/**
+ * A share of seats as a percentage: whole numbers, except that a show with a few seats sold
+ * is never "0%" and one with a few left is never "100%" ("<1%", ">99%").
+ */
+export function formatOccupancy(ratio: number): string {
+  // The server rounds to four places; this keeps float noise (0.29 * 100 = 28.999…) off the edges.
+  const percent = Math.round(ratio * 10_000) / 100
+  if (percent > 0 && percent < 1) return '<1%'
+  if (percent > 99 && percent < 100) return '>99%'
+  return `${Math.round(percent)}%`
+}
+
 export const loadDashboardStats = async () => (await api.stats()) as DashboardStats
 
 export type RankedShow = StatsShow & { venue: string }

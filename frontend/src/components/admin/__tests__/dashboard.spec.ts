@@ -1,10 +1,12 @@
 import { render, screen } from '@testing-library/vue'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it, vi } from 'vitest'
+import { createMemoryHistory, createRouter } from 'vue-router'
 import type { StatsShow, StatsVenue } from '@/api/types'
 import DashboardFigures from '@/components/admin/DashboardFigures.vue'
-import { rankShows, type DashboardStats } from '@/components/admin/dashboard'
+import { formatOccupancy, rankShows, type DashboardStats } from '@/components/admin/dashboard'
 import OccupancyCard from '@/components/admin/OccupancyCard.vue'
+import VenueStatsTable from '@/components/admin/VenueStatsTable.vue'
 
 // jsdom has no canvas to draw on; the charts' numbers are also in their screen-reader tables.
 vi.mock('vue-chartjs', async () => {
@@ -101,5 +103,40 @@ describe('DashboardFigures', () => {
     }
     render(DashboardFigures, { props: { stats } })
     expect(screen.getByText('Revenue').closest('li')).toHaveTextContent(/€0\s*€0 all time/)
+  })
+})
+
+describe('occupancy percentages', () => {
+  it('never round a few seats sold to 0% or a few left to 100%', () => {
+    expect([0, 0.0001, 0.004, 0.0099, 0.01, 0.015, 0.29, 0.5, 0.99, 0.9901, 0.9999, 1].map(formatOccupancy)).toEqual(
+      ['0%', '<1%', '<1%', '<1%', '1%', '2%', '29%', '50%', '99%', '>99%', '>99%', '100%'],
+    )
+  })
+
+  // 2 of 504 seats over seven shows of 72: the dashboard said "0% full".
+  const week = venue('Rex', Array.from({ length: 7 }, (_, i) => ({
+    ...show(`Film ${i + 1}`, i + 1, 0), capacity: 72, booked: i === 0 ? 2 : 0, occupancy: i === 0 ? 0.0278 : 0,
+  })))
+  const almost = venue('Sathyam', [{ ...show('Leo', 1, 0), capacity: 504, booked: 503, occupancy: 0.998 }])
+
+  it('in the venue tables', () => {
+    const page = { template: '<div />' }
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [{ path: '/v/:id/shows', name: 'admin-venue-shows', component: page }, { path: '/v/:id/edit', name: 'admin-venue-edit', component: page }],
+    })
+    const { unmount } = render(VenueStatsTable, { props: { venue: week }, global: { plugins: [router] } })
+    expect(screen.getByText(/7 upcoming shows · <1% full/)).toBeInTheDocument()
+    expect(screen.getByRole('row', { name: /Film 1/ })).toHaveTextContent('3%')
+    unmount()
+    render(VenueStatsTable, { props: { venue: almost }, global: { plugins: [router] } })
+    expect(screen.getByText(/1 upcoming show · >99% full/)).toBeInTheDocument()
+    expect(screen.getByRole('row', { name: /Leo/ })).toHaveTextContent('>99%')
+  })
+
+  it("in the occupancy chart's table", () => {
+    render(OccupancyCard, { props: { venues: [almost, venue('PVR', [{ ...show('Jawan', 2, 0), capacity: 504, booked: 2, occupancy: 0.004 }])] } })
+    const rows = [...screen.getByText('Occupancy per show').closest('table')!.querySelectorAll('tbody tr')]
+    expect(rows.map((r) => r.lastElementChild!.textContent)).toEqual(['>99%', '<1%'])
   })
 })
