@@ -81,3 +81,44 @@ describe('AdminTicketCheckView with the camera', () => {
     await waitFor(() => expect(screen.getByRole('button', { name: 'Scan with camera' })).not.toHaveAttribute('aria-disabled'))
   })
 })
+
+describe('AdminTicketCheckView, typed codes', () => {
+  it('asks for what it takes, with no "BX:" to copy into the field', () => {
+    render(AdminTicketCheckView)
+    const field = screen.getByLabelText('Scanned ticket reference')
+    expect(field).toHaveAccessibleDescription('Scan the QR code, or type the 8-character booking code printed on the ticket.')
+    expect(field).not.toHaveAttribute('placeholder')
+  })
+
+  it('sends a code typed in lower case or in groups as tickets print it, and names it so', async () => {
+    const user = userEvent.setup()
+    const admit = vi.spyOn(api, 'admitTicket').mockResolvedValue({ valid: false, reason: 'unknown', booking: null })
+    render(AdminTicketCheckView)
+    await user.type(screen.getByLabelText('Scanned ticket reference'), 'kzuw-tl4j{Enter}')
+    const status = screen.getByRole('status')
+    expect(await within(status).findByText('No booking with this code.')).toBeInTheDocument()
+    expect(admit).toHaveBeenCalledWith('KZUWTL4J')
+    expect(status).toHaveTextContent('Checked: KZUWTL4J')
+  })
+
+  it('names the code a refused QR reference claims, not its signature', async () => {
+    const user = userEvent.setup()
+    vi.spyOn(api, 'admitTicket').mockResolvedValue({ valid: false, reason: 'forged', booking: null })
+    render(AdminTicketCheckView)
+    await user.type(screen.getByLabelText('Scanned ticket reference'), 'BX:NOTREAL.forged{Enter}')
+    const status = screen.getByRole('status')
+    expect(await within(status).findByText(/Not a BoxOffice ticket/)).toBeInTheDocument()
+    expect(status).toHaveTextContent('Checked: NOTREAL')
+    expect(status).not.toHaveTextContent('forged')
+  })
+
+  it('names a booking found once, by its code', async () => {
+    const user = userEvent.setup()
+    vi.spyOn(api, 'admitTicket').mockResolvedValue(admitted('KZUWTL4J'))
+    render(AdminTicketCheckView)
+    await user.type(screen.getByLabelText('Scanned ticket reference'), 'kzuwtl4j{Enter}')
+    const status = screen.getByRole('status')
+    expect(await within(status).findByText('KZUWTL4J')).toBeInTheDocument()
+    expect(status).not.toHaveTextContent('kzuwtl4j')
+  })
+})
