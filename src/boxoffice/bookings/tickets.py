@@ -58,8 +58,9 @@ def ticket_qr_png(booking: Booking) -> bytes:
 
 
 def _typed_code(text: str) -> str | None:
-    """A booking code as printed on the ticket, typed in when the QR will not scan."""
-    code = text.upper()
+    """A booking code as printed on the ticket, typed in when the QR will not scan: in any
+    case, and with the spaces or dashes people put in to keep their place ("KZUW-TL4J")."""
+    code = "".join(text.upper().replace("-", " ").split())
     if len(code) == CODE_LENGTH and all(char in CODE_ALPHABET for char in code):
         return code
     return None
