@@ -158,7 +158,7 @@ def test_normal_user_cannot_open_admin_pages(page: Page, sign_up) -> None:
     sign_up(page)
     page.goto("/admin/venues")
     expect(page).to_have_url(re.compile(r"/$"))
-    expect(page.get_by_text("That page is only for administrators.")).to_be_visible()
+    expect(page.get_by_text("That page is for administrators.")).to_be_visible()
     # The separate admin sign-in refuses a normal account with the server's message.
     page.goto("/admin/login")
     page.fill("input[name=email]", "demo@boxoffice.local")

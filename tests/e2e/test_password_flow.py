@@ -49,8 +49,9 @@ def test_forgotten_password_by_mail(page: Page, sign_up, e2e_server) -> None:
     page.get_by_role("button", name="Set the password").click()
     expect(page).to_have_url("/signin")
     expect(page.get_by_text("Your password is set.")).to_be_visible()
+    # The address the link was asked for is filled in (this browser asked), not in the URL.
+    expect(page.get_by_label("Email")).to_have_value(email)
 
-    page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(old_password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_text("Wrong email or password.")).to_be_visible()
@@ -78,5 +79,6 @@ def test_changing_the_password_signs_out_other_browsers(new_context, sign_up) ->
     here.goto("/bookings")  # this browser is still signed in
     expect(here.get_by_role("heading", name="My bookings")).to_be_visible()
 
-    elsewhere.goto("/bookings")  # the other one is not
+    elsewhere.goto("/bookings")  # the other one is not, and is told why
     expect(elsewhere).to_have_url("/signin?next=/bookings")
+    expect(elsewhere.get_by_text("Your session has ended; please sign in again.")).to_be_visible()
