@@ -43,13 +43,15 @@ def test_forgotten_password_by_mail(page: Page, sign_up, e2e_server) -> None:
     page.get_by_role("button", name="Send the link").click()
     expect(page.get_by_role("status")).to_contain_text("on its way")
 
-    page.goto(_reset_link(e2e_server.instance_dir / "outbox", email))
+    link = _reset_link(e2e_server.instance_dir / "outbox", email)
+    page.goto(link)
+    expect(page.get_by_text(f"For {email}")).to_be_visible()  # the link was checked first
     page.get_by_label("New password", exact=False).first.fill("brand-new-secret-5")
     page.get_by_label("New password again").fill("brand-new-secret-5")
     page.get_by_role("button", name="Set the password").click()
     expect(page).to_have_url("/signin")
     expect(page.get_by_text("Your password is set.")).to_be_visible()
-    # The address the link was asked for is filled in (this browser asked), not in the URL.
+    # The address of the account the link is for is filled in, and it is not in the URL.
     expect(page.get_by_label("Email")).to_have_value(email)
 
     page.get_by_label("Password").fill(old_password)
@@ -58,6 +60,11 @@ def test_forgotten_password_by_mail(page: Page, sign_up, e2e_server) -> None:
     page.get_by_label("Password").fill("brand-new-secret-5")
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+    # The used link says so as it opens, before any password is typed.
+    page.goto(link)
+    expect(page.get_by_role("alert")).to_contain_text("expired or was used already")
+    expect(page.get_by_role("button", name="Set the password")).to_have_count(0)
 
 
 def test_changing_the_password_signs_out_other_browsers(new_context, sign_up) -> None:

@@ -72,6 +72,8 @@ export const api = {
     post<{ message: string; cancelled_bookings: string[] }>('/api/me/delete', { current_password }),
   // The same answer whether or not an account has the address.
   forgotPassword: (email: string) => post<{ message: string }>('/api/password/forgot', { email }),
+  // Whether a reset link still works, and for which address; uses nothing up.
+  checkResetLink: (token: string) => post<{ email: string }>('/api/password/reset/check', { token }, { handle401: false }),
   resetPassword: (token: string, password: string) =>
     post<{ message: string }>('/api/password/reset', { token, password }, { handle401: false }),
 

@@ -1,4 +1,4 @@
-import { cleanup, render, screen } from '@testing-library/vue'
+import { render, screen } from '@testing-library/vue'
 import userEvent from '@testing-library/user-event'
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
@@ -7,7 +7,6 @@ import { createMemoryHistory, createRouter, RouterView, type Router } from 'vue-
 import { api } from '@/api'
 import { ApiError } from '@/api/client'
 import type { User } from '@/api/types'
-import { KEEP_MS } from '@/lib/resetAddress'
 import { useAuthStore } from '@/stores/auth'
 import { useNoticesStore } from '@/stores/notices'
 import ForgotPasswordView from '@/views/ForgotPasswordView.vue'
@@ -45,11 +44,41 @@ describe('ForgotPasswordView', () => {
   })
 })
 
+const LINK_FOR = { email: 'asha@example.com' }
+const DEAD = new ApiError(400, 'invalid_token', 'This reset link is not valid: it has expired or was used already. Ask for a new one.')
+
 describe('ResetPasswordView', () => {
+  beforeEach(() => {
+    vi.spyOn(api, 'checkResetLink').mockResolvedValue(LINK_FOR)
+  })
+
+  it('checks the link before anything is typed and names the account it is for', async () => {
+    await mount(ResetPasswordView, '/reset-password#token=abc.def')
+    expect(api.checkResetLink).toHaveBeenCalledWith('abc.def')
+    expect(await screen.findByText('asha@example.com')).toBeInTheDocument()
+    expect(screen.getByRole('button', { name: 'Set the password' })).toBeInTheDocument()
+  })
+
+  it('says at once that an expired or used link is dead, with no form to fill in', async () => {
+    vi.spyOn(api, 'checkResetLink').mockRejectedValue(DEAD)
+    const reset = vi.spyOn(api, 'resetPassword')
+    await mount(ResetPasswordView, '/reset-password#token=old')
+    expect(await screen.findByRole('alert')).toHaveTextContent('expired or was used already')
+    expect(screen.getByRole('link', { name: 'Ask for a new link' })).toHaveAttribute('href', '/forgot-password')
+    expect(screen.queryByLabelText(/^New password/)).toBeNull()
+    expect(reset).not.toHaveBeenCalled()
+  })
+
+  it('keeps the form when the check itself could not be made', async () => {
+    vi.spyOn(api, 'checkResetLink').mockRejectedValue(new ApiError(0, 'network_error', 'No connection.'))
+    await mount(ResetPasswordView, '/reset-password#token=abc.def')
+    expect(await screen.findByRole('button', { name: 'Set the password' })).toBeInTheDocument()
+  })
+
   it('sets the new password with the token from the link, then goes to sign in', async () => {
     const reset = vi.spyOn(api, 'resetPassword').mockResolvedValue({ message: 'Your password is set. Please sign in with it.' })
     const { router, user } = await mount(ResetPasswordView, '/reset-password#token=abc.def')
-    await user.type(screen.getByLabelText(/^New password(?! again)/), 'new-secret-2')
+    await user.type(await screen.findByLabelText(/^New password(?! again)/), 'new-secret-2')
     await user.type(screen.getByLabelText(/^New password again/), 'new-secret-3')
     await user.click(screen.getByRole('button', { name: 'Set the password' }))
     expect(screen.getByText('Passwords do not match.')).toBeInTheDocument()
@@ -62,12 +91,10 @@ describe('ResetPasswordView', () => {
     expect(useNoticesStore().items.at(-1)?.text).toBe('Your password is set. Please sign in with it.')
   })
 
-  it('explains an expired or used link and offers a new one', async () => {
-    vi.spyOn(api, 'resetPassword').mockRejectedValue(
-      new ApiError(400, 'invalid_token', 'This reset link is not valid: it has expired or was used already. Ask for a new one.'),
-    )
+  it('explains a link used up meanwhile (in another tab) and offers a new one', async () => {
+    vi.spyOn(api, 'resetPassword').mockRejectedValue(DEAD)
     const { user } = await mount(ResetPasswordView, '/reset-password#token=old')
-    await user.type(screen.getByLabelText(/^New password(?! again)/), 'new-secret-2')
+    await user.type(await screen.findByLabelText(/^New password(?! again)/), 'new-secret-2')
     await user.type(screen.getByLabelText(/^New password again/), 'new-secret-2')
     await user.click(screen.getByRole('button', { name: 'Set the password' }))
     expect(await screen.findByRole('alert')).toHaveTextContent('expired or was used already')
@@ -79,7 +106,7 @@ describe('ResetPasswordView', () => {
       new ApiError(422, 'validation_failed', 'Some fields are invalid.', { password: ['This password is among the most common ones; choose another.'] }),
     )
     const { user } = await mount(ResetPasswordView, '/reset-password#token=fine')
-    await user.type(screen.getByLabelText(/^New password(?! again)/), 'password123')
+    await user.type(await screen.findByLabelText(/^New password(?! again)/), 'password123')
     await user.type(screen.getByLabelText(/^New password again/), 'password123')
     await user.click(screen.getByRole('button', { name: 'Set the password' }))
     expect(await screen.findByText(/most common/)).toBeInTheDocument()
@@ -124,39 +151,20 @@ describe('the sign-in page after a reset', () => {
     return screen.findByLabelText(/^Email/)
   }
 
-  beforeEach(() => localStorage.clear())
-
-  it('starts with the address the link was asked for in this browser, in another tab, without putting it in the URL', async () => {
-    vi.spyOn(api, 'forgotPassword').mockResolvedValue({ message: 'A link is on its way.' })
-    const asked = await openApp('/forgot-password')
-    await asked.user.type(screen.getByLabelText(/^Email/), ' asha@example.com ')
-    await asked.user.click(screen.getByRole('button', { name: 'Send the link' }))
-    await screen.findByRole('status')
-    cleanup()
-
+  it('starts with the address of the account the link is for, without putting it in the URL', async () => {
+    vi.spyOn(api, 'checkResetLink').mockResolvedValue(LINK_FOR)
     vi.spyOn(api, 'resetPassword').mockResolvedValue(SET)
-    const { router, user } = await openApp('/reset-password#token=abc.def') // the mail's link: a new tab
+    const { router, user } = await openApp('/reset-password#token=abc.def') // the mail's link
     expect(await setPassword(user, router)).toHaveValue('asha@example.com')
     expect(router.currentRoute.value.fullPath).toBe('/signin')
     expect(screen.getByLabelText(/^Password/)).toHaveValue('')
   })
 
-  it('starts with the address of the account this browser was signed in as', async () => {
+  it('starts empty when the link could not be checked', async () => {
+    vi.spyOn(api, 'checkResetLink').mockRejectedValue(new ApiError(0, 'network_error', 'No connection.'))
     vi.spyOn(api, 'resetPassword').mockResolvedValue(SET)
-    document.cookie = 'csrf_access_token=tok; path=/'
-    vi.spyOn(api, 'me').mockRejectedValue(new ApiError(401, 'token_revoked', 'Your session has ended.'))
-    const asha = { email: 'asha@example.com', name: 'Asha' } as User
-    const { router, user } = await openApp('/reset-password#token=abc.def', asha)
-    expect(await setPassword(user, router)).toHaveValue('asha@example.com')
-    document.cookie = 'csrf_access_token=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/'
-  })
-
-  it('starts empty when this browser does not know the address, or asked over an hour ago', async () => {
-    vi.spyOn(api, 'resetPassword').mockResolvedValue(SET)
-    localStorage.setItem('boxoffice.resetAddress', JSON.stringify({ email: 'old@example.com', savedAt: Date.now() - KEEP_MS - 1 }))
     const { router, user } = await openApp('/reset-password#token=abc.def')
     expect(await setPassword(user, router)).toHaveValue('')
-    expect(localStorage.getItem('boxoffice.resetAddress')).toBeNull()
   })
 
   it('is empty when reached any other way', async () => {
