@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -53,6 +53,16 @@ def test_admin_creates_venue_and_show_then_exports(
     # The gap is named like the seat it puts back, row and number as separate words.
     expect(preview.get_by_role("button", name="Restore seat A 5", exact=True)).to_be_visible()
     expect(page.get_by_text("Removed seats: A5, B5")).to_be_visible()
+    # A whole column (an aisle down the hall) in one press of its number, and back by keyboard.
+    preview.get_by_role("button", name="Remove column 7", exact=True).click()
+    column = "A7, B7, C7, D7, E7, F7, G7, H7"
+    expect(page.get_by_text(f"Removed seats: A5, B5, {column}")).to_be_visible()
+    expect(preview.get_by_text("70 seats (8 rows × 10, 10 removed).")).to_be_visible()
+    restore = preview.get_by_role("button", name="Restore column 7", exact=True)
+    expect(restore).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Removed seats: A5, B5", exact=True)).to_be_visible()
+    expect(preview.get_by_text("78 seats (8 rows × 10, 2 removed).")).to_be_visible()
     shot(page, "23-admin-venue-editor")
     page.get_by_role("button", name="Create venue").click()
 
@@ -141,6 +151,8 @@ def test_admin_creates_venue_and_show_then_exports(
     # Deleting asks in the page's own dialog; Escape keeps the venue.
     page.goto("/admin/venues")
     row = page.get_by_role("row", name=re.compile(venue_name))
+    # The count adds up: the grid's places less the aisle.
+    expect(row).to_contain_text("78 seats (8 rows × 10, 2 removed)")
     row.get_by_role("button", name="Delete").click()
     question = page.get_by_role("alertdialog", name="Delete venue?")
     expect(question).to_contain_text(f"Delete {venue_name}? Its shows are deleted too.")
@@ -152,6 +164,47 @@ def test_admin_creates_venue_and_show_then_exports(
     question.get_by_role("button", name="Delete venue").click()
     expect(page.get_by_text(f"{venue_name} was deleted.")).to_be_visible()
     expect(row).to_have_count(0)
+
+
+def _post(context, path: str, body: dict[str, object], token: str = "") -> dict:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    response = context.request.post(path, data=body, headers=headers)
+    assert response.ok, f"{path}: {response.status} {response.text()}"
+    return dict(response.json())
+
+
+def test_a_venue_with_bookings_keeps_its_seating_in_the_editor(
+    page: Page, new_context, admin_credentials, sign_in_as_admin, unique, shot
+) -> None:
+    """Said when the editor opens, not only when Save is refused; the rest stays editable."""
+    email, password = admin_credentials
+    api = new_context()
+    token = _post(api, "/api/admin/login", {"email": email, "password": password})["access_token"]
+    hall = {"name": unique("Booked Hall "), "location": "Pune", "rows": 2, "seats_per_row": 4}
+    venue_id = _post(api, "/api/venue/create", hall, token)["venue"]["venue_id"]
+    starts_at = (datetime.now(UTC) + timedelta(days=2)).isoformat(timespec="seconds")
+    show = {"venue_id": venue_id, "title": unique("Sold "), "starts_at": starts_at, "price": "200"}
+    show_id = _post(api, "/api/show/create", show, token)["show"]["show_id"]
+    guest = {"email": f"{unique('guest')}@example.com", "password": "correct-horse-42"}
+    _post(api, "/api/register", {**guest, "name": "Meera"})
+    guest_token = _post(api, "/api/login", guest)["access_token"]
+    _post(api, "/api/bookticket", {"show_id": show_id, "seats": ["A2"]}, guest_token)
+
+    sign_in_as_admin(page)
+    page.goto(f"/admin/venues/{venue_id}/edit")
+    lock = "The seating cannot change while upcoming shows have bookings."
+    expect(page.get_by_text(lock).first).to_be_visible()
+    for field in ("Rows", "Seats per row"):
+        expect(page.get_by_role("spinbutton", name=field, exact=True)).to_be_disabled()
+    preview = page.get_by_label("Seat layout preview")
+    expect(preview.get_by_role("button", name="Remove column 2")).to_be_disabled()
+    expect(preview.get_by_role("button", name=re.compile("^Remove seat A 1"))).to_be_disabled()
+    shot(page, "23-admin-venue-editor-seating-locked")
+    page.get_by_role("textbox", name="Name", exact=True).fill(hall["name"] + " East")
+    page.get_by_role("button", name="Save venue").click()
+    expect(page.get_by_text(f"{hall['name']} East is saved.")).to_be_visible()
+    row = page.get_by_role("row", name=re.compile(f"{hall['name']} East"))
+    expect(row).to_contain_text("8 seats (2 rows × 4)")
 
 
 def test_normal_user_cannot_open_admin_pages(page: Page, sign_up) -> None:

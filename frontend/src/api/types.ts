@@ -85,6 +85,11 @@ export interface Venue {
   capacity: number
   currency: string
   layout: Layout
+  /** One venue only (GET with venue_id, create, update): true while upcoming shows have
+   * bookings, when a change of rows, seats_per_row or layout is refused. */
+  seating_locked?: boolean
+  /** Why, to show to the admin; null when not locked. */
+  seating_locked_reason?: string | null
 }
 
 export type SeatStatus = 'free' | 'held' | 'booked'

@@ -1,5 +1,6 @@
 import type { Layout, Seat, SeatStatus } from '@/api/types'
 import { fromMinor, toMinor } from './money'
+import { plural } from './plural'
 
 // The venue API's limits (VenueCreateSchema in src/boxoffice/catalog/schemas.py): rows are
 // the letters A–Z. The forms check against these so they never refuse what the API takes.
@@ -84,4 +85,40 @@ export function sortSeatLabels(labels: string[]): string[] {
     const kb = key(b)
     return ka.row.localeCompare(kb.row) || ka.number - kb.number
   })
+}
+
+/**
+ * The next id from (r, c) going (dr, dc) in a grid of cell ids, where null is a cell the
+ * arrow keys pass over (an aisle). Across a row it takes the next one that way; up or down,
+ * the same column if it has one, else the closest to it in that row.
+ */
+export function nearestCell(grid: (string | null)[][], r: number, c: number, dr: number, dc: number): string | null {
+  if (dc !== 0) {
+    const cells = grid[r] ?? []
+    for (let j = c + dc; j >= 0 && j < cells.length; j += dc) {
+      const id = cells[j]
+      if (id) return id
+    }
+    return null
+  }
+  for (let i = r + dr; i >= 0 && i < grid.length; i += dr) {
+    const cells = grid[i]!
+    for (let off = 0; off < cells.length; off++) {
+      for (const j of [c - off, c + off]) {
+        const id = cells[j]
+        if (id) return id
+      }
+    }
+  }
+  return null
+}
+
+/**
+ * A hall's seat count and where it comes from, in two parts: "120 seats" and "10 rows × 14,
+ * 20 removed", so that the figures add up (10 × 14 alone reads as a wrong sum for 120).
+ */
+export function seatCount(capacity: number, rows: number, seatsPerRow: number): { seats: string; grid: string } {
+  const removed = rows * seatsPerRow - capacity
+  const grid = `${plural(rows, 'row')} × ${seatsPerRow}`
+  return { seats: plural(capacity, 'seat'), grid: removed > 0 ? `${grid}, ${removed} removed` : grid }
 }

@@ -62,6 +62,24 @@ export function currencySymbol(currency: CurrencyCode): string {
   }
 }
 
+const currencyNames = (() => {
+  try {
+    return new Intl.DisplayNames('en', { type: 'currency', fallback: 'none' })
+  } catch {
+    return null // a browser without Intl.DisplayNames: labels fall back to the codes
+  }
+})()
+
+/** "Swiss Franc" for CHF, in English like the rest of the admin pages; undefined for a code
+ * the browser has no name for (a newer currency than its data, or a malformed one). */
+export function currencyName(currency: CurrencyCode): string | undefined {
+  try {
+    return currencyNames?.of(currency) ?? undefined
+  } catch {
+    return undefined // not of the form of a code: of() throws a RangeError
+  }
+}
+
 /** One amount per currency, ordered by code: rupees and euros are summed apart, never together. */
 export function sumAmounts(amounts: Amount[]): Amount[] {
   const minor = new Map<CurrencyCode, number>()

@@ -1,6 +1,6 @@
 import type { CurrencyCode, Layout, VenueInput } from '@/api/types'
 import { MAX_ROWS, MAX_SEATS_PER_ROW, parseSeatLabel, rowLetters } from './layout'
-import { DEFAULT_CURRENCY, currencySymbol } from './money'
+import { DEFAULT_CURRENCY, currencyName } from './money'
 import type { FieldErrors } from './validation'
 
 export interface CategoryDraft {
@@ -24,17 +24,11 @@ export interface VenueDraft {
 /** The codes the venue editor offers first, the ones most venues charge in. */
 export const COMMON_CURRENCIES: CurrencyCode[] = ['INR', 'USD', 'EUR', 'GBP', 'AED', 'SGD', 'AUD', 'CAD']
 
-/** "INR (₹)", "EUR (€)"; a code whose symbol is itself gets its name: "CHF (Swiss Franc)". */
+/** "CHF · Swiss Franc", "INR · Indian Rupee": every choice the same way; the code alone when
+ * the browser has no name for it. */
 export function currencyLabel(currency: CurrencyCode): string {
-  const symbol = currencySymbol(currency)
-  if (symbol !== currency) return `${currency} (${symbol})`
-  let name: string | undefined
-  try {
-    name = new Intl.DisplayNames('en', { type: 'currency' }).of(currency)
-  } catch {
-    name = undefined
-  }
-  return name && name !== currency ? `${currency} (${name})` : currency
+  const name = currencyName(currency)
+  return name ? `${currency} · ${name}` : currency
 }
 
 export interface CurrencyOptions {
@@ -104,6 +98,11 @@ export function draftToInput(d: VenueDraft): VenueInput {
     layout: draftLayout(d),
     currency: d.currency,
   }
+}
+
+/** An update of the venue's name, city and currency only: its seating is left as it is. */
+export function venueDetails(input: VenueInput): Partial<VenueInput> {
+  return { name: input.name, location: input.location, currency: input.currency }
 }
 
 export function venueToDraft(v: VenueInput): VenueDraft {

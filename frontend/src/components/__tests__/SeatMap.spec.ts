@@ -181,4 +181,52 @@ describe('SeatMap', () => {
     // One Tab stop for the whole map.
     expect(document.querySelectorAll('.seat-map [tabindex="0"]')).toHaveLength(1)
   })
+  it('removes and restores a whole column or row from its number or letter, by keyboard too', async () => {
+    // As the venue editor keeps the layout (see the test above).
+    const Editor = defineComponent(() => {
+      const removed = ref<string[]>(['B3'])
+      return () =>
+        h(SeatMap, {
+          rows: 3, seatsPerRow: 5, currency: 'INR', editable: true,
+          seats: seatsFromLayout(3, 5, { removed: removed.value, categories: [] }, '250.00'),
+          onToggle: (label: string) => (removed.value = [...removed.value, label]),
+          onRemoveSeats: (labels: string[]) => (removed.value = [...removed.value, ...labels]),
+          onRestoreSeats: (labels: string[]) => (removed.value = removed.value.filter((r) => !labels.includes(r))),
+        })
+    })
+    render(Editor)
+    const user = userEvent.setup()
+    const button = (name: string) => screen.getByRole('button', { name })
+    const gaps = () => [...document.querySelectorAll('[data-gap]')].map((el) => el.getAttribute('data-gap')).sort()
+    // A click on a column's number takes the seats still there; B3 was a gap already.
+    await user.click(button('Remove column 3'))
+    expect(gaps()).toEqual(['A3', 'B3', 'C3'])
+    expect(button('Restore column 3')).toHaveFocus()
+    // The map is still one Tab stop, now on the pressed number.
+    expect(document.querySelectorAll('.seat-map [tabindex="0"]')).toHaveLength(1)
+    await user.keyboard('{Enter}')
+    expect(gaps()).toEqual([])
+    // From a seat: up to its column's number, left to its row's letter.
+    seat('B2').focus()
+    await user.keyboard('{ArrowUp}{ArrowUp}')
+    expect(button('Remove column 2')).toHaveFocus()
+    await user.keyboard('{ArrowDown}{ArrowDown}{ArrowLeft}{ArrowLeft}')
+    expect(button('Remove row B')).toHaveFocus()
+    await user.keyboard(' ')
+    expect(gaps()).toEqual(['B1', 'B2', 'B3', 'B4', 'B5'])
+    expect(button('Restore row B')).toHaveFocus()
+    await user.keyboard('{ArrowRight}')
+    expect(document.querySelector('[data-cell="B1"]')).toHaveFocus()
+    await user.click(button('Restore row B'))
+    expect(gaps()).toEqual([])
+    // Single seats still toggle one by one.
+    await user.click(seat('C4'))
+    expect(gaps()).toEqual(['C4'])
+    expect(button('Remove column 4')).toBeInTheDocument()
+  })
+
+  it('has no column or row buttons on the booking map', () => {
+    renderMap()
+    expect(screen.queryByRole('button', { name: /column|row/i })).toBeNull()
+  })
 })

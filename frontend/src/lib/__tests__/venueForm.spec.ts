@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Venue } from '@/api/types'
-import { currencySymbol } from '@/lib/money'
+import { currencyName, currencySymbol } from '@/lib/money'
 import {
   currencyLabel,
   currencyOptions,
@@ -67,13 +67,19 @@ describe('the venue currency', () => {
     expect(currencyOptions('CHF', accepted).more).toEqual(['CHF', 'JPY'])
   })
 
-  it('labels a code with its symbol, or its name when the symbol is the code itself', () => {
+  it('labels every code the same way, code and English name, and a code without a name by itself', () => {
     expect(currencySymbol('INR')).toBe('₹')
     expect(currencySymbol('EUR')).toBe('€')
     expect(currencySymbol('AED')).toBe('AED')
-    expect(currencyLabel('INR')).toBe('INR (₹)')
-    expect(currencyLabel('GBP')).toBe('GBP (£)')
-    expect(currencyLabel('CHF')).toBe('CHF (Swiss Franc)')
+    // Before, a symbol for some ('INR (₹)'), a name for others ('CHF (Swiss Franc)').
+    expect(currencyLabel('INR')).toBe('INR · Indian Rupee')
+    expect(currencyLabel('GBP')).toBe('GBP · British Pound')
+    expect(currencyLabel('CHF')).toBe('CHF · Swiss Franc')
+    expect(currencyLabel('AED')).toBe('AED · United Arab Emirates Dirham')
+    expect(currencyName('SLE')).toBe('Sierra Leonean Leone')
+    // A well-formed code the browser's data does not know yet: no made-up name.
+    expect(currencyName('QQQ')).toBeUndefined()
+    expect(currencyLabel('QQQ')).toBe('QQQ')
     // Malformed codes never reach the API (it takes only real currencies), but must not break the page.
     expect(currencySymbol('eur!')).toBe('eur!')
     expect(currencyLabel('eur!')).toBe('eur!')

@@ -13,7 +13,7 @@ import AdminVenuesView from '@/views/admin/AdminVenuesView.vue'
 
 const venue = { venue_id: 4, name: 'Sathyam Cinemas', location: 'Chennai', rows: 10, seats_per_row: 12, capacity: 120 } as Venue
 
-async function mount() {
+async function mount(list: Venue[] = [venue]) {
   const pinia = createPinia()
   setActivePinia(pinia)
   const stub = { template: '<div />' }
@@ -25,7 +25,7 @@ async function mount() {
     ],
   })
   await router.push('/admin/venues')
-  vi.spyOn(api, 'venues').mockResolvedValue({ venues: [venue] })
+  vi.spyOn(api, 'venues').mockResolvedValue({ venues: list })
   render({ render: () => [h(AdminVenuesView), h(ConfirmDialog)] }, { global: { plugins: [pinia, router] } })
   await screen.findAllByText('Sathyam Cinemas')
 }
@@ -61,5 +61,20 @@ describe('AdminVenuesView, after deleting a venue', () => {
     await answerDialog(user, 'Delete venue')
     await vi.waitFor(() => expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'Venues' })))
     expect(screen.queryByText('Sathyam Cinemas')).toBeNull()
+  })
+})
+
+describe('AdminVenuesView, the seat count', () => {
+  it('says how the rows and removed seats make up the count, so that it adds up', async () => {
+    const halls = [
+      { ...venue, venue_id: 5, name: 'Aisles', rows: 10, seats_per_row: 14, capacity: 120 },
+      { ...venue, venue_id: 6, name: 'Studio', rows: 1, seats_per_row: 1, capacity: 1 },
+    ]
+    await mount([venue, ...halls])
+    const cells = screen.getAllByRole('cell').filter((c) => c.getAttribute('data-label') === 'Seats')
+    // Before: '120 (10 × 14)' for 140 places with 20 removed.
+    expect(cells.map((c) => c.textContent!.replace(/\s+/g, ' ').trim())).toEqual([
+      '120 seats (10 rows × 12)', '120 seats (10 rows × 14, 20 removed)', '1 seat (1 row × 1)',
+    ])
   })
 })
