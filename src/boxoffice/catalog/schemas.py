@@ -179,10 +179,6 @@ class VenueEnvelopeSchema(Schema):
     venue = fields.Nested(VenueDetailSchema)
 
 
-class VenueListSchema(Schema):
-    venues = fields.List(fields.Nested(VenueSchema))
-
-
 class VenueGetSchema(Schema):
     """``venue`` when a venue_id was given, else ``venues`` (without ``seating_locked``)."""
 
