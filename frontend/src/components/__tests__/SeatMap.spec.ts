@@ -21,6 +21,26 @@ function renderMap(props: Partial<InstanceType<typeof SeatMap>['$props']> = {}) 
   return render(SeatMap, { props: { rows: 3, seatsPerRow: 5, seats: seats(), selected: ['C5'], currency: 'INR', ...props } })
 }
 
+/** The map in the venue editor, which keeps the layout (B3 removed at first) while the map
+ * shows it and reports presses, as LayoutPreview does. */
+function renderLayoutEditor() {
+  const Editor = defineComponent(() => {
+    const removed = ref<string[]>(['B3'])
+    const take = (labels: string[]) => (removed.value = [...removed.value, ...labels])
+    const give = (labels: string[]) => (removed.value = removed.value.filter((r) => !labels.includes(r)))
+    return () =>
+      h(SeatMap, {
+        rows: 3, seatsPerRow: 5, currency: 'INR', editable: true,
+        seats: seatsFromLayout(3, 5, { removed: removed.value, categories: [] }, '250.00'),
+        onToggle: (label: string) => take([label]),
+        onRestore: (label: string) => give([label]),
+        onRemoveSeats: take,
+        onRestoreSeats: give,
+      })
+  })
+  render(Editor)
+}
+
 const seat = (label: string) => document.querySelector<HTMLElement>(`[data-seat="${label}"]`)!
 
 describe('SeatMap', () => {
@@ -153,18 +173,7 @@ describe('SeatMap', () => {
   })
 
   it('lets the layout editor remove and restore seats with the keyboard alone', async () => {
-    // The editor keeps the layout; the map shows it and reports clicks (as LayoutPreview).
-    const Editor = defineComponent(() => {
-      const removed = ref<string[]>(['B3'])
-      return () =>
-        h(SeatMap, {
-          rows: 3, seatsPerRow: 5, currency: 'INR', editable: true,
-          seats: seatsFromLayout(3, 5, { removed: removed.value, categories: [] }, '250.00'),
-          onToggle: (label: string) => (removed.value = [...removed.value, label]),
-          onRestore: (label: string) => (removed.value = removed.value.filter((r) => r !== label)),
-        })
-    })
-    render(Editor)
+    renderLayoutEditor()
     const user = userEvent.setup()
     const cell = (label: string) => document.querySelector<HTMLElement>(`[data-cell="${label}"]`)!
     cell('B2').focus()
@@ -181,20 +190,9 @@ describe('SeatMap', () => {
     // One Tab stop for the whole map.
     expect(document.querySelectorAll('.seat-map [tabindex="0"]')).toHaveLength(1)
   })
+
   it('removes and restores a whole column or row from its number or letter, by keyboard too', async () => {
-    // As the venue editor keeps the layout (see the test above).
-    const Editor = defineComponent(() => {
-      const removed = ref<string[]>(['B3'])
-      return () =>
-        h(SeatMap, {
-          rows: 3, seatsPerRow: 5, currency: 'INR', editable: true,
-          seats: seatsFromLayout(3, 5, { removed: removed.value, categories: [] }, '250.00'),
-          onToggle: (label: string) => (removed.value = [...removed.value, label]),
-          onRemoveSeats: (labels: string[]) => (removed.value = [...removed.value, ...labels]),
-          onRestoreSeats: (labels: string[]) => (removed.value = removed.value.filter((r) => !labels.includes(r))),
-        })
-    })
-    render(Editor)
+    renderLayoutEditor()
     const user = userEvent.setup()
     const button = (name: string) => screen.getByRole('button', { name })
     const gaps = () => [...document.querySelectorAll('[data-gap]')].map((el) => el.getAttribute('data-gap')).sort()
