@@ -110,6 +110,28 @@ def test_cookie_session_needs_csrf_header_for_writes(client: FlaskClient):
     assert ok.status_code == 200 and ok.get_json()["user"]["name"] == "New"
 
 
+def test_a_refused_session_cookie_is_cleared_but_not_beside_a_header(
+    client: FlaskClient, user: Account
+):
+    login = client.post("/api/login", json={"email": user.email, "password": PASSWORD})
+    token = login.get_json()["access_token"]
+    assert (
+        client.post("/api/logout", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    )
+    client.set_cookie("access_token_cookie", token, path="/")  # what the browser still has
+    # The header's token is refused; the cookie beside it is not this response's business.
+    beside = client.get("/api/me", headers={"Authorization": f"Bearer {token}"})
+    assert_error(beside, 401, "token_revoked")
+    assert beside.headers.getlist("Set-Cookie") == []
+    refused = client.get("/api/me")
+    assert_error(refused, 401, "token_revoked")
+    cleared = refused.headers.getlist("Set-Cookie")
+    assert any(c.startswith("access_token_cookie=;") for c in cleared), cleared
+    assert any(c.startswith("csrf_access_token=;") for c in cleared), cleared
+    assert client.get_cookie("access_token_cookie") is None
+    assert_error(client.get("/api/me"), 401, "not_signed_in")
+
+
 def test_a_remembered_token_is_still_checked_for_csrf_expiry_and_revocation(
     client: FlaskClient, user: Account
 ):

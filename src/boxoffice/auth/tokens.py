@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Response, current_app
-from flask_jwt_extended import create_access_token, get_jwt
+from flask import Response, current_app, request
+from flask_jwt_extended import create_access_token, get_jwt, unset_jwt_cookies
 
 from ..errors import envelope
 from ..extensions import jwt
@@ -61,7 +61,14 @@ def revoke_current_token() -> None:
 
 
 def _unauthorized(code: str, message: str) -> tuple[Response, int]:
-    return envelope(401, code, message)
+    response, status = envelope(401, code, message)
+    # A refused session cookie is of no more use: the browser drops it (and its CSRF cookie),
+    # so it stops sending it and the web app stops asking whether it still works. Not when
+    # the refused token came in the Authorization header, which a valid cookie may sit beside.
+    cookie = current_app.config["JWT_ACCESS_COOKIE_NAME"]
+    if cookie in request.cookies and "Authorization" not in request.headers:
+        unset_jwt_cookies(response)
+    return response, status
 
 
 @jwt.unauthorized_loader
