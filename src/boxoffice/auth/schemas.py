@@ -4,7 +4,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
-from ..languages import LANGUAGES
+from ..languages import MAIL_LANGUAGES
 from ..schemas import (
     NOT_TEXT,
     LocalDateTime,
@@ -166,7 +166,7 @@ class RegisterSchema(RequestSchema):
     email = fields.Email(required=True, validate=[validate.Length(max=254), reachable_domain])
     name = _name_field(required=True)
     password = _new_password_field()
-    language = fields.String(load_default="en", validate=validate.OneOf(list(LANGUAGES)))
+    language = fields.String(load_default="en", validate=validate.OneOf(MAIL_LANGUAGES))
 
     @pre_load
     def _normalise(self, data: Any, **_kwargs: Any) -> Any:
@@ -235,7 +235,7 @@ class LoginSchema(RequestSchema):
 
 class ProfileUpdateSchema(RequestSchema):
     name = _name_field()
-    language = fields.String(validate=validate.OneOf(list(LANGUAGES)))
+    language = fields.String(validate=validate.OneOf(MAIL_LANGUAGES))
     reminders_enabled = StrictBoolean()
     monthly_report_enabled = StrictBoolean()
 

@@ -12,7 +12,7 @@ from .. import notifications
 from ..database import write_transaction
 from ..errors import ApiError
 from ..extensions import bcrypt, db
-from ..languages import LANGUAGES
+from ..languages import MAIL_LANGUAGES
 from ..schemas import text_problem, utf8_length
 from . import devices, reset
 from .models import User, is_deleted_address
@@ -101,7 +101,7 @@ def register_user(
         raise _invalid("email", NO_MAIL_DOMAIN)
     name = clean_name(name)
     check_password_rules(email, password)
-    if language not in LANGUAGES:
+    if language not in MAIL_LANGUAGES:
         raise ApiError(
             422,
             "validation_failed",

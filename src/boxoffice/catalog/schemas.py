@@ -8,7 +8,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, pre_dump, pre_load, validate
 
 from ..db_types import utcnow
-from ..languages import LANGUAGES
+from ..languages import FILM_LANGUAGES
 from ..money import DEFAULT_CURRENCY, currency_problem
 from ..schemas import (
     SANE_DATE,
@@ -214,12 +214,19 @@ class ShowSchema(Schema):
         return f"{cheapest:.2f}"
 
 
+# The choices are too many to list in the message.
+FILM_LANGUAGE = validate.OneOf(
+    FILM_LANGUAGES,
+    error="Not a language we list films in; give its ISO 639-1 code, such as hi, fr or ko.",
+)
+
+
 class ShowFieldsSchema(RequestSchema):
     venue_id = id_field()
     title = fields.String(validate=TITLE)
     starts_at = LocalDateTime(validate=_within_schedule)
     price = MoneyField()
-    language = fields.String(validate=validate.OneOf(list(LANGUAGES)))
+    language = fields.String(validate=FILM_LANGUAGE)
     rating = RatingField(allow_none=True)
     tags = fields.List(fields.String(validate=TAG), validate=validate.Length(max=10))
     duration_minutes = StrictInteger(validate=validate.Range(min=1, max=600))
@@ -240,7 +247,7 @@ class ShowCreateSchema(ShowFieldsSchema):
     title = fields.String(required=True, validate=TITLE)
     starts_at = LocalDateTime(required=True, validate=_within_schedule)
     price = MoneyField(required=True)
-    language = fields.String(load_default="en", validate=validate.OneOf(list(LANGUAGES)))
+    language = fields.String(load_default="en", validate=FILM_LANGUAGE)
     tags = fields.List(
         fields.String(validate=TAG), load_default=list, validate=validate.Length(max=10)
     )
@@ -307,7 +314,7 @@ class ShowGetSchema(ShowListSchema):
 class FilterQuerySchema(PageQuerySchema):
     q = fields.String(validate=validate.Length(max=200))
     location = fields.String(validate=validate.Length(max=80))
-    language = fields.String(validate=validate.OneOf(list(LANGUAGES)))
+    language = fields.String(validate=FILM_LANGUAGE)
     tag = fields.String(validate=validate.Length(max=30))
     min_rating = QueryNumber(validate=validate.Range(min=0, max=10))
     date = fields.Date(format="%Y-%m-%d", validate=SANE_DATE)
@@ -318,7 +325,25 @@ class MetaSchema(Schema):
     languages = fields.Dict(
         keys=fields.String(),
         values=fields.String(),
-        metadata={"description": "Name of every language code a show or user may have"},
+        metadata={"description": "English name of every language code a show or user may have"},
+    )
+    film_languages = fields.List(
+        fields.String(),
+        metadata={
+            "description": "Codes a show may have, in the order to offer them: the languages "
+            "of the cinemas here, then the rest by name"
+        },
+    )
+    mail_languages = fields.List(
+        fields.String(),
+        metadata={"description": "Codes a person may choose for their mail, in the order to offer"},
+    )
+    mail_translations = fields.List(
+        fields.String(),
+        metadata={
+            "description": "Codes of `mail_languages` that mail is written in; a person on "
+            "another gets mail in English"
+        },
     )
     show_languages = fields.List(
         fields.String(), metadata={"description": "Codes of the languages of upcoming shows"}

@@ -9,13 +9,14 @@ from flask import current_app
 from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
 
+from .. import mail
 from ..bookings.cancellation import cancel_active_bookings, count_active_bookings
 from ..bookings.records import cancel_cutoff_minutes, follow_show
 from ..database import write_transaction
 from ..db_types import utcnow
 from ..errors import ApiError, Conflict, NotFound
 from ..extensions import db
-from ..languages import LANGUAGES
+from ..languages import FILM_LANGUAGES, LANGUAGES, MAIL_LANGUAGES
 from ..money import CURRENCIES, DEFAULT_CURRENCY
 from . import paging
 from .layout import LayoutError, capacity_of, normalise_layout
@@ -300,6 +301,12 @@ def catalogue_meta() -> dict[str, Any]:
     )
     return {
         "languages": LANGUAGES,
+        "film_languages": FILM_LANGUAGES,
+        "mail_languages": MAIL_LANGUAGES,
+        # Read from the translations there are, so that adding one is all it takes.
+        "mail_translations": [
+            code for code in MAIL_LANGUAGES if mail.supported_language(code) == code
+        ],
         # The search offers only these: a language without upcoming shows finds nothing.
         "show_languages": list(show_languages),
         "locations": list(locations),
