@@ -27,7 +27,14 @@ export interface User {
 }
 
 export interface Meta {
+  /** English name of every language code a show or person may have. */
   languages: Record<string, string>
+  /** Codes a show may have, in the order to offer them: the cinemas' own languages, then the rest by name. */
+  film_languages?: string[]
+  /** Codes a person may choose for their mail, in the order to offer them. */
+  mail_languages?: string[]
+  /** The mail languages our mail is written in; a person on another gets mail in English. */
+  mail_translations?: string[]
   locations: string[]
   tags: string[]
   /** IANA zone the server schedules in (BOXOFFICE_TIMEZONE), e.g. "Asia/Kolkata"; optional. */

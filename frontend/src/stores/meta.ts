@@ -46,5 +46,12 @@ export const useMetaStore = defineStore('meta', () => {
     ),
   )
 
-  return { meta, loaded, load, languageName, searchLanguages }
+  // The show editor's choices, as the server orders them; the known names until it answers.
+  const filmLanguages = computed(() => meta.value.film_languages ?? Object.keys(meta.value.languages))
+  // A person's choices for their mail: fewer than films come in.
+  const mailLanguages = computed(() => meta.value.mail_languages ?? Object.keys(FALLBACK_LANGUAGES))
+  // null until the server says which languages mail is written in.
+  const mailTranslations = computed(() => meta.value.mail_translations ?? null)
+
+  return { meta, loaded, load, languageName, searchLanguages, filmLanguages, mailLanguages, mailTranslations }
 })

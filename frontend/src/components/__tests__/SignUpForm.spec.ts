@@ -1,12 +1,14 @@
 import { render, screen } from '@testing-library/vue'
 import userEvent from '@testing-library/user-event'
-import { createPinia } from 'pinia'
+import { createPinia, setActivePinia } from 'pinia'
 import { describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { ApiError } from '@/api/client'
+import type { Meta } from '@/api/types'
 import SignUpForm from '@/components/SignUpForm.vue'
+import { useMetaStore } from '@/stores/meta'
 
-async function setup(action = vi.fn().mockResolvedValue(undefined)) {
+async function setup(action = vi.fn().mockResolvedValue(undefined), meta?: Meta) {
   const user = userEvent.setup()
   const stub = { template: '<div />' }
   const router = createRouter({
@@ -14,7 +16,10 @@ async function setup(action = vi.fn().mockResolvedValue(undefined)) {
     routes: ['signup', 'signin', 'forgot-password'].map((name) => ({ path: `/${name}`, name, component: stub })),
   })
   await router.push('/signup?next=/shows/7')
-  render(SignUpForm, { props: { action }, global: { plugins: [createPinia(), router] } })
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  if (meta) useMetaStore().meta = meta
+  render(SignUpForm, { props: { action }, global: { plugins: [pinia, router] } })
   return { user, action }
 }
 
@@ -36,6 +41,40 @@ describe('SignUpForm', () => {
     await user.selectOptions(screen.getByLabelText('Preferred language'), 'ta')
     await submit(user)
     expect(action).toHaveBeenCalledWith({ name: 'Asha', email: 'asha@example.com', password: 'longenough1', language: 'ta' })
+  })
+
+  it('offers the languages of mail, not of films, and says which get mail in English', async () => {
+    const meta: Meta = {
+      languages: { en: 'English', hi: 'Hindi', ta: 'Tamil', te: 'Telugu', ko: 'Korean' },
+      film_languages: ['en', 'hi', 'ta', 'te', 'ko'],
+      mail_languages: ['en', 'hi', 'ta', 'te'],
+      mail_translations: ['en', 'hi', 'ta'],
+      locations: [],
+      tags: [],
+    }
+    const { user, action } = await setup(undefined, meta)
+    const select = screen.getByLabelText('Preferred language')
+    const options = [...select.querySelectorAll('option')].map((o) => o.textContent)
+    expect(options).toEqual(['English', 'Hindi', 'Tamil', 'Telugu (e-mails in English for now)'])
+    expect(select).toHaveAccessibleDescription(
+      'Used for the e-mails we send you, which are in English, Hindi, or Tamil; in any other language they come in English for now.',
+    )
+    await fill(user, { name: 'Asha', email: 'asha@example.com', password: 'longenough1', confirm: 'longenough1' })
+    await user.selectOptions(select, 'te')
+    await submit(user)
+    expect(action).toHaveBeenCalledWith(expect.objectContaining({ language: 'te' }))
+  })
+
+  it("shows the server's refusal of the language at its select", async () => {
+    const action = vi.fn().mockRejectedValue(
+      new ApiError(422, 'validation_failed', 'Some fields are invalid.', { language: ['Must be one of: en, hi.'] }),
+    )
+    const { user } = await setup(action)
+    await fill(user, { name: 'Asha', email: 'asha@example.com', password: 'longenough1', confirm: 'longenough1' })
+    await submit(user)
+    const select = screen.getByLabelText('Preferred language')
+    await vi.waitFor(() => expect(select).toHaveAttribute('aria-invalid', 'true'))
+    expect(select).toHaveAccessibleDescription(expect.stringContaining('Must be one of: en, hi.'))
   })
 
   it('shows client errors for every invalid field and does not submit', async () => {

@@ -96,7 +96,7 @@ describe('ProfileView', () => {
   }
 
   /** The profile page of a signed-in browser, with what the server answers to /api/me. */
-  async function mountProfile(fromServer: typeof known) {
+  async function mountProfile(fromServer: typeof known, meta: object = { languages: { en: 'English' }, locations: [], tags: [] }) {
     const { setActivePinia } = await import('pinia')
     const { useAuthStore } = await import('@/stores/auth')
     const ProfileView = (await import('@/views/ProfileView.vue')).default
@@ -105,10 +105,32 @@ describe('ProfileView', () => {
     useAuthStore().user = known
     document.cookie = 'csrf_access_token=tok; path=/' // this browser holds a sign-in
     vi.spyOn(api, 'me').mockResolvedValue({ user: fromServer })
-    vi.spyOn(api, 'meta').mockResolvedValue({ languages: { en: 'English' }, locations: [], tags: [] } as never)
+    vi.spyOn(api, 'meta').mockResolvedValue(meta as never)
     const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:any(.*)*', component: { template: '<div />' } }] })
     render(ProfileView, { global: { plugins: [pinia, router] } })
   }
+
+  it('offers the languages of mail, and keeps an account on another one as it is', async () => {
+    const update = vi.spyOn(api, 'updateMe').mockImplementation(async (data) => ({ user: { ...known, language: 'ko', ...data } }))
+    await mountProfile({ ...known, language: 'ko' }, {
+      languages: { en: 'English', hi: 'Hindi', ta: 'Tamil', te: 'Telugu', ko: 'Korean' },
+      mail_languages: ['en', 'hi', 'ta', 'te'],
+      mail_translations: ['en', 'hi', 'ta'],
+      locations: [],
+      tags: [],
+    })
+    const select = screen.getByLabelText('Preferred language') as HTMLSelectElement
+    await vi.waitFor(() => expect(select.value).toBe('ko'))
+    const options = [...select.options].map((o) => o.textContent)
+    expect(options).toEqual([
+      'English', 'Hindi', 'Tamil', 'Telugu (e-mails in English for now)', 'Korean (e-mails in English for now)',
+    ])
+    const user = userEvent.setup()
+    await user.type(screen.getByLabelText(/^Name/), ' K')
+    await user.click(screen.getByRole('button', { name: 'Save changes' }))
+    // The language is not sent back: the server keeps what it has.
+    expect(update).toHaveBeenCalledWith({ name: 'Asha K' })
+  })
 
   it('fills the form from the server, not from what the tab knew, so saving undoes nothing', async () => {
     const update = vi.spyOn(api, 'updateMe').mockImplementation(async (data) => ({ user: { ...known, ...data } }))

@@ -15,7 +15,7 @@ const show = {
   duration_minutes: 150, capacity: 120, free_seats: 120,
 } as unknown as Show
 
-async function mount(path: string, opts: { currency?: string; shows?: Show[] } = {}) {
+async function mount(path: string, opts: { currency?: string; shows?: Show[]; meta?: object } = {}) {
   const pinia = createPinia()
   setActivePinia(pinia)
   const router = createRouter({
@@ -26,7 +26,8 @@ async function mount(path: string, opts: { currency?: string; shows?: Show[] } =
       { path: '/admin/venues/:id/shows', name: 'admin-venue-shows', component: { template: '<div />' } },
     ],
   })
-  vi.spyOn(api, 'meta').mockResolvedValue({ languages: { ta: 'Tamil' }, locations: [], tags: [], timezone: 'Asia/Kolkata' } as never)
+  const meta = opts.meta ?? { languages: { ta: 'Tamil' }, locations: [], tags: [], timezone: 'Asia/Kolkata' }
+  vi.spyOn(api, 'meta').mockResolvedValue(meta as never)
   vi.spyOn(api, 'venue').mockResolvedValue({ venue: { ...venue, currency: opts.currency ?? venue.currency } })
   vi.spyOn(api, 'show').mockResolvedValue({ show })
   vi.spyOn(api, 'shows').mockResolvedValue({ shows: opts.shows ?? [show] })
@@ -62,6 +63,26 @@ describe('AdminShowEditView', () => {
     await mount('/admin/venues/4/shows/new')
     expect(await screen.findByLabelText(/^Starts at \(Asia\/Kolkata time\)/)).toBeInTheDocument()
     expect(screen.queryByText(/venue time/)).toBeNull()
+  })
+})
+
+describe('AdminShowEditView, the language', () => {
+  it('offers every film language in the order the server gives: the common ones first', async () => {
+    const meta = {
+      // As the server sends it: in order of code.
+      languages: { en: 'English', fr: 'French', hi: 'Hindi', ko: 'Korean', ta: 'Tamil', te: 'Telugu' },
+      film_languages: ['en', 'hi', 'ta', 'te', 'fr', 'ko'],
+      mail_languages: ['en', 'hi', 'ta', 'te'],
+      locations: [],
+      tags: [],
+    }
+    await mount('/admin/shows/9/edit', { meta })
+    const select = (await screen.findByLabelText('Language')) as HTMLSelectElement
+    await vi.waitFor(() => expect(select.options).toHaveLength(6))
+    expect([...select.options].map((o) => o.textContent)).toEqual(['English', 'Hindi', 'Tamil', 'Telugu', 'French', 'Korean'])
+    expect(select.value).toBe('ta')
+    await userEvent.setup().selectOptions(select, 'ko')
+    expect(select.value).toBe('ko')
   })
 })
 
