@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from .. import notifications
 from ..bookings import events
 from ..bookings.cancellation import CONFIRMED, release_booking
+from ..bookings.holds import announce_freed
 from ..bookings.locking import run_locked
 from ..bookings.models import Booking, Hold, SeatClaim
 from ..bookings.records import can_cancel
@@ -170,11 +171,7 @@ def _release_holds(session: Session, user_id: int) -> None:
         .returning(SeatClaim.show_id, SeatClaim.seat)
     ).all()
     session.execute(delete(Hold).where(Hold.user_id == user_id))
-    by_show: dict[int, list[tuple[str, str]]] = {}
-    for show_id, seat in freed:
-        by_show.setdefault(show_id, []).append((seat, FREE))
-    for show_id, changes in sorted(by_show.items()):
-        events.publish_after_commit(show_id, changes)
+    announce_freed((show_id, seat) for show_id, seat in freed)
 
 
 def _forget_mail(session: Session, user_id: int) -> None:

@@ -13,7 +13,7 @@ bookings with them.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import partial
@@ -272,12 +272,18 @@ def purge_expired_holds() -> int:
             .returning(SeatClaim.show_id, SeatClaim.seat, SeatClaim.hold_id)
         ).all()
         session.execute(delete(Hold).where(Hold.expires_at <= now - ENDED_HOLDS_KEPT))
-        by_show: dict[int, list[tuple[str, str]]] = {}
-        for show_id, seat, _hold_id in freed:
-            by_show.setdefault(show_id, []).append((seat, FREE))
-        for show_id, changes in by_show.items():
-            events.publish_after_commit(show_id, changes)
+        announce_freed((show_id, seat) for show_id, seat, _hold_id in freed)
     return len({hold_id for _show_id, _seat, hold_id in freed})
+
+
+def announce_freed(claims: Iterable[tuple[int, str]]) -> None:
+    """Tell the open seat maps of each show which of its seats the deleted claims (show id,
+    seat) freed, once the transaction commits: one event per show."""
+    by_show: dict[int, list[tuple[str, str]]] = {}
+    for show_id, seat in claims:
+        by_show.setdefault(show_id, []).append((seat, FREE))
+    for show_id, changes in sorted(by_show.items()):
+        events.publish_after_commit(show_id, changes)
 
 
 __all__ = ["BOOKED", "check_open", "purge_expired_holds", "release_hold"]
