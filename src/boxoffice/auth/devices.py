@@ -137,24 +137,22 @@ def forget_here(response: Response, email: str) -> None:
     if len(others) == len(payload["accounts"]):
         return
     if not others:
-        response.delete_cookie(
-            COOKIE,
-            path=COOKIE_PATH,
-            secure=bool(current_app.config["JWT_COOKIE_SECURE"]),
-            httponly=True,
-            samesite="Strict",
-        )
+        response.delete_cookie(COOKIE, **_cookie_attributes())
         return
     _write(response, {**payload, "accounts": others})
 
 
+def _cookie_attributes() -> dict[str, Any]:
+    # The same for setting and deleting: a browser deletes only a cookie that matches them.
+    return {
+        "path": COOKIE_PATH,
+        "secure": bool(current_app.config["JWT_COOKIE_SECURE"]),
+        "httponly": True,
+        "samesite": "Strict",
+    }
+
+
 def _write(response: Response, payload: dict[str, Any]) -> None:
     response.set_cookie(
-        COOKIE,
-        _serializer().dumps(payload),
-        max_age=LIFETIME_SECONDS,
-        path=COOKIE_PATH,
-        secure=bool(current_app.config["JWT_COOKIE_SECURE"]),
-        httponly=True,
-        samesite="Strict",
+        COOKIE, _serializer().dumps(payload), max_age=LIFETIME_SECONDS, **_cookie_attributes()
     )
